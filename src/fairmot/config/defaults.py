@@ -1,0 +1,272 @@
+"""The one tree of configuration defaults.
+
+Every key carries a comment with its meaning, its units and, where the paper or the public
+release fixes it, the paper's value ("paper: ..."). Experiments are small YAML files in
+`configs/` that override a handful of keys (optionally inheriting another file through
+`_BASE_`); tools take `--cfg FILE` plus trailing `KEY VALUE` overrides. Only builders read
+this tree: constructors take plain arguments.
+"""
+
+from yacs.config import CfgNode as CN
+
+_C = CN()
+
+# Folder every tool writes into (data, checkpoints, logs, results, videos). Relative paths are
+# relative to the working directory.
+_C.OUTPUT_DIR = "output/default"
+# Global random seed (data generation, initialisation, sampling). Runs with equal seeds and
+# deterministic mode produce equal results.
+_C.SEED = 0
+# Device for the network: "cuda", "cpu", or "auto" (CUDA when available).
+_C.DEVICE = "auto"
+
+# ---------------------------------------------------------------------------------------------
+# Network
+# ---------------------------------------------------------------------------------------------
+_C.MODEL = CN()
+# Backbone + neck: "dla34" (paper default), "resnet34", "resnet50", "resnet34_fpn", "hrnet_w18".
+_C.MODEL.ARCH = "dla34"
+# Channels of the hidden 3x3 convolution in every head (paper: 256).
+_C.MODEL.HEAD_CONV = 256
+# Re-ID embedding dimension (released models: 128; paper Table 5 also 64, 256, 512).
+_C.MODEL.REID_DIM = 128
+# Number of object classes = heatmap channels (paper: 1, pedestrians).
+_C.MODEL.NUM_CLASSES = 1
+# Box-size head regresses left/top/right/bottom distances from the centre (4 channels, paper
+# default) when True, width/height (2 channels) when False.
+_C.MODEL.LTRB = True
+# Initial value of the heatmap head's output bias, -log((1 - 0.1) / 0.1) (paper: -2.19).
+_C.MODEL.HM_BIAS_INIT = -2.19
+# Checkpoint to initialise from before training (e.g. a COCO CenterNet `ctdet_coco_dla_2x.pth`
+# or a CrowdHuman pre-training); loaded non-strictly. Empty: ImageNet-free random init.
+_C.MODEL.INIT_WEIGHTS = ""
+# Checkpoint holding the complete trained model for tracking/evaluation; loaded strictly.
+_C.MODEL.WEIGHTS = ""
+
+# ---------------------------------------------------------------------------------------------
+# Network input
+# ---------------------------------------------------------------------------------------------
+_C.INPUT = CN()
+# Letterboxed network input width and height in pixels; both divisible by 32
+# (paper: 1088 x 608).
+_C.INPUT.WIDTH = 1088
+_C.INPUT.HEIGHT = 608
+# Letterbox padding value per channel on the 0-255 scale (paper: 127.5).
+_C.INPUT.PAD_VALUE = 127.5
+# Output stride of every head map relative to the input (paper: 4).
+_C.INPUT.DOWN_RATIO = 4
+
+# ---------------------------------------------------------------------------------------------
+# Training data
+# ---------------------------------------------------------------------------------------------
+_C.DATA = CN()
+# data_cfg JSON file naming the root folder and the image lists of each data set
+# (see data_cfg/). Relative roots inside it are relative to the data_cfg file.
+_C.DATA.CFG = "data_cfg/mix.json"
+# Data root overriding the data_cfg file's "root" (empty: use the file's).
+_C.DATA.ROOT = ""
+# Self-supervised mode (paper §3.4, Table 7): every box of a boxes-only data set becomes its
+# own identity; differently augmented views of it share that identity.
+_C.DATA.SELF_SUPERVISED = False
+# Maximum number of objects per image encoded as targets (paper: 500). An image with more
+# raises an error naming it unless DATA.TRUNCATE_OBJECTS is True.
+_C.DATA.MAX_OBJS = 500
+# When True, images with more than MAX_OBJS objects keep the first MAX_OBJS and a warning
+# counts them; when False (default) such an image is an error.
+_C.DATA.TRUNCATE_OBJECTS = False
+# Label classes kept for training, by their id in the label files (paper: [0], pedestrians).
+_C.DATA.CLASSES = [0]
+# Identity counting: "exact" = number of distinct identities (we), "original" =
+# sum(max id + 1) + 1 as the released code counts (one spare class).
+_C.DATA.ID_COUNTING = "exact"
+# Behaviour on an unreadable image or malformed label file: "error" stops with the file and
+# line; "skip" skips the sample, counts it and reports the count at the end of each epoch.
+_C.DATA.BAD_SAMPLES = "error"
+# DataLoader worker processes per training process.
+_C.DATA.NUM_WORKERS = 4
+
+# ---------------------------------------------------------------------------------------------
+# Augmentation (paper §4)
+# ---------------------------------------------------------------------------------------------
+_C.AUG = CN()
+# Master switch; False gives plain letterboxing (used for target parity and validation).
+_C.AUG.ENABLED = True
+# Random affine: rotation range in degrees (paper: +-5).
+_C.AUG.ROTATION = 5.0
+# Random affine: translation as a fraction of the input size (paper: +-0.10).
+_C.AUG.TRANSLATE = 0.10
+# Random affine: scale range (paper: 0.50 - 1.20).
+_C.AUG.SCALE = (0.50, 1.20)
+# Random affine: shear range in degrees (paper: +-2).
+_C.AUG.SHEAR = 2.0
+# HSV jitter of saturation and value, as a fraction (paper: 0.50).
+_C.AUG.HSV_SATURATION = 0.50
+_C.AUG.HSV_VALUE = 0.50
+# Probability of a horizontal flip (paper: 0.5).
+_C.AUG.FLIP_PROB = 0.5
+# Boxes whose area after the affine falls below this fraction of their area before it, or
+# narrower/shorter than MIN_BOX_SIZE pixels, are dropped (original: 0.1 of the area, 2 px).
+_C.AUG.MIN_AREA_RATIO = 0.1
+_C.AUG.MIN_BOX_SIZE = 2.0
+
+# ---------------------------------------------------------------------------------------------
+# Optimisation (paper §4)
+# ---------------------------------------------------------------------------------------------
+_C.SOLVER = CN()
+# Optimiser: "adam" (paper).
+_C.SOLVER.OPTIMIZER = "adam"
+# Base learning rate for a batch of BATCH_SIZE (paper: 1e-4 at batch 12).
+_C.SOLVER.BASE_LR = 1e-4
+# Images per step summed over all processes (paper: 12).
+_C.SOLVER.BATCH_SIZE = 12
+# Number of epochs (paper: 30).
+_C.SOLVER.EPOCHS = 30
+# Epochs after which the learning rate is multiplied by GAMMA (paper: [20]).
+_C.SOLVER.LR_STEPS = [20]
+# Learning-rate factor at each step (paper: 0.1).
+_C.SOLVER.GAMMA = 0.1
+# Weight decay (paper: 0).
+_C.SOLVER.WEIGHT_DECAY = 0.0
+# Mixed precision on CUDA ("none", "fp16", "bf16").
+_C.SOLVER.AMP = "none"
+# Write a numbered snapshot every this many epochs (0: only model_last); model_last is written
+# every epoch.
+_C.SOLVER.CHECKPOINT_PERIOD = 5
+# Log scalars to TensorBoard every this many steps.
+_C.SOLVER.LOG_PERIOD = 20
+# Deterministic algorithms (bitwise-reproducible runs on CPU; slower).
+_C.SOLVER.DETERMINISTIC = False
+
+# ---------------------------------------------------------------------------------------------
+# Loss (paper §3)
+# ---------------------------------------------------------------------------------------------
+_C.LOSS = CN()
+# Heatmap, box-size and offset weights inside the detection loss (paper: 1, 0.1, 1).
+_C.LOSS.HM_WEIGHT = 1.0
+_C.LOSS.WH_WEIGHT = 0.1
+_C.LOSS.REG_WEIGHT = 1.0
+# Focal-loss exponents alpha and beta (paper: 2, 4).
+_C.LOSS.FOCAL_ALPHA = 2.0
+_C.LOSS.FOCAL_BETA = 4.0
+# Loss balancing: "uncertainty" = 0.5*(e^-s_det*L_det + e^-s_id*L_id + s_det + s_id) with
+# learned s_det, s_id (paper); "fixed" = L_det + ID_WEIGHT * L_id (ablation).
+_C.LOSS.WEIGHTING = "uncertainty"
+# Initial s_det and s_id of the uncertainty weighting (paper: -1.85, -1.05).
+_C.LOSS.S_DET_INIT = -1.85
+_C.LOSS.S_ID_INIT = -1.05
+# Weight of the re-ID loss under "fixed" weighting.
+_C.LOSS.ID_WEIGHT = 1.0
+
+# ---------------------------------------------------------------------------------------------
+# Decoding network outputs into detections (paper §5)
+# ---------------------------------------------------------------------------------------------
+_C.DECODE = CN()
+# Number of heatmap peaks kept before thresholding (paper: 500).
+_C.DECODE.TOP_K = 500
+# Detection score threshold (paper: 0.4).
+_C.DECODE.CONF_THRES = 0.4
+# Where the re-ID feature is read: "center" (paper default), "center_bi", "roi_align",
+# "pos_anchor", "two_stage" (Table 1).
+_C.DECODE.REID_SAMPLING = "center"
+
+# ---------------------------------------------------------------------------------------------
+# Online association (paper §5)
+# ---------------------------------------------------------------------------------------------
+_C.TRACKER = CN()
+# Detections with score above this start new tracks (paper: 0.4).
+_C.TRACKER.NEW_TRACK_THRES = 0.4
+# Frames a lost track is kept, at 30 frames/s; scaled by frame rate / 30 (paper: 30).
+_C.TRACKER.TRACK_BUFFER = 30
+# Association mode (Table 6): "iou", "reid", "reid_kf", "reid_kf_iou" (paper default).
+_C.TRACKER.ASSOCIATION = "reid_kf_iou"
+# Weight of the appearance distance when fused with the Kalman distance (paper: 0.98).
+_C.TRACKER.MOTION_LAMBDA = 0.98
+# Embedding EMA momentum of a track's smoothed feature (paper: 0.9).
+_C.TRACKER.FEATURE_MOMENTUM = 0.9
+# Gate on the squared Mahalanobis distance: chi-square 95 % quantile, 4 dof (paper: 9.4877).
+_C.TRACKER.GATING_THRES = 9.4877
+# Cost thresholds of the three matching stages: re-ID, IoU of tracked tracks, IoU of
+# unconfirmed tracks (paper: 0.4, 0.5, 0.7).
+_C.TRACKER.MATCH_THRES_REID = 0.4
+_C.TRACKER.MATCH_THRES_IOU = 0.5
+_C.TRACKER.MATCH_THRES_UNCONFIRMED = 0.7
+# Written boxes must have area above MIN_BOX_AREA px^2 and width/height at most MAX_ASPECT
+# (paper: 100, 1.6; pedestrian-specific: set MAX_ASPECT to 0 to disable for other classes).
+_C.TRACKER.MIN_BOX_AREA = 100.0
+_C.TRACKER.MAX_ASPECT = 1.6
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation (paper §6)
+# ---------------------------------------------------------------------------------------------
+_C.EVAL = CN()
+# Benchmark rules for MOTChallenge pre-processing: "MOT15" (none), "MOT16", "MOT17",
+# "MOT20", "custom".
+_C.EVAL.BENCHMARK = "MOT17"
+# Ground-truth split folder in the MOTChallenge layout (<split>/<SEQ>/gt/gt.txt).
+_C.EVAL.GT_DIR = ""
+# Sequences to evaluate; empty: every sequence in GT_DIR.
+_C.EVAL.SEQS = []
+# IoU threshold of CLEAR and identity metrics (MOTChallenge: 0.5).
+_C.EVAL.IOU_THRES = 0.5
+# IoU threshold for detection AP (paper: 0.5).
+_C.EVAL.DET_IOU_THRES = 0.5
+
+# ---------------------------------------------------------------------------------------------
+# The synthetic MOT data set (the embedded default; tools/make_synthetic.py)
+# ---------------------------------------------------------------------------------------------
+_C.SYNTH = CN()
+# Frame size in pixels.
+_C.SYNTH.WIDTH = 640
+_C.SYNTH.HEIGHT = 360
+# Frame rate written to seqinfo.ini (frames/s); motion speeds are in metres per second.
+_C.SYNTH.FRAME_RATE = 30
+# Number of sequences and frames per sequence in each split.
+_C.SYNTH.TRAIN_SEQS = 4
+_C.SYNTH.VAL_SEQS = 2
+_C.SYNTH.SEQ_LENGTH = 300
+# Seed of the first training sequence; sequence k of a split uses a seed derived from this
+# seed, the split name and k, so train and val never share a seed.
+_C.SYNTH.SEED = 1
+# People in view at a time (approximate; walkers enter and leave).
+_C.SYNTH.NUM_PEOPLE = 8
+# Scheduled crossings per 100 frames: two people at nearly the same depth walk through each
+# other with heavy overlap (IoU-only association swaps them).
+_C.SYNTH.CROSSINGS_PER_100 = 2.0
+# Fraction of identities rendered as look-alike pairs (same clothing colours, other pattern).
+_C.SYNTH.LOOKALIKE_FRACTION = 0.2
+# Static occluders (pillars, boxes) standing on the ground plane.
+_C.SYNTH.NUM_OCCLUDERS = 2
+# Distractor figures: static persons (gt class 7) and a poster figure (class 8).
+_C.SYNTH.NUM_STATIC_PERSONS = 1
+_C.SYNTH.NUM_POSTERS = 1
+# Per-frame probability that a walking person stops (for 0.5 - 2 s) or turns around.
+_C.SYNTH.STOP_PROB = 0.004
+_C.SYNTH.TURN_PROB = 0.003
+# Camera: horizontal pan amplitude (pixels), shake amplitude (pixels, per frame).
+_C.SYNTH.PAN_AMPLITUDE = 40.0
+_C.SYNTH.SHAKE_AMPLITUDE = 1.5
+# Global lighting change amplitude (fraction of brightness) and pixel noise std (0-255 scale).
+_C.SYNTH.LIGHTING_AMPLITUDE = 0.25
+_C.SYNTH.NOISE_STD = 4.0
+# JPEG quality of the written frames.
+_C.SYNTH.JPEG_QUALITY = 92
+# Write det/det.txt: gt-derived public detections with jitter, misses and false positives.
+_C.SYNTH.WRITE_DET = True
+# Worker processes rendering sequences in parallel (0: in this process).
+_C.SYNTH.NUM_WORKERS = 0
+
+# ---------------------------------------------------------------------------------------------
+# Visualisation
+# ---------------------------------------------------------------------------------------------
+_C.VIS = CN()
+# Frames per second of written preview/annotated videos (0: the sequence's frame rate).
+_C.VIS.FPS = 0
+# Length of the trail drawn behind each track, in frames (0: none).
+_C.VIS.TRAIL_LENGTH = 15
+# Maximum number of frames rendered into a preview video (0: all).
+_C.VIS.MAX_FRAMES = 0
+
+
+def get_cfg():
+    """Return a fresh, mutable copy of the defaults."""
+    return _C.clone()

@@ -1,0 +1,1 @@
+"""Data layer: file formats, data sets, training targets, augmentation, the synthetic set."""

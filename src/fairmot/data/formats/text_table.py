@@ -1,0 +1,133 @@
+"""Reading numeric text tables (MOTChallenge CSV, JDE label rows) with errors that say where.
+
+Every reader in `fairmot.data.formats` goes through `read_table`, so a malformed file always
+fails the same way: `FormatError` naming the file, the 1-based line and what was expected.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+
+class FormatError(ValueError):
+    """A data file that does not follow its format.
+
+    Attributes:
+        path: the offending file.
+        line: 1-based line number, or None when the problem is not tied to a line.
+    """
+
+    def __init__(self, path: str | os.PathLike, message: str, line: int | None = None):
+        self.path = Path(path)
+        self.line = line
+        where = f"{self.path}:{line}" if line is not None else str(self.path)
+        super().__init__(f"{where}: {message}")
+
+
+def require_file(path: str | os.PathLike, what: str) -> Path:
+    """Return `path` as a Path, raising FormatError when it is not an existing file."""
+    path = Path(path)
+    if not path.is_file():
+        raise FormatError(path, f"missing {what}: no such file")
+    return path
+
+
+def read_table(
+    path: str | os.PathLike,
+    num_columns: Sequence[int],
+    what: str,
+    delimiter: str | None = ",",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a file of numeric rows.
+
+    Blank lines (such as a trailing newline) carry no data and are passed over; every other
+    line must hold a number of fields in `num_columns`, all of them numbers, and all lines of
+    the file the same number.
+
+    Args:
+        path: the file.
+        num_columns: the accepted numbers of fields per row.
+        what: a description of the row format for messages, e.g. "frame,id,x,y,w,h,...".
+        delimiter: field separator; None splits on runs of whitespace.
+
+    Returns:
+        rows: (N, C) float64 array; (0, max(num_columns)) for a file without rows.
+        line_numbers: (N,) int64, the 1-based line of each row (for later error messages).
+    """
+    path = require_file(path, what)
+    try:
+        text = path.read_text()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormatError(path, f"unreadable ({exc}); expected text rows of {what}") from exc
+    rows: list[list[float]] = []
+    line_numbers: list[int] = []
+    width = None
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        fields = stripped.split(delimiter)
+        if delimiter is not None:
+            fields = [f.strip() for f in fields]
+        if len(fields) not in num_columns or (width is not None and len(fields) != width):
+            expected = width if width is not None else " or ".join(map(str, num_columns))
+            raise FormatError(
+                path, f"expected {expected} fields ({what}), found {len(fields)}: {stripped!r}",
+                line_no,
+            )
+        width = len(fields)
+        try:
+            rows.append([float(f) for f in fields])
+        except ValueError:
+            bad = next(f for f in fields if not _is_number(f))
+            raise FormatError(
+                path, f"field {bad!r} is not a number; expected {what}: {stripped!r}", line_no
+            ) from None
+        line_numbers.append(line_no)
+    if not rows:
+        return np.zeros((0, max(num_columns))), np.zeros(0, dtype=np.int64)
+    return np.asarray(rows, dtype=np.float64), np.asarray(line_numbers, dtype=np.int64)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def check_rows(
+    path: str | os.PathLike,
+    ok: np.ndarray,
+    line_numbers: np.ndarray,
+    rows: np.ndarray,
+    message: str,
+) -> None:
+    """Raise FormatError at the first row where the boolean mask `ok` is False."""
+    bad = np.flatnonzero(~ok)
+    if bad.size:
+        i = bad[0]
+        values = ", ".join(f"{v:g}" for v in rows[i])
+        raise FormatError(
+            path, f"{message} (row: {values}; {bad.size} such row(s))", int(line_numbers[i])
+        )
+
+
+def is_integer(values: np.ndarray) -> np.ndarray:
+    """Element-wise: finite and a whole number."""
+    return np.isfinite(values) & (np.floor(values) == values)
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Write `text` to `path` through a temporary file and a rename, so readers never see a
+    half-written file and an interrupted write leaves the previous version."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(text)
+    os.replace(tmp, path)

@@ -1,0 +1,1 @@
+"""Engine layer: the training loop, hooks, checkpointing and logging (issue: training)."""
