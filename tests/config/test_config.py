@@ -31,8 +31,11 @@ def test_paper_defaults():
     assert (cfg.INPUT.WIDTH, cfg.INPUT.HEIGHT) == (1088, 608)
     assert cfg.MODEL.REID_DIM == 128 and cfg.MODEL.HEAD_CONV == 256
     assert (cfg.LOSS.S_DET_INIT, cfg.LOSS.S_ID_INIT) == (-1.85, -1.05)
-    assert (cfg.TRACKER.MATCH_THRES_REID, cfg.TRACKER.MATCH_THRES_IOU,
-            cfg.TRACKER.MATCH_THRES_UNCONFIRMED) == (0.4, 0.5, 0.7)
+    assert (
+        cfg.TRACKER.MATCH_THRES_REID,
+        cfg.TRACKER.MATCH_THRES_IOU,
+        cfg.TRACKER.MATCH_THRES_UNCONFIRMED,
+    ) == (0.4, 0.5, 0.7)
 
 
 def test_every_default_key_is_commented():
@@ -59,7 +62,9 @@ def test_file_with_base_then_overrides(tmp_path):
 
 def test_int_is_accepted_for_float_and_lists_are_coerced():
     cfg = get_cfg()
-    merge_from_list(cfg, ["SOLVER.BASE_LR", "1", "AUG.SCALE", "[0.6, 1]", "SOLVER.LR_STEPS", "[5,8]"])
+    merge_from_list(
+        cfg, ["SOLVER.BASE_LR", "1", "AUG.SCALE", "[0.6, 1]", "SOLVER.LR_STEPS", "[5,8]"]
+    )
     assert cfg.SOLVER.BASE_LR == 1.0 and isinstance(cfg.SOLVER.BASE_LR, float)
     assert cfg.AUG.SCALE == (0.6, 1.0) and isinstance(cfg.AUG.SCALE, tuple)
     assert cfg.SOLVER.LR_STEPS == [5, 8]
@@ -114,9 +119,14 @@ def test_every_shipped_config_merges():
 def test_paper_experiment_configs():
     crowdhuman = load_cfg(REPO / "configs/crowdhuman_selfsup_dla34.yaml")
     assert (crowdhuman.SOLVER.EPOCHS, crowdhuman.SOLVER.LR_STEPS, crowdhuman.SOLVER.BATCH_SIZE) == (
-        60, [50], 8)
-    dims = {load_cfg(REPO / f"configs/mot17_half_dla34_reid{d}.yaml").MODEL.REID_DIM
-            for d in (64, 256, 512)}
+        60,
+        [50],
+        8,
+    )
+    dims = {
+        load_cfg(REPO / f"configs/mot17_half_dla34_reid{d}.yaml").MODEL.REID_DIM
+        for d in (64, 256, 512)
+    }
     assert dims == {64, 256, 512}
     archs = {load_cfg(p).MODEL.ARCH for p in (REPO / "configs").glob("mot17_half_*.yaml")}
     assert archs == {"dla34", "resnet34", "resnet50", "resnet34_fpn", "hrnet_w18"}
@@ -124,8 +134,16 @@ def test_paper_experiment_configs():
 
 def test_setup_writes_the_config_into_output_dir(tmp_path):
     parser = argument_parser("test")
-    args = parser.parse_args(["--cfg", str(REPO / "configs/synthetic.yaml"),
-                              "OUTPUT_DIR", str(tmp_path / "run"), "SEED", "7"])
+    args = parser.parse_args(
+        [
+            "--cfg",
+            str(REPO / "configs/synthetic.yaml"),
+            "OUTPUT_DIR",
+            str(tmp_path / "run"),
+            "SEED",
+            "7",
+        ]
+    )
     cfg = setup(args)
     written = yaml.safe_load((tmp_path / "run" / "config.yaml").read_text())
     assert written["SEED"] == 7 and written["OUTPUT_DIR"] == str(tmp_path / "run")
@@ -134,10 +152,18 @@ def test_setup_writes_the_config_into_output_dir(tmp_path):
 
 def test_tool_exits_with_the_error_message(tmp_path):
     result = subprocess.run(
-        [sys.executable, str(REPO / "tools/make_synthetic.py"), "--cfg",
-         str(REPO / "configs/synthetic.yaml"), "SYNTH.NUM_PEOPL", "3",
-         "OUTPUT_DIR", str(tmp_path)],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            str(REPO / "tools/make_synthetic.py"),
+            "--cfg",
+            str(REPO / "configs/synthetic.yaml"),
+            "SYNTH.NUM_PEOPL",
+            "3",
+            "OUTPUT_DIR",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0
     assert "unknown config key 'SYNTH.NUM_PEOPL'" in result.stderr

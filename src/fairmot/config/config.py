@@ -78,7 +78,9 @@ def _coerce(value: Any, default: Any, full_key: str, source: str) -> Any:
             raise fail()
         if default:
             # Elements must fit the type of the default's elements (ints are valid floats).
-            items = [_coerce(v, default[0], f"{full_key}[{i}]", source) for i, v in enumerate(value)]
+            items = [
+                _coerce(v, default[0], f"{full_key}[{i}]", source) for i, v in enumerate(value)
+            ]
         else:
             items = list(value)
         return type(default)(items)

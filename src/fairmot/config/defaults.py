@@ -239,6 +239,9 @@ _C.SYNTH.NUM_OCCLUDERS = 2
 # Distractor figures: static persons (gt class 7) and a poster figure (class 8).
 _C.SYNTH.NUM_STATIC_PERSONS = 1
 _C.SYNTH.NUM_POSTERS = 1
+# People walking far behind the scene (under ~35 px tall at 360 rows), written as class-1
+# rows with consider flag 0 (zero-marked: too small to annotate), as MOT annotators do.
+_C.SYNTH.NUM_FAR_WALKERS = 1
 # Per-frame probability that a walking person stops (for 0.5 - 2 s) or turns around.
 _C.SYNTH.STOP_PROB = 0.004
 _C.SYNTH.TURN_PROB = 0.003

@@ -22,7 +22,9 @@ from fairmot.data.formats import (
 def test_labels_round_trip(tmp_path):
     labels = np.array([[0, 5, 0.5, 0.25, 0.1, 0.3], [0, -1, 1.05, -0.01, 0.000123, 0.2]])
     write_jde_labels(tmp_path / "a.txt", labels)
-    assert (tmp_path / "a.txt").read_text().splitlines()[1] == "0 -1 1.050000 -0.010000 0.000123 0.200000"
+    assert (tmp_path / "a.txt").read_text().splitlines()[
+        1
+    ] == "0 -1 1.050000 -0.010000 0.000123 0.200000"
     np.testing.assert_allclose(read_jde_labels(tmp_path / "a.txt"), labels, atol=5e-7)
 
 
@@ -51,8 +53,11 @@ def test_label_errors_name_file_and_line(tmp_path, row, message):
 
 def test_label_path_for_image():
     assert label_path_for_image("MOT17/images/train/S/img1/000001.jpg") == Path(
-        "MOT17/labels_with_ids/train/S/img1/000001.txt")
-    assert label_path_for_image("/d/images/x/images/a.png") == Path("/d/images/x/labels_with_ids/a.txt")
+        "MOT17/labels_with_ids/train/S/img1/000001.txt"
+    )
+    assert label_path_for_image("/d/images/x/images/a.png") == Path(
+        "/d/images/x/labels_with_ids/a.txt"
+    )
     with pytest.raises(FormatError, match="no 'images' folder"):
         label_path_for_image("MOT17/train/a.jpg")
 
@@ -85,7 +90,10 @@ def test_data_cfg_round_trip_with_relative_root(tmp_path):
 @pytest.mark.parametrize(
     "content, message",
     [
-        ('{"root": "data", "train": {"a": "missing.train"}}', "train data set 'a': image list .* does not exist"),
+        (
+            '{"root": "data", "train": {"a": "missing.train"}}',
+            "train data set 'a': image list .* does not exist",
+        ),
         ('{"root": "nowhere"}', "data root .* does not exist"),
         ('{"train": {}}', "missing 'root'"),
         ('{"root": "data", "trian": {}}', r"unknown key\(s\) \['trian'\]"),
@@ -103,8 +111,14 @@ def test_data_cfg_errors(tmp_path, content, message):
 def test_shipped_data_cfgs_are_valid_json_with_known_keys():
     repo = Path(__file__).resolve().parents[3]
     files = sorted((repo / "data_cfg").glob("*.json"))
-    assert {f.stem for f in files} >= {"mix", "mot17_half", "crowdhuman_selfsup", "mot15", "mot20",
-                                       "synthetic"}
+    assert {f.stem for f in files} >= {
+        "mix",
+        "mot17_half",
+        "crowdhuman_selfsup",
+        "mot15",
+        "mot20",
+        "synthetic",
+    }
     for path in files:
         data = json.loads(path.read_text())
         assert set(data) <= {"root", "train", "test", "test_emb"} and data["train"]

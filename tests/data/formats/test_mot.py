@@ -83,7 +83,9 @@ def test_gt_round_trip_sorted_by_frame_then_id(tmp_path):
 
 
 def test_mot15_gt_has_ten_fields(tmp_path):
-    (tmp_path / "gt.txt").write_text("1,1,399,182,121,229,1,-1,-1,-1\n2,1,400,182,121,229,1,-1,-1,-1\n")
+    (tmp_path / "gt.txt").write_text(
+        "1,1,399,182,121,229,1,-1,-1,-1\n2,1,400,182,121,229,1,-1,-1,-1\n"
+    )
     gt = read_mot_gt(tmp_path / "gt.txt")
     assert len(gt) == 2 and (gt.classes == 1).all() and (gt.visibility == -1).all()
 
@@ -128,20 +130,29 @@ def test_missing_gt_file(tmp_path):
 
 
 def test_det_and_results_round_trip(tmp_path):
-    det = MotDetections(frames=np.array([3, 1]), tlwh=np.array([[1, 2, 3, 4], [5.5, 6, 7, 8]]),
-                        scores=np.array([0.9, 0.25]))
+    det = MotDetections(
+        frames=np.array([3, 1]),
+        tlwh=np.array([[1, 2, 3, 4], [5.5, 6, 7, 8]]),
+        scores=np.array([0.9, 0.25]),
+    )
     write_mot_det(tmp_path / "det.txt", det)
     assert (tmp_path / "det.txt").read_text().splitlines()[0] == "1,-1,5.5,6,7,8,0.25,-1,-1,-1"
     back = read_mot_det(tmp_path / "det.txt")
     np.testing.assert_array_equal(back.frames, [1, 3])
     np.testing.assert_allclose(back.tlwh, det.tlwh[::-1])
 
-    tracks = MotTracks(frames=np.array([2, 2, 1]), ids=np.array([4, 3, 3]),
-                       tlwh=np.array([[1, 2, 3, 4], [0, 0, 10, 20], [1.125, 2, 3, 4]]),
-                       scores=np.array([1.0, 1.0, 0.5]))
+    tracks = MotTracks(
+        frames=np.array([2, 2, 1]),
+        ids=np.array([4, 3, 3]),
+        tlwh=np.array([[1, 2, 3, 4], [0, 0, 10, 20], [1.125, 2, 3, 4]]),
+        scores=np.array([1.0, 1.0, 0.5]),
+    )
     write_mot_results(tmp_path / "SEQ.txt", tracks)
     assert (tmp_path / "SEQ.txt").read_text().splitlines() == [
-        "1,3,1.125,2,3,4,0.5,-1,-1,-1", "2,3,0,0,10,20,1,-1,-1,-1", "2,4,1,2,3,4,1,-1,-1,-1"]
+        "1,3,1.125,2,3,4,0.5,-1,-1,-1",
+        "2,3,0,0,10,20,1,-1,-1,-1",
+        "2,4,1,2,3,4,1,-1,-1,-1",
+    ]
     back = read_mot_results(tmp_path / "SEQ.txt", seq_length=2)
     np.testing.assert_array_equal(back.ids, [3, 3, 4])
 
@@ -170,7 +181,7 @@ def test_sequence_folder(tmp_path):
         (seq_dir / "img1" / f"{frame:06d}.jpg").write_bytes(b"")
     (seq_dir / "gt").mkdir()
     write_mot_gt(seq_dir / "gt" / "gt.txt", make_gt())
-    (seq, ) = list_sequences(tmp_path / "split")
+    (seq,) = list_sequences(tmp_path / "split")
     assert seq.name == "SEQ-01" and seq.frame_path(3).name == "000003.jpg"
     assert len(seq.read_gt()) == 4
     with pytest.raises(FormatError, match=r"000005.jpg: missing frame \(1 of 5"):

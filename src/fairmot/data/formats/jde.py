@@ -42,14 +42,34 @@ def read_jde_labels(path: str | os.PathLike) -> np.ndarray:
         (N, 6) float64 rows `class identity cx cy w h`; (0, 6) for an empty file.
     """
     rows, lines = read_table(path, (6,), LABEL_FIELDS, delimiter=None)
-    check_rows(path, is_integer(rows[:, 0]) & (rows[:, 0] >= 0), lines, rows,
-               "class (field 1) must be a whole number >= 0")
-    check_rows(path, is_integer(rows[:, 1]) & (rows[:, 1] >= -1), lines, rows,
-               "identity (field 2) must be a whole number >= -1 (-1: unknown)")
-    check_rows(path, np.isfinite(rows[:, 2:4]).all(axis=1), lines, rows,
-               "cx, cy (fields 3-4) must be finite")
-    check_rows(path, (rows[:, 4] > 0) & (rows[:, 5] > 0) & np.isfinite(rows[:, 4:6]).all(axis=1),
-               lines, rows, "w and h (fields 5-6) must be positive")
+    check_rows(
+        path,
+        is_integer(rows[:, 0]) & (rows[:, 0] >= 0),
+        lines,
+        rows,
+        "class (field 1) must be a whole number >= 0",
+    )
+    check_rows(
+        path,
+        is_integer(rows[:, 1]) & (rows[:, 1] >= -1),
+        lines,
+        rows,
+        "identity (field 2) must be a whole number >= -1 (-1: unknown)",
+    )
+    check_rows(
+        path,
+        np.isfinite(rows[:, 2:4]).all(axis=1),
+        lines,
+        rows,
+        "cx, cy (fields 3-4) must be finite",
+    )
+    check_rows(
+        path,
+        (rows[:, 4] > 0) & (rows[:, 5] > 0) & np.isfinite(rows[:, 4:6]).all(axis=1),
+        lines,
+        rows,
+        "w and h (fields 5-6) must be positive",
+    )
     return rows
 
 

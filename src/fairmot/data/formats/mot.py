@@ -201,15 +201,35 @@ class MotTracks:
 
 def _check_frames_and_sizes(path, rows, line_numbers, seq_length):
     frames = rows[:, 0]
-    check_rows(path, is_integer(frames) & (frames >= 1), line_numbers, rows,
-               "frame (field 1) must be a whole number >= 1")
+    check_rows(
+        path,
+        is_integer(frames) & (frames >= 1),
+        line_numbers,
+        rows,
+        "frame (field 1) must be a whole number >= 1",
+    )
     if seq_length is not None:
-        check_rows(path, frames <= seq_length, line_numbers, rows,
-                   f"frame (field 1) lies outside the sequence: seqLength is {seq_length}")
-    check_rows(path, np.isfinite(rows[:, 2:4]).all(axis=1), line_numbers, rows,
-               "x, y (fields 3-4) must be finite")
-    check_rows(path, (rows[:, 4] > 0) & (rows[:, 5] > 0) & np.isfinite(rows[:, 4:6]).all(axis=1),
-               line_numbers, rows, "width and height (fields 5-6) must be positive")
+        check_rows(
+            path,
+            frames <= seq_length,
+            line_numbers,
+            rows,
+            f"frame (field 1) lies outside the sequence: seqLength is {seq_length}",
+        )
+    check_rows(
+        path,
+        np.isfinite(rows[:, 2:4]).all(axis=1),
+        line_numbers,
+        rows,
+        "x, y (fields 3-4) must be finite",
+    )
+    check_rows(
+        path,
+        (rows[:, 4] > 0) & (rows[:, 5] > 0) & np.isfinite(rows[:, 4:6]).all(axis=1),
+        line_numbers,
+        rows,
+        "width and height (fields 5-6) must be positive",
+    )
 
 
 def read_mot_gt(path: str | os.PathLike, seq_length: int | None = None) -> MotGroundTruth:
@@ -222,14 +242,25 @@ def read_mot_gt(path: str | os.PathLike, seq_length: int | None = None) -> MotGr
     rows, lines = read_table(path, (9, 10), f"{GT_FIELDS_MOT17} (or MOT15: {GT_FIELDS_MOT15})")
     _check_frames_and_sizes(path, rows, lines, seq_length)
     check_rows(path, is_integer(rows[:, 1]), lines, rows, "id (field 2) must be a whole number")
-    check_rows(path, np.isin(rows[:, 6], (0, 1)), lines, rows,
-               "consider flag (field 7) must be 0 or 1")
+    check_rows(
+        path, np.isin(rows[:, 6], (0, 1)), lines, rows, "consider flag (field 7) must be 0 or 1"
+    )
     n = len(rows)
     if rows.shape[1] == 9:
-        check_rows(path, is_integer(rows[:, 7]) & (rows[:, 7] >= 1), lines, rows,
-                   "class (field 8) must be a whole number >= 1")
-        check_rows(path, (rows[:, 8] >= 0) & (rows[:, 8] <= 1), lines, rows,
-                   "visibility (field 9) must lie in [0, 1]")
+        check_rows(
+            path,
+            is_integer(rows[:, 7]) & (rows[:, 7] >= 1),
+            lines,
+            rows,
+            "class (field 8) must be a whole number >= 1",
+        )
+        check_rows(
+            path,
+            (rows[:, 8] >= 0) & (rows[:, 8] <= 1),
+            lines,
+            rows,
+            "visibility (field 9) must lie in [0, 1]",
+        )
         classes, visibility = rows[:, 7].astype(np.int64), rows[:, 8].copy()
     else:
         classes, visibility = np.ones(n, dtype=np.int64), np.full(n, -1.0)
@@ -244,8 +275,8 @@ def read_mot_gt(path: str | os.PathLike, seq_length: int | None = None) -> MotGr
 
 
 def _format_number(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".") if not float(value).is_integer() else str(
-        int(value)
+    return (
+        f"{value:.6f}".rstrip("0").rstrip(".") if not float(value).is_integer() else str(int(value))
     )
 
 
@@ -266,8 +297,14 @@ def write_mot_gt(path: str | os.PathLike, gt: MotGroundTruth) -> None:
     order = np.lexsort((gt.ids, gt.frames))
     _write_rows(
         path,
-        [gt.frames[order], gt.ids[order], *gt.tlwh[order].T, gt.consider[order],
-         gt.classes[order], gt.visibility[order]],
+        [
+            gt.frames[order],
+            gt.ids[order],
+            *gt.tlwh[order].T,
+            gt.consider[order],
+            gt.classes[order],
+            gt.visibility[order],
+        ],
         integer_columns={0, 1, 6, 7},
     )
 
@@ -288,8 +325,15 @@ def write_mot_det(path: str | os.PathLike, det: MotDetections) -> None:
     minus_one = np.full(n, -1)
     _write_rows(
         path,
-        [det.frames[order], minus_one, *det.tlwh[order].T, det.scores[order],
-         minus_one, minus_one, minus_one],
+        [
+            det.frames[order],
+            minus_one,
+            *det.tlwh[order].T,
+            det.scores[order],
+            minus_one,
+            minus_one,
+            minus_one,
+        ],
         integer_columns={0, 1, 7, 8, 9},
     )
 
@@ -313,8 +357,15 @@ def write_mot_results(path: str | os.PathLike, tracks: MotTracks) -> None:
     minus_one = np.full(len(order), -1)
     _write_rows(
         path,
-        [tracks.frames[order], tracks.ids[order], *tracks.tlwh[order].T, tracks.scores[order],
-         minus_one, minus_one, minus_one],
+        [
+            tracks.frames[order],
+            tracks.ids[order],
+            *tracks.tlwh[order].T,
+            tracks.scores[order],
+            minus_one,
+            minus_one,
+            minus_one,
+        ],
         integer_columns={0, 1, 7, 8, 9},
     )
 

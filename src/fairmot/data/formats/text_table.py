@@ -76,7 +76,8 @@ def read_table(
         if len(fields) not in num_columns or (width is not None and len(fields) != width):
             expected = width if width is not None else " or ".join(map(str, num_columns))
             raise FormatError(
-                path, f"expected {expected} fields ({what}), found {len(fields)}: {stripped!r}",
+                path,
+                f"expected {expected} fields ({what}), found {len(fields)}: {stripped!r}",
                 line_no,
             )
         width = len(fields)

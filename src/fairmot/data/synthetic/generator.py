@@ -1,0 +1,281 @@
+"""Writing the synthetic MOT data set: MOTChallenge sequences, JDE labels, lists, data_cfg.
+
+Layout under the data root (images are shared by both layouts, as in the JDE data zoo)::
+
+    images/train/SYN-01/{seqinfo.ini, img1/000001.jpg, gt/gt.txt, det/det.txt}
+    images/val/SYN-05/...
+    labels_with_ids/train/SYN-01/img1/000001.txt
+    synthetic.train, synthetic.val, synthetic.emb      image lists (relative to the root)
+    synthetic.json                                     data_cfg (root ".")
+    summary.json                                       per sequence: seed, identities, crossings
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from tqdm import tqdm
+
+from ..converters import mot_sequences_to_jde
+from ..formats import (
+    DataCfg,
+    MotDetections,
+    MotGroundTruth,
+    SeqInfo,
+    atomic_write_text,
+    write_data_cfg,
+    write_image_list,
+    write_mot_det,
+    write_mot_gt,
+    write_seqinfo,
+)
+from .render import CLASS_PEDESTRIAN, Renderer
+from .scene import Scene, SceneParams
+
+SPLITS = ("train", "val")
+
+
+@dataclass
+class SequenceSummary:
+    name: str
+    split: str
+    seed: int
+    frames: int
+    identities: int
+    gt_rows: int
+    crossings: list  # [frame, id_a, id_b] of each scheduled crossing
+    seconds: float
+
+
+def scene_params_from_cfg(synth_cfg) -> SceneParams:
+    """Unpack the SYNTH config node into plain scene parameters."""
+    return SceneParams(
+        width=synth_cfg.WIDTH,
+        height=synth_cfg.HEIGHT,
+        frame_rate=float(synth_cfg.FRAME_RATE),
+        length=synth_cfg.SEQ_LENGTH,
+        num_people=synth_cfg.NUM_PEOPLE,
+        crossings_per_100=synth_cfg.CROSSINGS_PER_100,
+        lookalike_fraction=synth_cfg.LOOKALIKE_FRACTION,
+        num_occluders=synth_cfg.NUM_OCCLUDERS,
+        num_static_persons=synth_cfg.NUM_STATIC_PERSONS,
+        num_posters=synth_cfg.NUM_POSTERS,
+        num_far_walkers=synth_cfg.NUM_FAR_WALKERS,
+        stop_prob=synth_cfg.STOP_PROB,
+        turn_prob=synth_cfg.TURN_PROB,
+        pan_amplitude=synth_cfg.PAN_AMPLITUDE,
+        shake_amplitude=synth_cfg.SHAKE_AMPLITUDE,
+        lighting_amplitude=synth_cfg.LIGHTING_AMPLITUDE,
+        noise_std=synth_cfg.NOISE_STD,
+    )
+
+
+def sequence_seed(base_seed: int, split: str, index: int) -> int:
+    """Seed of sequence `index` of `split`: distinct across splits and indices."""
+    state = np.random.SeedSequence([base_seed, SPLITS.index(split), index])
+    return int(state.generate_state(1)[0])
+
+
+def _public_detections(gt_rows: list, params: SceneParams, rng: np.random.Generator):
+    """det.txt rows derived from the gt: misses, box jitter and false positives."""
+    frames, boxes, scores = [], [], []
+    for frame, _, tlwh, mot_class, visibility in gt_rows:
+        if mot_class not in (1, 7, 8) or visibility < 0.25 or rng.random() < 0.08:
+            continue
+        w, h = tlwh[2], tlwh[3]
+        jitter = rng.normal(0, 0.04, 4) * np.array([w, h, w, h])
+        box = tlwh + jitter
+        box[2:] = np.maximum(box[2:], 2.0)
+        frames.append(frame)
+        boxes.append(box)
+        scores.append(rng.uniform(0.5, 1.0))
+    for frame in range(1, params.length + 1):
+        for _ in range(rng.poisson(0.3)):
+            h = rng.uniform(0.1, 0.5) * params.height
+            frames.append(frame)
+            boxes.append(
+                np.array(
+                    [
+                        rng.uniform(0, params.width - 0.4 * h),
+                        rng.uniform(0.3, 1.0) * params.height - h,
+                        0.4 * h,
+                        h,
+                    ]
+                )
+            )
+            scores.append(rng.uniform(0.1, 0.7))
+    return MotDetections(
+        np.array(frames, np.int64), np.array(boxes).reshape(-1, 4), np.array(scores)
+    )
+
+
+def generate_sequence(
+    seq_dir: str | os.PathLike,
+    params: SceneParams,
+    seed: int,
+    jpeg_quality: int = 92,
+    write_det: bool = True,
+    progress: bool = False,
+) -> SequenceSummary:
+    """Render one sequence into `seq_dir` in the MOTChallenge layout.
+
+    Pedestrians are written as class 1, consider 1 (far walkers: consider 0); static persons
+    as class 7, the poster figure as class 8 and occluders as class 9, all with consider 0.
+    Identities are unique within the sequence: walkers 1, 2, ..., static objects after them.
+    """
+    start = time.perf_counter()
+    seq_dir = Path(seq_dir)
+    (seq_dir / "img1").mkdir(parents=True, exist_ok=True)
+    scene_seed, det_seed = np.random.SeedSequence(seed).spawn(2)
+    rng = np.random.default_rng(scene_seed)
+    scene = Scene(params, rng)
+    renderer = Renderer(scene, rng)
+    info = SeqInfo(
+        seq_dir.name, "img1", params.frame_rate, params.length, params.width, params.height, ".jpg"
+    )
+    encode = [cv2.IMWRITE_JPEG_QUALITY, int(jpeg_quality)]
+    rows = []  # (frame, (kind, id), tlwh, class, consider, visibility)
+    for frame in tqdm(
+        range(1, params.length + 1), desc=seq_dir.name, disable=not progress, leave=False
+    ):
+        scene.step()
+        rendered = renderer.render()
+        path = seq_dir / "img1" / info.frame_name(frame)
+        if not cv2.imwrite(str(path), rendered.image, encode):
+            raise OSError(f"could not write frame {path}")
+        for obj in rendered.objects:
+            rows.append(
+                (
+                    frame,
+                    (obj.kind, obj.object_id),
+                    obj.tlwh,
+                    obj.mot_class,
+                    obj.consider,
+                    obj.visibility,
+                )
+            )
+    # Static objects get identities after every walker's.
+    walker_ids = [key[1] for _, key, *_ in rows if key[0] == "walker"]
+    static_base = max(walker_ids, default=0)
+    ids = np.array(
+        [key[1] if key[0] == "walker" else static_base + key[1] for _, key, *_ in rows], np.int64
+    )
+    gt = MotGroundTruth(
+        frames=np.array([r[0] for r in rows], np.int64),
+        ids=ids,
+        tlwh=np.array([r[2] for r in rows], np.float64).reshape(-1, 4),
+        consider=np.array([r[4] for r in rows], np.int64),
+        classes=np.array([r[3] for r in rows], np.int64),
+        visibility=np.round(np.array([r[5] for r in rows], np.float64), 6),
+    )
+    (seq_dir / "gt").mkdir(exist_ok=True)
+    write_mot_gt(seq_dir / "gt" / "gt.txt", gt)
+    if write_det:
+        (seq_dir / "det").mkdir(exist_ok=True)
+        det_rows = [(r[0], None, r[2], r[3], r[5]) for r in rows]
+        write_mot_det(
+            seq_dir / "det" / "det.txt",
+            _public_detections(det_rows, params, np.random.default_rng(det_seed)),
+        )
+    write_seqinfo(seq_dir, info)
+    pedestrians = gt.ids[(gt.classes == CLASS_PEDESTRIAN) & (gt.consider == 1)]
+    return SequenceSummary(
+        name=seq_dir.name,
+        split="",
+        seed=seed,
+        frames=params.length,
+        identities=len(np.unique(pedestrians)),
+        gt_rows=len(gt),
+        crossings=[[c.frame, c.id_a, c.id_b] for c in scene.crossings],
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _generate_job(job):
+    seq_dir, params, seed, quality, write_det, progress = job
+    return generate_sequence(seq_dir, params, seed, quality, write_det, progress)
+
+
+def generate_dataset(synth_cfg, data_root: str | os.PathLike, progress: bool = True) -> dict:
+    """Render every sequence of both splits and write labels, lists and the data_cfg.
+
+    Args:
+        synth_cfg: the SYNTH config node.
+        data_root: folder to write into (created; existing sequences are overwritten).
+        progress: show progress bars.
+
+    Returns:
+        The summary also written to `data_root/summary.json`.
+    """
+    root = Path(data_root).resolve()
+    params = scene_params_from_cfg(synth_cfg)
+    counts = {"train": synth_cfg.TRAIN_SEQS, "val": synth_cfg.VAL_SEQS}
+    jobs, splits = [], []
+    number = 1
+    for split in SPLITS:
+        for index in range(counts[split]):
+            seq_dir = root / "images" / split / f"SYN-{number:02d}"
+            jobs.append(
+                (
+                    seq_dir,
+                    params,
+                    sequence_seed(synth_cfg.SEED, split, index),
+                    synth_cfg.JPEG_QUALITY,
+                    synth_cfg.WRITE_DET,
+                    progress and synth_cfg.NUM_WORKERS == 0,
+                )
+            )
+            splits.append(split)
+            number += 1
+    start = time.perf_counter()
+    if synth_cfg.NUM_WORKERS > 0:
+        with ProcessPoolExecutor(synth_cfg.NUM_WORKERS) as pool:
+            summaries = list(
+                tqdm(
+                    pool.map(_generate_job, jobs),
+                    total=len(jobs),
+                    desc="sequences",
+                    disable=not progress,
+                )
+            )
+    else:
+        summaries = [
+            _generate_job(job) for job in tqdm(jobs, desc="sequences", disable=not progress)
+        ]
+    elapsed = time.perf_counter() - start
+    for summary, split in zip(summaries, splits):
+        summary.split = split
+
+    lists = {}
+    for split in SPLITS:
+        seq_dirs = [job[0] for job, s in zip(jobs, splits) if s == split]
+        if seq_dirs:
+            converted = mot_sequences_to_jde(seq_dirs, root, first_identity=1)
+            lists[split] = converted
+            write_image_list(root / f"synthetic.{split}", converted.images)
+    data_cfg = DataCfg(root=root)
+    if "train" in lists:
+        data_cfg.train["synthetic"] = root / "synthetic.train"
+    if "val" in lists:
+        write_image_list(root / "synthetic.emb", lists["val"].images[::3])
+        data_cfg.test["synthetic"] = root / "synthetic.val"
+        data_cfg.test_emb["synthetic"] = root / "synthetic.emb"
+    write_data_cfg(root / "synthetic.json", data_cfg)
+
+    total_frames = sum(s.frames for s in summaries)
+    summary = {
+        "frames": total_frames,
+        "seconds": round(elapsed, 3),
+        "frames_per_second": round(total_frames / max(elapsed, 1e-9), 1),
+        "identities": {split: lists[split].num_identities for split in lists},
+        "sequences": [asdict(s) for s in summaries],
+    }
+    atomic_write_text(root / "summary.json", json.dumps(summary, indent=2) + "\n")
+    return summary

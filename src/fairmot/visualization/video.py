@@ -1,0 +1,131 @@
+"""Writing annotated videos of MOTChallenge sequences."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+from tqdm import tqdm
+
+from ..data.formats import MOT_CLASSES, MotSequence
+from .draw import TrailBuffer, draw_text, draw_tracks
+
+
+class VideoWriter:
+    """An MP4 writer that fails loudly (cv2.VideoWriter silently writes nothing on failure).
+
+    Frames are written through a temporary file renamed into place on close, so an
+    interrupted run never leaves a truncated video under the final name.
+    """
+
+    def __init__(self, path: str | os.PathLike, fps: float, size: tuple):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.path.with_name(f".{self.path.stem}.tmp{os.getpid()}{self.path.suffix}")
+        self.size = tuple(int(s) for s in size)
+        self.writer = cv2.VideoWriter(
+            str(self.tmp), cv2.VideoWriter_fourcc(*"mp4v"), float(fps), self.size
+        )
+        if not self.writer.isOpened():
+            raise OSError(f"cannot open a video writer for {self.path} (codec mp4v, {fps} fps)")
+        self.frames = 0
+
+    def write(self, image: np.ndarray) -> None:
+        if (image.shape[1], image.shape[0]) != self.size:
+            raise ValueError(
+                f"frame of size {image.shape[1]}x{image.shape[0]} written to a "
+                f"{self.size[0]}x{self.size[1]} video {self.path}"
+            )
+        self.writer.write(image)
+        self.frames += 1
+
+    def close(self) -> None:
+        self.writer.release()
+        if self.frames:
+            os.replace(self.tmp, self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.close()
+        else:  # keep nothing half-written
+            self.writer.release()
+            self.tmp.unlink(missing_ok=True)
+
+
+def render_gt_video(
+    sequence: MotSequence,
+    out_path: str | os.PathLike,
+    fps: float = 0,
+    trail_length: int = 15,
+    max_frames: int = 0,
+    still_frame: int = 0,
+    progress: bool = True,
+) -> Path:
+    """Write a video of a sequence with its ground truth drawn.
+
+    Evaluated pedestrians (class 1, consider 1) get identity colours and trails; other rows
+    (distractors, zero-marked, occluders) get thin grey boxes captioned with their class.
+
+    Args:
+        sequence: the sequence to draw.
+        out_path: the .mp4 to write.
+        fps: frames per second of the video; 0 uses the sequence's frame rate.
+        trail_length: frames of trail behind each pedestrian (0: none).
+        max_frames: stop after this many frames (0: all).
+        still_frame: also save this 1-based frame as PNG next to the video (0: none).
+
+    Returns:
+        The path of the written video.
+    """
+    info = sequence.info
+    gt = sequence.read_gt()
+    paths = sequence.frame_paths()
+    if max_frames > 0:
+        paths = paths[:max_frames]
+    order = np.argsort(gt.frames, kind="stable")
+    frames_sorted = gt.frames[order]
+    bounds = np.searchsorted(frames_sorted, np.arange(1, len(paths) + 2))
+    trails = TrailBuffer(trail_length)
+    out_path = Path(out_path)
+    with VideoWriter(out_path, fps or info.frame_rate, (info.im_width, info.im_height)) as video:
+        for frame, path in enumerate(
+            tqdm(paths, desc=f"video {info.name}", disable=not progress), start=1
+        ):
+            image = cv2.imread(str(path))
+            if image is None:
+                raise OSError(f"cannot decode frame {path}")
+            rows = order[bounds[frame - 1] : bounds[frame]]
+            evaluated = rows[(gt.classes[rows] == 1) & (gt.consider[rows] == 1)]
+            others = rows[~np.isin(rows, evaluated)]
+            for r in others:
+                x, y, w, h = gt.tlwh[r]
+                cv2.rectangle(image, (int(x), int(y)), (int(x + w), int(y + h)), (160, 160, 160), 1)
+                name = MOT_CLASSES.get(int(gt.classes[r]), str(gt.classes[r]))
+                caption = f"{name}{' (ignored)' if gt.consider[r] == 0 else ''}"
+                cv2.putText(
+                    image,
+                    caption,
+                    (int(x), int(y + h) + 10),
+                    cv2.FONT_HERSHEY_SIMPLEX,
+                    0.3,
+                    (200, 200, 200),
+                    1,
+                    cv2.LINE_AA,
+                )
+            trails.update(gt.tlwh[evaluated], gt.ids[evaluated])
+            captions = [
+                f"{i} v{v:.1f}" for i, v in zip(gt.ids[evaluated], gt.visibility[evaluated])
+            ]
+            draw_tracks(image, gt.tlwh[evaluated], gt.ids[evaluated], trails, captions)
+            draw_text(image, f"{info.name}  frame {frame}/{info.seq_length}  ground truth")
+            video.write(image)
+            if frame == still_frame:
+                cv2.imwrite(str(out_path.with_suffix(".png")), image)
+    return out_path

@@ -1,0 +1,187 @@
+"""The synthetic data set: determinism, exact boxes, visibility from occlusion, crossings,
+and that the project's own readers take what it writes."""
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fairmot.config import load_cfg
+from fairmot.data.formats import (
+    label_path_for_image,
+    list_sequences,
+    read_data_cfg,
+    read_image_list,
+    read_jde_labels,
+)
+from fairmot.data.synthetic import (
+    Renderer,
+    Scene,
+    SceneParams,
+    generate_dataset,
+    generate_sequence,
+)
+
+REPO = Path(__file__).resolve().parents[3]
+PARAMS = SceneParams(length=60, num_people=10, num_occluders=3)
+
+
+def rendered_frames(params, seed, frames, masks=True):
+    rng = np.random.default_rng(seed)
+    scene = Scene(params, rng)
+    renderer = Renderer(scene, rng)
+    for _ in range(frames):
+        scene.step()
+        yield scene, renderer, renderer.render(return_masks=masks)
+
+
+def inside_frame(box, params):
+    x, y, w, h = box
+    return x >= 0 and y >= 0 and x + w <= params.width and y + h <= params.height
+
+
+def iou_tlwh(a, b):
+    ax2, ay2, bx2, by2 = a[0] + a[2], a[1] + a[3], b[0] + b[2], b[1] + b[3]
+    iw = max(0.0, min(ax2, bx2) - max(a[0], b[0]))
+    ih = max(0.0, min(ay2, by2) - max(a[1], b[1]))
+    inter = iw * ih
+    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
+
+
+def test_same_seed_same_bytes_other_seed_other_data(tmp_path):
+    params = replace(PARAMS, length=12)
+    for name in ("a", "b"):
+        generate_sequence(tmp_path / name / "SYN", params, seed=5)
+    generate_sequence(tmp_path / "c" / "SYN", params, seed=6)
+    for rel in ("gt/gt.txt", "det/det.txt", "seqinfo.ini", "img1/000012.jpg"):
+        assert (tmp_path / "a/SYN" / rel).read_bytes() == (tmp_path / "b/SYN" / rel).read_bytes()
+    assert (tmp_path / "a/SYN/gt/gt.txt").read_text() != (tmp_path / "c/SYN/gt/gt.txt").read_text()
+
+
+def test_boxes_are_the_tight_boxes_of_the_rendered_pixels():
+    checked = 0
+    for _, _, frame in rendered_frames(PARAMS, seed=3, frames=40):
+        for obj, mask in zip(frame.objects, frame.own_masks):
+            ys, xs = np.nonzero(mask)
+            x, y, w, h = obj.tlwh
+            assert xs.min() >= x and xs.max() <= x + w - 1
+            assert ys.min() >= y and ys.max() <= y + h - 1
+            if inside_frame(obj.tlwh, PARAMS):  # tight: the box touches the figure on all sides
+                assert (xs.min(), xs.max(), ys.min(), ys.max()) == (x, x + w - 1, y, y + h - 1)
+                checked += 1
+    assert checked > 200
+
+
+def test_every_changed_pixel_lies_in_some_box():
+    """Without light changes and noise, the frame differs from the bare background only
+    inside the gt boxes: nothing is drawn that the gt does not account for."""
+    params = replace(PARAMS, lighting_amplitude=0.0, noise_std=0.0)
+    for _, renderer, frame in rendered_frames(params, seed=4, frames=20, masks=False):
+        background = renderer.background_view(frame.camera_offset)
+        changed = (frame.image != background).any(axis=2)
+        covered = np.zeros_like(changed)
+        for obj in frame.objects:
+            x, y, w, h = obj.tlwh
+            covered[max(y, 0) : y + h, max(x, 0) : x + w] = True
+        assert changed.any() and not (changed & ~covered).any()
+
+
+def test_visibility_is_the_unoccluded_fraction():
+    """Recompute each fully-in-frame object's visibility from its own mask and the masks of
+    the objects in front of it."""
+    visibilities = []
+    for _, _, frame in rendered_frames(PARAMS, seed=7, frames=60):
+        depths = [o.depth for o in frame.objects]
+        assert depths == sorted(depths, reverse=True)  # drawn far to near
+        for i, obj in enumerate(frame.objects):
+            if not inside_frame(obj.tlwh, PARAMS):
+                continue
+            own = frame.own_masks[i]
+            in_front = np.zeros_like(own)
+            for mask in frame.own_masks[i + 1 :]:
+                in_front |= mask
+            expected = np.count_nonzero(own & ~in_front) / np.count_nonzero(own)
+            assert obj.visibility == pytest.approx(expected, abs=1e-12)
+            visibilities.append(expected)
+    visibilities = np.array(visibilities)
+    assert (visibilities < 0.5).sum() > 10 and (visibilities == 1.0).sum() > 100
+
+
+def test_figures_follow_the_ground_plane_and_body_proportions():
+    ratios = []
+    for scene, _, frame in rendered_frames(PARAMS, seed=9, frames=30, masks=False):
+        walkers = {w.track_id: w for w in scene.walkers}
+        cam = scene.camera
+        for obj in frame.objects:
+            if obj.kind != "walker" or not inside_frame(obj.tlwh, PARAMS) or obj.visibility < 1:
+                continue
+            x, y, w, h = obj.tlwh
+            walker = walkers[obj.object_id]
+            # Projected height f*H/Z, up to the sprite's rounding.
+            assert h == pytest.approx(cam.focal * walker.body_height / walker.z, abs=2.5)
+            foot = y + h + frame.camera_offset[1]
+            assert foot == pytest.approx(
+                cam.horizon + cam.focal * cam.camera_height / walker.z, abs=2.5
+            )
+            ratios.append(w / h)
+    ratios = np.array(ratios)
+    assert 0.35 <= ratios.mean() <= 0.45 and ratios.min() > 0.28 and ratios.max() < 0.52
+
+
+@pytest.mark.parametrize("rate", [0.0, 2.0, 5.0])
+def test_crossings_occur_at_the_configured_rate(rate):
+    params = replace(PARAMS, length=200, crossings_per_100=rate)
+    boxes = {}
+    crossings = []
+    for scene, _, frame in rendered_frames(params, seed=11, frames=params.length, masks=False):
+        for obj in frame.objects:
+            if obj.kind == "walker":
+                boxes[(scene.frame, obj.object_id)] = obj.tlwh.astype(float)
+        crossings = scene.crossings
+    assert len(crossings) == round(rate * params.length / 100)
+    for crossing in crossings:
+        a = boxes[(crossing.frame, crossing.id_a)]
+        b = boxes[(crossing.frame, crossing.id_b)]
+        assert iou_tlwh(a, b) > 0.5  # heavy overlap: IoU alone cannot tell them apart
+
+
+def test_dataset_is_read_back_by_the_project_readers(tmp_path):
+    cfg = load_cfg(REPO / "configs/synthetic_instant.yaml", ["OUTPUT_DIR", str(tmp_path)])
+    summary = generate_dataset(cfg.SYNTH, tmp_path / "data", progress=False)
+    data_cfg = read_data_cfg(tmp_path / "data" / "synthetic.json")
+    assert set(data_cfg.train) == {"synthetic"} and set(data_cfg.test) == {"synthetic"}
+
+    for split in ("train", "val"):
+        (seq,) = list_sequences(tmp_path / "data" / "images" / split)
+        assert seq.info.seq_length == cfg.SYNTH.SEQ_LENGTH
+        assert (seq.info.im_width, seq.info.im_height) == (cfg.SYNTH.WIDTH, cfg.SYNTH.HEIGHT)
+        gt = seq.read_gt()
+        det = seq.read_det()
+        assert len(det) > 0 and len(seq.frame_paths()) == seq.info.seq_length
+        # MOT17 conventions: pedestrians class 1 with conf 1; distractors 7 and 8; zero-marked.
+        assert set(np.unique(gt.classes)) <= {1, 7, 8, 9}
+        assert {7, 8} <= set(np.unique(gt.classes))
+        assert (gt.consider[gt.classes != 1] == 0).all()
+        assert (gt.consider[gt.classes == 1] == 1).sum() > 0
+        assert (gt.consider[gt.classes == 1] == 0).sum() > 0  # far walkers, zero-marked
+        # Unique (frame, id) pairs.
+        assert len(set(zip(gt.frames.tolist(), gt.ids.tolist()))) == len(gt)
+
+        purpose = "train" if split == "train" else "test"
+        images = data_cfg.image_paths(purpose, "synthetic")
+        assert len(images) == seq.info.seq_length
+        label_rows = [read_jde_labels(label_path_for_image(p)) for p in images]
+        kept = (gt.classes == 1) & (gt.consider == 1)
+        assert sum(len(r) for r in label_rows) == kept.sum()
+        # Label ids are 1..n_identities, one per gt pedestrian identity.
+        ids = np.unique(np.concatenate([r[:, 1] for r in label_rows]))
+        np.testing.assert_array_equal(ids, np.arange(1, len(np.unique(gt.ids[kept])) + 1))
+        assert summary["identities"][split] == len(ids)
+        # Label geometry equals the gt box, normalised.
+        first = gt.frames == 1
+        expected = gt.tlwh[first & kept]
+        rows = label_rows[0]
+        np.testing.assert_allclose(rows[:, 4] * seq.info.im_width, expected[:, 2], atol=1e-3)
+    emb = read_image_list(data_cfg.test_emb["synthetic"])
+    assert len(emb) == (cfg.SYNTH.SEQ_LENGTH + 2) // 3

@@ -1,0 +1,43 @@
+"""Drawing and video writing."""
+
+import cv2
+import numpy as np
+import pytest
+
+from fairmot.visualization import TrailBuffer, VideoWriter, draw_tracks, id_colour
+
+
+def test_id_colours_are_stable_and_distinct():
+    assert id_colour(7) == id_colour(7)
+    colours = {id_colour(i) for i in range(1, 40)}
+    assert len(colours) == 39
+
+
+def test_trail_buffer_is_bounded():
+    trails = TrailBuffer(length=5)
+    for frame in range(1000):
+        ids = np.array([frame // 10, 10_000])  # identities churn; one lives forever
+        trails.update(np.array([[frame, 0, 10, 20], [0, frame, 10, 20]], float), ids)
+        assert len(trails.points) <= 3  # the live one, the current id, one going stale
+        assert all(len(p) <= 5 for p in trails.points.values())
+    assert list(trails.points[10_000])[-1] == (5, 999 + 20)
+
+
+def test_draw_tracks_draws_in_the_identity_colour():
+    image = np.zeros((100, 100, 3), np.uint8)
+    draw_tracks(image, np.array([[20.0, 30, 40, 50]]), np.array([3]), thickness=1)
+    assert tuple(int(c) for c in image[80, 40]) == id_colour(3)  # bottom edge of the box
+    assert not image[60, 40].any()  # inside stays untouched
+
+
+def test_video_writer_round_trip(tmp_path):
+    path = tmp_path / "v.mp4"
+    with VideoWriter(path, 10, (64, 48)) as video:
+        for k in range(5):
+            video.write(np.full((48, 64, 3), 40 * k, np.uint8))
+    capture = cv2.VideoCapture(str(path))
+    assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 5
+    with pytest.raises(ValueError, match="frame of size 32x32"):
+        with VideoWriter(tmp_path / "w.mp4", 10, (64, 48)) as video:
+            video.write(np.zeros((32, 32, 3), np.uint8))
+    assert not (tmp_path / "w.mp4").exists() and not list(tmp_path.glob(".w*"))

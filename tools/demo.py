@@ -1,0 +1,16 @@
+"""The main job on the embedded default (what `make demo` runs).
+
+python tools/demo.py --cfg configs/synthetic.yaml [KEY VALUE ...]
+"""
+
+from fairmot.config import argument_parser, setup
+from fairmot.pipeline import run_demo
+
+
+def main():
+    args = argument_parser(__doc__).parse_args()
+    run_demo(setup(args))
+
+
+if __name__ == "__main__":
+    main()
