@@ -21,7 +21,8 @@ def run_demo(cfg, progress: bool = True) -> dict:
         cfg: a full config (configs/synthetic.yaml); everything is written under OUTPUT_DIR.
 
     Returns:
-        {"data": dataset summary, "video": path of the preview video, "seconds": wall time}.
+        {"data": dataset summary, "sequence": the previewed MotSequence, "video": path of its
+        preview video, "still_frame": the frame also saved as PNG, "seconds": wall time}.
     """
     start = time.perf_counter()
     out = Path(cfg.OUTPUT_DIR)
@@ -48,4 +49,10 @@ def run_demo(cfg, progress: bool = True) -> dict:
     )
     seconds = time.perf_counter() - start
     print(f"done in {seconds:.1f} s: data in {out / 'data'}, video {video}")
-    return {"data": summary, "video": video, "seconds": seconds}
+    return {
+        "data": summary,
+        "sequence": sequence,
+        "video": video,
+        "still_frame": still,
+        "seconds": seconds,
+    }
