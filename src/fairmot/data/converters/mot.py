@@ -1,4 +1,5 @@
-"""MOTChallenge sequences -> JDE label files and image lists (SPEC §4, "Converting").
+"""MOTChallenge releases -> JDE label files and image lists, and the MOT17 half split
+(SPEC §4, "Converting").
 
 Rules of the released lists (MOT16/17/20): keep gt rows whose consider flag is not 0 and whose
 class is 1 (pedestrian); each (sequence, gt identity) pair becomes one global identity,
@@ -15,9 +16,29 @@ from pathlib import Path
 
 import numpy as np
 
-from ..formats import MotSequence, label_path_for_image, write_jde_labels
+from ..formats import (
+    FormatError,
+    MotGroundTruth,
+    MotSequence,
+    SeqInfo,
+    label_path_for_image,
+    write_image_list,
+    write_jde_labels,
+    write_mot_gt,
+    write_seqinfo,
+)
+from .links import link_folder, relative_to_root
 
 PEDESTRIAN = 1
+
+#: Per benchmark: whether gt has a class column, and which sequence copies to use
+#: (MOT17 ships each sequence three times with the same gt; the released lists use -SDP).
+MOT_BENCHMARKS = {
+    "MOT15": {"has_classes": False, "suffix": ""},
+    "MOT16": {"has_classes": True, "suffix": ""},
+    "MOT17": {"has_classes": True, "suffix": "-SDP"},
+    "MOT20": {"has_classes": True, "suffix": ""},
+}
 
 
 @dataclass
@@ -67,11 +88,132 @@ def mot_sequences_to_jde(
         order = np.argsort(frames, kind="stable")
         frames, global_ids, centres = frames[order], global_ids[order], centres[order]
         starts = np.searchsorted(frames, np.arange(1, info.seq_length + 2))
-        for frame in range(1, info.seq_length + 1):
+        for frame, image in enumerate(seq.frame_paths(), start=1):
             lo, hi = starts[frame - 1], starts[frame]
             rows = np.column_stack([np.zeros(hi - lo), global_ids[lo:hi], centres[lo:hi]])
-            image = seq.frame_path(frame)
             write_jde_labels(label_path_for_image(image), rows)
-            images.append(image.resolve().relative_to(root.resolve()).as_posix())
+            images.append(relative_to_root(image, root))
             boxes += hi - lo
     return JdeSplit(images, identity - first_identity, boxes)
+
+
+def _release_sequences(split_dir: Path, benchmark: str) -> list:
+    suffix = MOT_BENCHMARKS[benchmark]["suffix"]
+    seqs = [d for d in sorted(split_dir.iterdir()) if (d / "seqinfo.ini").is_file()]
+    seqs = [d for d in seqs if d.name.endswith(suffix)]
+    if not seqs:
+        raise FormatError(
+            split_dir,
+            f"no {benchmark} sequence folders{f' ending in {suffix}' if suffix else ''} "
+            "(each with a seqinfo.ini) in this folder",
+        )
+    return seqs
+
+
+def convert_mot_release(benchmark: str, src: str | os.PathLike, root: str | os.PathLike) -> dict:
+    """Convert a MOTChallenge release's training split to the JDE layout under `root`.
+
+    The release's `train/` folder appears as `root/<benchmark>/images/train` (a symbolic link
+    unless it already lies there), labels are written to
+    `root/<benchmark>/labels_with_ids/train/<SEQ>/img1/<frame>.txt`, and the lists
+    `root/lists/<benchmark>.train` and `.emb` (every third frame) name the images.
+
+    Args:
+        benchmark: "MOT15", "MOT16", "MOT17" or "MOT20".
+        src: the unpacked release (holding `train/<SEQ>/{seqinfo.ini,img1,gt}`).
+        root: the data root.
+
+    Returns:
+        {"images", "identities", "boxes", "lists": {name: path}}.
+    """
+    if benchmark not in MOT_BENCHMARKS:
+        raise ValueError(f"benchmark must be one of {sorted(MOT_BENCHMARKS)}, got {benchmark!r}")
+    root = Path(root)
+    train_dir = link_folder(Path(src) / "train", root / benchmark / "images" / "train")
+    seqs = _release_sequences(train_dir, benchmark)
+    split = mot_sequences_to_jde(seqs, root, 1, MOT_BENCHMARKS[benchmark]["has_classes"])
+    name = benchmark.lower()
+    lists = {
+        f"{name}.train": root / "lists" / f"{name}.train",
+        f"{name}.emb": root / "lists" / f"{name}.emb",
+    }
+    write_image_list(lists[f"{name}.train"], split.images)
+    write_image_list(lists[f"{name}.emb"], split.images[::3])
+    return {
+        "images": len(split.images),
+        "identities": split.num_identities,
+        "boxes": split.num_boxes,
+        "lists": lists,
+    }
+
+
+def make_half_split(root: str | os.PathLike, benchmark: str = "MOT17") -> dict:
+    """The paper's half split of a converted release (SPEC §4): per sequence, the first
+    floor(n/2) frames train and the rest validate.
+
+    Writes the lists `root/lists/<benchmark>_half.{train,val,emb}` (emb: every third
+    validation frame) over the converted images and labels, and the validation halves in the
+    MOTChallenge layout under `root/<benchmark>/images/val_half/<SEQ>/`: frames renumbered
+    from 1 (symbolic links to the originals), `seqinfo.ini` with the new length, `gt/gt.txt`
+    with the renumbered rows, so tracking and evaluation run on it as on any split.
+    """
+    root = Path(root)
+    train_dir = root / benchmark / "images" / "train"
+    val_dir = root / benchmark / "images" / "val_half"
+    train_images, val_images = [], []
+    for seq in (MotSequence(d) for d in _release_sequences(train_dir, benchmark)):
+        info = seq.info
+        frames = seq.frame_paths()
+        half = info.seq_length // 2
+        for frame in frames:
+            if not label_path_for_image(frame).is_file():
+                raise FormatError(
+                    label_path_for_image(frame),
+                    f"missing label file: convert {benchmark} before splitting it",
+                )
+        train_images += [relative_to_root(p, root) for p in frames[:half]]
+        val_images += [relative_to_root(p, root) for p in frames[half:]]
+
+        out = val_dir / info.name
+        (out / info.im_dir).mkdir(parents=True, exist_ok=True)
+        for new_frame, old_path in enumerate(frames[half:], start=1):
+            link = out / info.im_dir / info.frame_name(new_frame)
+            if link.is_symlink() or link.exists():
+                link.unlink()
+            link.symlink_to(os.path.relpath(old_path, link.parent))
+        gt = seq.read_gt()
+        keep = gt.frames > half
+        write_mot_gt(
+            out / "gt" / "gt.txt",
+            MotGroundTruth(
+                gt.frames[keep] - half,
+                gt.ids[keep],
+                gt.tlwh[keep],
+                gt.consider[keep],
+                gt.classes[keep],
+                gt.visibility[keep],
+            ),
+        )
+        write_seqinfo(
+            out,
+            SeqInfo(
+                info.name,
+                info.im_dir,
+                info.frame_rate,
+                info.seq_length - half,
+                info.im_width,
+                info.im_height,
+                info.im_ext,
+            ),
+        )
+    name = f"{benchmark.lower()}_half"
+    lists = {f"{name}.{k}": root / "lists" / f"{name}.{k}" for k in ("train", "val", "emb")}
+    write_image_list(lists[f"{name}.train"], train_images)
+    write_image_list(lists[f"{name}.val"], val_images)
+    write_image_list(lists[f"{name}.emb"], val_images[::3])
+    return {
+        "train_images": len(train_images),
+        "val_images": len(val_images),
+        "gt_dir": val_dir,
+        "lists": lists,
+    }

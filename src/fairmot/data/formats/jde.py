@@ -35,11 +35,12 @@ LABEL_FIELDS = "class identity cx cy w h"
 DATA_CFG_PURPOSES = ("train", "test", "test_emb")
 
 
-def read_jde_labels(path: str | os.PathLike) -> np.ndarray:
+def read_jde_labels(path: str | os.PathLike, return_lines: bool = False):
     """Read one label file.
 
     Returns:
-        (N, 6) float64 rows `class identity cx cy w h`; (0, 6) for an empty file.
+        (N, 6) float64 rows `class identity cx cy w h`; (0, 6) for an empty file; with
+        `return_lines`, also the (N,) 1-based line number of each row.
     """
     rows, lines = read_table(path, (6,), LABEL_FIELDS, delimiter=None)
     check_rows(
@@ -70,7 +71,7 @@ def read_jde_labels(path: str | os.PathLike) -> np.ndarray:
         rows,
         "w and h (fields 5-6) must be positive",
     )
-    return rows
+    return (rows, lines) if return_lines else rows
 
 
 def write_jde_labels(path: str | os.PathLike, labels: np.ndarray) -> None:
@@ -135,12 +136,16 @@ class DataCfg:
         return [self.root / image for image in read_image_list(self.lists(purpose)[dataset])]
 
 
-def read_data_cfg(path: str | os.PathLike, root: str | os.PathLike | None = None) -> DataCfg:
+def read_data_cfg(
+    path: str | os.PathLike, root: str | os.PathLike | None = None, require_lists: bool = True
+) -> DataCfg:
     """Read and validate a data_cfg file.
 
     Args:
         path: the JSON file.
         root: overrides the file's root when given (e.g. from the DATA.ROOT config key).
+        require_lists: raise when a named image list does not exist (the data checker turns
+            this off to report every missing list).
 
     Raises:
         FormatError: invalid JSON, unknown or missing keys, a missing root or list file.
@@ -175,7 +180,7 @@ def read_data_cfg(path: str | os.PathLike, root: str | os.PathLike | None = None
             list_path = Path(list_file)
             if not list_path.is_absolute():
                 list_path = root / list_path
-            if not list_path.is_file():
+            if require_lists and not list_path.is_file():
                 raise FormatError(
                     path, f"{purpose} data set '{name}': image list {list_path} does not exist"
                 )

@@ -95,12 +95,14 @@ def _public_detections(gt: MotGroundTruth, params: SceneParams, rng: np.random.G
     # False positives: person-shaped boxes on the lower part of the frame, 0.3 per frame.
     fp_frames = np.repeat(np.arange(1, params.length + 1), rng.poisson(0.3, params.length))
     fp_h = rng.uniform(0.1, 0.5, len(fp_frames)) * params.height
-    fp_boxes = np.column_stack([
-        rng.uniform(0, 1, len(fp_frames)) * (params.width - 0.4 * fp_h),
-        rng.uniform(0.3, 1.0, len(fp_frames)) * params.height - fp_h,
-        0.4 * fp_h,
-        fp_h,
-    ])
+    fp_boxes = np.column_stack(
+        [
+            rng.uniform(0, 1, len(fp_frames)) * (params.width - 0.4 * fp_h),
+            rng.uniform(0.3, 1.0, len(fp_frames)) * params.height - fp_h,
+            0.4 * fp_h,
+            fp_h,
+        ]
+    )
     return MotDetections(
         frames=np.concatenate([gt.frames[kept], fp_frames]).astype(np.int64),
         tlwh=np.concatenate([boxes, fp_boxes]).reshape(-1, 4),

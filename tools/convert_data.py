@@ -1,0 +1,66 @@
+"""Convert data set releases to the JDE training layout under a data root.
+
+    python tools/convert_data.py mot --benchmark MOT17 --src DOWNLOADS/MOT17 --root datasets
+    python tools/convert_data.py mot17_half --root datasets        (after converting MOT17)
+    python tools/convert_data.py crowdhuman --src DOWNLOADS/CrowdHuman --root datasets
+    python tools/convert_data.py jde_zoo --root datasets           (Caltech, CityPersons, ...)
+
+Everything is written under --root (labels, lists, links to the release folders); the
+releases themselves are never modified. scripts/prepare_data.sh runs every converter.
+"""
+
+import argparse
+import json
+import sys
+
+from fairmot.data.converters import (
+    JDE_ZOO,
+    MOT_BENCHMARKS,
+    convert_crowdhuman,
+    convert_jde_zoo,
+    convert_mot_release,
+    make_half_split,
+)
+from fairmot.data.formats import FormatError
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(__doc__.splitlines()[1:]),
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    mot = sub.add_parser("mot", help="a MOTChallenge release's training split")
+    mot.add_argument("--benchmark", required=True, choices=sorted(MOT_BENCHMARKS))
+    mot.add_argument("--src", required=True, help="the unpacked release (holding train/)")
+    half = sub.add_parser("mot17_half", help="the MOT17 half split (lists and val_half gt)")
+    half.add_argument("--benchmark", default="MOT17", choices=sorted(MOT_BENCHMARKS))
+    crowd = sub.add_parser("crowdhuman", help="CrowdHuman odgt files and images")
+    crowd.add_argument("--src", required=True, help="folder with annotation_*.odgt and Images/")
+    crowd.add_argument("--modes", nargs="+", default=["det", "selfsup"], choices=["det", "selfsup"])
+    zoo = sub.add_parser("jde_zoo", help="lists for the JDE zoo data sets under the root")
+    zoo.add_argument("--names", nargs="+", choices=sorted(JDE_ZOO), default=None)
+    for p in (mot, half, crowd, zoo):
+        p.add_argument("--root", required=True, help="the data root to write under")
+    return parser
+
+
+def main():
+    args = build_parser().parse_args()
+    try:
+        if args.command == "mot":
+            result = convert_mot_release(args.benchmark, args.src, args.root)
+        elif args.command == "mot17_half":
+            result = make_half_split(args.root, args.benchmark)
+        elif args.command == "crowdhuman":
+            result = convert_crowdhuman(args.src, args.root, tuple(args.modes))
+        else:
+            result = convert_jde_zoo(args.root, tuple(args.names) if args.names else None)
+    except FormatError as exc:
+        sys.exit(f"error: {exc}")
+    print(json.dumps(result, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
