@@ -77,6 +77,21 @@ def test_mot17_uses_the_sdp_copy_and_offsets_identities(mot17):
     assert not list((root.parent / "downloads").rglob("labels_with_ids"))
 
 
+@pytest.mark.parametrize("benchmark", ["MOT16", "MOT20"])
+def test_mot16_and_mot20_use_every_sequence(tmp_path, benchmark):
+    from .fixtures import GT_02, GT_04, write_mot_sequence
+
+    src, root = tmp_path / benchmark, tmp_path / "datasets"
+    write_mot_sequence(src / "train" / f"{benchmark}-02", GT_02)
+    write_mot_sequence(src / "train" / f"{benchmark}-01", GT_04)
+    result = convert_mot_release(benchmark, src, root)
+    images = read_image_list(root / "lists" / f"{benchmark.lower()}.train")
+    assert images[0] == f"{benchmark}/images/train/{benchmark}-01/img1/000001.jpg"
+    np.testing.assert_allclose(labels_of(root, images[0])[:, 1], [2])  # -01 first: ids 1, 2
+    np.testing.assert_allclose(labels_of(root, images[5])[:, 1], [3, 4])  # -02: ids 3, 7
+    assert result["identities"] == 4
+
+
 def test_mot15_keeps_every_considered_row(tmp_path):
     src, root = tmp_path / "MOT15", tmp_path / "datasets"
     make_mot15_release(src)
@@ -212,9 +227,11 @@ def test_check_data_passes_on_converted_fixtures_and_reports_each_defect(tmp_pat
     make_crowdhuman_release(tmp_path / "CrowdHuman")
     convert_crowdhuman(tmp_path / "CrowdHuman", root)
     cfg = tmp_path / "data.json"
+    make_jde_zoo(root)
+    convert_jde_zoo(root)
     cfg.write_text(
         '{"root": "datasets", "train": {"mot17": "lists/mot17.train", '
-        '"crowdhuman": "lists/crowdhuman_selfsup.train"}, '
+        '"crowdhuman": "lists/crowdhuman_selfsup.train", "eth": "lists/eth.train"}, '
         '"test": {"missing": "lists/nothing.val"}}'
     )
     result = run_tool(REPO / "tools/check_data.py", cfg, "--purpose", "train")
@@ -223,6 +240,7 @@ def test_check_data_passes_on_converted_fixtures_and_reports_each_defect(tmp_pat
     rows = {line.split()[1]: line.split()[2:] for line in result.stdout.splitlines()[2:] if line}
     assert rows["mot17"][:3] == ["10", "8", "4"]  # images, boxes, identities
     assert rows["crowdhuman"][:3] == ["2", "3", "3"]
+    assert rows["eth"][:3] == ["2", "2", "2"]
 
     # Break it in every way the checker knows.
     mot_images = root / "MOT17/images/train/MOT17-04-SDP/img1"
@@ -289,3 +307,36 @@ def test_shipped_data_cfgs_name_only_lists_the_converters_write():
             for name, list_file in data.get(purpose, {}).items():
                 assert list_file.startswith("lists/"), (path, name)
                 assert list_file[len("lists/") :] in written, (path.name, name, list_file)
+
+
+def test_prepare_data_script_runs_every_converter_it_finds(tmp_path):
+    downloads, root = tmp_path / "downloads", tmp_path / "datasets"
+    make_mot17_release(downloads / "MOT17")
+    make_crowdhuman_release(downloads / "CrowdHuman")
+    make_jde_zoo(root)
+    env = dict(os.environ, DOWNLOADS=str(downloads), ROOT=str(root), PYTHON=sys.executable)
+    result = subprocess.run(
+        ["bash", str(REPO / "scripts/prepare_data.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "-- MOT20: not found" in result.stdout
+    lists = {p.name for p in (root / "lists").iterdir()}
+    assert {
+        "mot17.train",
+        "mot17_half.train",
+        "mot17_half.val",
+        "crowdhuman.train",
+        "crowdhuman_selfsup.train",
+        "eth.train",
+        "caltech.all",
+    } <= lists
+    assert (root / "MOT17/images/val_half/MOT17-02-SDP/gt/gt.txt").is_file()
+    # crowdhuman_selfsup.json names only lists that now exist: its check passes; mix.json
+    # misses the data sets not downloaded.
+    sections = dict(part.split("\n", 1) for part in result.stdout.split("== check ")[1:])
+    assert "no defects found" in sections["data_cfg/crowdhuman_selfsup.json"]
+    assert "incomplete" in sections["data_cfg/mix.json"]
