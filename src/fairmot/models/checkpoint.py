@@ -1,0 +1,134 @@
+"""Reading and writing checkpoints in the released format `{'epoch', 'state_dict', ...}`.
+
+- strict loading (a complete trained model): every key and shape must match; otherwise the
+  error names the first missing, unexpected and mismatching keys with their shapes. A
+  checkpoint with other heads (e.g. a different re-ID dimension) cannot silently load.
+- non-strict loading (initialisation from a COCO CenterNet model, a pre-training with other
+  heads, an ImageNet backbone file): the keys that fit are loaded; skipped and missing keys
+  are returned and logged by name. A checkpoint of which nothing fits is an error.
+
+Keys saved from a data-parallel wrapper (`module.` prefix) are accepted.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from torch import nn
+
+logger = logging.getLogger(__name__)
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint that does not fit the model."""
+
+
+@dataclass
+class LoadReport:
+    """What a non-strict load did (names of state-dict keys)."""
+
+    loaded: list = field(default_factory=list)
+    missing: list = field(default_factory=list)  # model keys not loaded (left at init)
+    unexpected: list = field(default_factory=list)  # in the checkpoint, not in the model
+    mismatched: list = field(default_factory=list)  # (key, checkpoint shape, model shape)
+
+
+def read_state_dict(path: str | os.PathLike) -> tuple:
+    """Load a checkpoint file on the CPU; returns (state_dict without `module.`, epoch)."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"checkpoint not found: {path}")
+    try:
+        data = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises many kinds for a corrupt or foreign file
+        raise CheckpointError(f"cannot read checkpoint {path}: {exc}") from exc
+    if isinstance(data, dict) and "state_dict" in data:
+        state, epoch = data["state_dict"], data.get("epoch")
+    elif isinstance(data, dict) and all(isinstance(v, torch.Tensor) for v in data.values()):
+        state, epoch = data, None  # a bare state dict (e.g. an ImageNet backbone file)
+    else:
+        raise CheckpointError(
+            f"{path}: expected {{'epoch', 'state_dict'}} or a bare state dict, got "
+            f"{type(data).__name__} with keys {list(data)[:5] if isinstance(data, dict) else ''}"
+        )
+    state = {(k[len("module.") :] if k.startswith("module.") else k): v for k, v in state.items()}
+    return state, epoch
+
+
+def _compare(model: nn.Module, state: dict) -> LoadReport:
+    own = model.state_dict()
+    report = LoadReport()
+    for key, value in state.items():
+        if key not in own:
+            report.unexpected.append(key)
+        elif tuple(value.shape) != tuple(own[key].shape):
+            report.mismatched.append((key, tuple(value.shape), tuple(own[key].shape)))
+        else:
+            report.loaded.append(key)
+    loaded = set(report.loaded)
+    report.missing = [k for k in own if k not in loaded]
+    return report
+
+
+def _describe(report: LoadReport, limit: int = 5) -> str:
+    parts = []
+    if report.mismatched:
+        shown = ", ".join(
+            f"{k}: checkpoint {c} vs model {m}" for k, c, m in report.mismatched[:limit]
+        )
+        parts.append(f"{len(report.mismatched)} shape mismatch(es): {shown}")
+    mismatched = {k for k, *_ in report.mismatched}
+    absent = [k for k in report.missing if k not in mismatched]
+    if absent:
+        parts.append(
+            f"{len(absent)} key(s) missing from the checkpoint: {', '.join(absent[:limit])}"
+        )
+    if report.unexpected:
+        parts.append(
+            f"{len(report.unexpected)} key(s) the model does not have: "
+            f"{', '.join(report.unexpected[:limit])}"
+        )
+    return "; ".join(parts)
+
+
+def load_checkpoint(model: nn.Module, path: str | os.PathLike, strict: bool = True) -> LoadReport:
+    """Load `path` into `model` (see the module docstring for the two modes)."""
+    state, epoch = read_state_dict(path)
+    report = _compare(model, state)
+    if strict and (report.missing or report.unexpected or report.mismatched):
+        raise CheckpointError(
+            f"{path} does not fit the model ({type(model).__name__}): {_describe(report)}. "
+            "Check MODEL.ARCH, MODEL.REID_DIM, MODEL.LTRB, MODEL.NUM_CLASSES and "
+            "MODEL.HEAD_CONV against the checkpoint, or load it non-strictly to initialise."
+        )
+    if not report.loaded:
+        raise CheckpointError(
+            f"nothing in {path} fits the model ({type(model).__name__}): {_describe(report)}"
+        )
+    model.load_state_dict({k: state[k] for k in report.loaded}, strict=False)
+    if not strict:
+        logger.info("loaded %d tensors from %s (epoch %s)", len(report.loaded), path, epoch)
+        if report.mismatched or report.unexpected:
+            logger.info(
+                "skipped from the checkpoint: %s",
+                ", ".join([k for k, *_ in report.mismatched] + report.unexpected),
+            )
+        if report.missing:
+            logger.info("left at initialisation: %s", ", ".join(report.missing))
+    return report
+
+
+def save_checkpoint(path: str | os.PathLike, model: nn.Module, epoch: int, **extra) -> None:
+    """Write `{'epoch', 'state_dict', **extra}` atomically (temporary file + rename), so an
+    interrupted write leaves the previous checkpoint intact. The state dict has no `module.`
+    prefix, so the original code's loader reads it too."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = model.module.state_dict() if hasattr(model, "module") else model.state_dict()
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    torch.save({"epoch": epoch, "state_dict": state, **extra}, tmp)
+    os.replace(tmp, path)

@@ -1,0 +1,109 @@
+"""Complete FairMOT networks, one class per backbone family."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .backbones import HRNet, deconv_stage, dla34, resnet_trunk, stage_channels
+from .heads import FairMOTNet
+from .layers import DeformConvBlock
+from .necks import DLAUp, IDAUp
+
+
+class DLASeg(FairMOTNet):
+    """DLA-34 + DLAUp + IDAUp with deformable up-sampling (the released FairMOT model).
+
+    Attributes `base`, `dla_up`, `ida_up` and the heads carry the released key names.
+    """
+
+    first_level, last_level = 2, 5  # stride 4 (2**2) output; levels 2..4 fused by ida_up
+
+    def __init__(self, heads: dict, head_conv: int = 256, hm_bias: float = -2.19):
+        super().__init__()
+        self.base = dla34()
+        channels = self.base.channels[self.first_level :]
+        self.dla_up = DLAUp(self.first_level, channels, [2**i for i in range(len(channels))])
+        span = self.last_level - self.first_level
+        self.ida_up = IDAUp(channels[0], channels[:span], [2**i for i in range(span)])
+        self.add_heads(channels[0], heads, head_conv, hm_bias)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        levels = self.dla_up(self.base(x))
+        fused = [levels[i].clone() for i in range(self.last_level - self.first_level)]
+        self.ida_up(fused, 0, len(fused))
+        return fused[-1]
+
+
+class ResNetDCN(FairMOTNet):
+    """ResNet-34/50 with three deformable up-sampling stages (256, 128, 64 channels) from
+    stride 32 to stride 4 (CenterNet's resnet_dcn; paper Table 2)."""
+
+    def __init__(
+        self,
+        heads: dict,
+        head_conv: int = 256,
+        hm_bias: float = -2.19,
+        depth_name: str = "resnet34",
+    ):
+        super().__init__()
+        for name, module in resnet_trunk(depth_name).items():
+            self.add_module(name, module)
+        layers, channels = [], stage_channels(depth_name)[-1]
+        for out in (256, 128, 64):
+            layers += deconv_stage(channels, out)
+            channels = out
+        self.deconv_layers = nn.Sequential(*layers)
+        self.add_heads(64, heads, head_conv, hm_bias)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.deconv_layers(x)
+
+
+class ResNetFPNDCN(FairMOTNet):
+    """ResNet-34 with an FPN-style top-down path: each up-sampling stage (deformable conv +
+    x2 transposed conv) is summed with a deformable projection of the lateral stage and
+    smoothed by another deformable conv, down to stride 4 (paper Table 2, ResNet-34-FPN)."""
+
+    def __init__(
+        self,
+        heads: dict,
+        head_conv: int = 256,
+        hm_bias: float = -2.19,
+        depth_name: str = "resnet34",
+    ):
+        super().__init__()
+        for name, module in resnet_trunk(depth_name).items():
+            self.add_module(name, module)
+        c2, c3, c4, c5 = stage_channels(depth_name)
+        widths, laterals, inputs = (256, 128, 64), (c4, c3, c2), (c5, 256, 128)
+        for k, (width, lateral, inp) in enumerate(zip(widths, laterals, inputs), start=1):
+            setattr(self, f"deconv_layer{k}", nn.Sequential(*deconv_stage(inp, width)))
+            setattr(self, f"project_layer{k}", DeformConvBlock(lateral, width))
+            setattr(self, f"smooth_layer{k}", DeformConvBlock(width, width))
+        self.add_heads(64, heads, head_conv, hm_bias)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        c2 = self.layer1(x)
+        c3 = self.layer2(c2)
+        c4 = self.layer3(c3)
+        p = self.layer4(c4)
+        for k, lateral in zip((1, 2, 3), (c4, c3, c2)):
+            up = getattr(self, f"deconv_layer{k}")(p)
+            p = getattr(self, f"smooth_layer{k}")(up + getattr(self, f"project_layer{k}")(lateral))
+        return p
+
+
+class HRNetSeg(FairMOTNet):
+    """HRNet-W18; the heads read the 270-channel concatenation of its four branches."""
+
+    def __init__(self, heads: dict, head_conv: int = 256, hm_bias: float = -2.19):
+        super().__init__()
+        self.backbone = HRNet()
+        self.add_heads(self.backbone.out_channels, heads, head_conv, hm_bias)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        return self.backbone(x)
