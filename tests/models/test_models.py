@@ -18,7 +18,11 @@ from fairmot.models import (
     load_checkpoint,
     save_checkpoint,
 )
-from fairmot.models.layers import ModulatedDeformConv2d
+from fairmot.models.layers import (
+    ModulatedDeformConv2d,
+    deform_conv2d_gather,
+    set_deform_conv_implementation,
+)
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
 if not REFERENCE.is_dir():
@@ -233,3 +237,52 @@ def test_cuda_matches_cpu():
         gpu = net.cuda()(x.cuda())
     for key in cpu:
         torch.testing.assert_close(gpu[key].cpu(), cpu[key], rtol=1e-3, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    "stride, padding, dilation, size",
+    [(1, 1, 1, (11, 13)), (2, 1, 1, (12, 9)), (1, 2, 2, (10, 10)), (2, 0, 1, (9, 12))],
+)
+def test_gather_deform_conv_equals_torchvision_with_gradients(stride, padding, dilation, size):
+    torch.manual_seed(2)
+    h, w = size
+    x = torch.randn(2, 5, h, w, dtype=torch.float64, requires_grad=True)
+    weight = torch.randn(7, 5, 3, 3, dtype=torch.float64, requires_grad=True)
+    bias = torch.randn(7, dtype=torch.float64, requires_grad=True)
+    out_h = (h + 2 * padding - dilation * 2 - 1) // stride + 1
+    out_w = (w + 2 * padding - dilation * 2 - 1) // stride + 1
+    # Offsets up to +-4 px push many samples across the border; none lands on an integer.
+    offset = (torch.rand(2, 18, out_h, out_w, dtype=torch.float64) * 8 - 4).requires_grad_()
+    mask = torch.rand(2, 9, out_h, out_w, dtype=torch.float64, requires_grad=True)
+    inputs = (x, offset, weight, bias, mask)
+    kwargs = dict(stride=stride, padding=padding, dilation=dilation)
+
+    def run(function):
+        out = function(x, offset, weight, bias, mask=mask, **kwargs)
+        grads = torch.autograd.grad(
+            (out * torch.linspace(-1, 1, out.numel()).view_as(out).to(out)).sum(), inputs
+        )
+        return out, grads
+
+    ours, our_grads = run(deform_conv2d_gather)
+    theirs, their_grads = run(deform_conv2d)
+    torch.testing.assert_close(ours, theirs, rtol=1e-10, atol=1e-10)
+    for name, a, b in zip(("x", "offset", "weight", "bias", "mask"), our_grads, their_grads):
+        torch.testing.assert_close(a, b, rtol=1e-8, atol=1e-8, msg=f"gradient of {name}")
+
+
+def test_whole_network_equal_under_both_implementations():
+    net = small_net("dla34").eval()
+    for module in net.modules():  # non-zero offsets, as in a trained model
+        if isinstance(module, ModulatedDeformConv2d):
+            torch.nn.init.normal_(module.conv_offset_mask.weight, std=0.05)
+    x = torch.rand(1, 3, 64, 96)
+    outputs = {}
+    for implementation in ("torchvision", "gather"):
+        assert set_deform_conv_implementation(net, implementation) == 16
+        with torch.no_grad():
+            outputs[implementation] = net(x)
+    for key in outputs["gather"]:
+        torch.testing.assert_close(
+            outputs["gather"][key], outputs["torchvision"][key], rtol=1e-4, atol=1e-5
+        )

@@ -1,6 +1,16 @@
 """Building blocks shared by backbones and necks."""
 
-from .deform_conv import ModulatedDeformConv2d
+from .deform_conv import (
+    ModulatedDeformConv2d,
+    deform_conv2d_gather,
+    set_deform_conv_implementation,
+)
 from .upsample import DeformConvBlock, fill_up_weights
 
-__all__ = ["DeformConvBlock", "ModulatedDeformConv2d", "fill_up_weights"]
+__all__ = [
+    "DeformConvBlock",
+    "ModulatedDeformConv2d",
+    "deform_conv2d_gather",
+    "fill_up_weights",
+    "set_deform_conv_implementation",
+]

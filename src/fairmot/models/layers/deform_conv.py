@@ -1,9 +1,25 @@
-"""Modulated deformable convolution (DCNv2) on top of `torchvision.ops.deform_conv2d`.
+"""Modulated deformable convolution (DCNv2) without a compiled extension.
 
 Parameter names match the DCNv2 extension the released FairMOT models were trained with:
 `weight`, `bias` and `conv_offset_mask` (a 3x3 convolution predicting, per kernel tap,
 a y and an x offset and a modulation logit: 2 * 9 offset channels then 9 mask channels,
-the mask passed through a sigmoid). No compiled extension is needed.
+the mask passed through a sigmoid).
+
+Two implementations with the same semantics (torchvision's: bilinear sampling, zero outside
+the input, offsets ordered (y, x) per tap, the mask multiplying each tap):
+
+- "torchvision": `torchvision.ops.deform_conv2d` (CPU and CUDA).
+- "gather" (CPU): the bilinear sampling as one `F.embedding_bag` over a channels-last table
+  of the input (each output pixel and tap is a bag of its four neighbour rows, weighted by
+  bilinear weight x mask; out-of-image neighbours point at a zero row), then one matrix
+  multiplication with the weights. torchvision's CPU kernel samples channel by channel and
+  spends most of FairMOT's time there (../shared/PERF.md); gathering whole channel rows is
+  about 5x faster for the 64-channel stride-4 layers, equal to 1e-6 relative, and
+  differentiable through autograd (embedding_bag has gradients for both the table and the
+  weights).
+
+"auto" (the default) takes "gather" for float32/float64 on the CPU with one offset group,
+torchvision otherwise.
 """
 
 from __future__ import annotations
@@ -11,8 +27,84 @@ from __future__ import annotations
 import math
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 from torchvision.ops import deform_conv2d
+
+
+IMPLEMENTATIONS = ("auto", "gather", "torchvision")
+
+
+def _pair(value) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+
+
+def deform_conv2d_gather(
+    x: torch.Tensor,
+    offset: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None = None,
+    stride=1,
+    padding=0,
+    dilation=1,
+    mask: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Modulated deformable convolution by row gathers (one offset group, groups = 1).
+
+    Args:
+        x: (B, C, H, W) input.
+        offset: (B, 2*K, Ho, Wo), channel 2k the y and 2k+1 the x offset of tap k
+            (K = kh * kw taps in row-major order), in input pixels.
+        weight: (Cout, C, kh, kw); bias: (Cout,) or None.
+        mask: (B, K, Ho, Wo) modulation, or None for 1.
+
+    Returns:
+        (B, Cout, Ho, Wo), laid out channels-last in memory.
+    """
+    batch, channels, height, width = x.shape
+    out_channels, in_channels, kh, kw = weight.shape
+    if in_channels != channels or offset.shape[1] != 2 * kh * kw:
+        raise ValueError(
+            f"deform_conv2d_gather supports one offset group and groups=1: input {channels} "
+            f"channels, weight {tuple(weight.shape)}, offset {tuple(offset.shape)}"
+        )
+    (sh, sw), (ph, pw), (dh, dw) = _pair(stride), _pair(padding), _pair(dilation)
+    out_h, out_w = offset.shape[-2:]
+    taps = kh * kw
+    dtype, device = x.dtype, x.device
+    rows = (torch.arange(out_h, dtype=dtype, device=device) * sh - ph).view(1, 1, out_h, 1)
+    cols = (torch.arange(out_w, dtype=dtype, device=device) * sw - pw).view(1, 1, 1, out_w)
+    tap_y = (torch.arange(kh, dtype=dtype, device=device) * dh).repeat_interleave(kw)
+    tap_x = (torch.arange(kw, dtype=dtype, device=device) * dw).repeat(kh)
+    sample_y = rows + tap_y.view(1, taps, 1, 1) + offset[:, 0::2]  # (B, K, Ho, Wo)
+    sample_x = cols + tap_x.view(1, taps, 1, 1) + offset[:, 1::2]
+    y0, x0 = torch.floor(sample_y), torch.floor(sample_x)
+    frac_y, frac_x = sample_y - y0, sample_x - x0
+    y0, x0 = y0.long(), x0.long()
+    zero_row = height * width
+    indices, weights = [], []
+    for dy, weight_y in ((0, 1 - frac_y), (1, frac_y)):
+        for dx, weight_x in ((0, 1 - frac_x), (1, frac_x)):
+            yy, xx = y0 + dy, x0 + dx
+            inside = (yy >= 0) & (yy < height) & (xx >= 0) & (xx < width)
+            indices.append(torch.where(inside, yy * width + xx, zero_row))
+            weights.append(weight_y * weight_x if mask is None else weight_y * weight_x * mask)
+    # Bags ordered (batch, output pixel, tap), each of its 4 neighbours; the table holds each
+    # image's pixels as rows plus a zero row, images one after the other.
+    first_row = (torch.arange(batch, device=device) * (zero_row + 1)).view(batch, 1, 1, 1, 1)
+    indices = (torch.stack(indices, -1) + first_row).permute(0, 2, 3, 1, 4).reshape(-1, 4)
+    weights = torch.stack(weights, -1).permute(0, 2, 3, 1, 4).reshape(-1, 4)
+    table = torch.cat(
+        [x.permute(0, 2, 3, 1).reshape(batch, zero_row, channels), x.new_zeros(batch, 1, channels)],
+        dim=1,
+    ).reshape(-1, channels)
+    sampled = F.embedding_bag(indices, table, mode="sum", per_sample_weights=weights)
+    sampled = sampled.view(batch, out_h * out_w, taps * channels)
+    matrix = weight.permute(0, 2, 3, 1).reshape(out_channels, taps * channels)
+    out = torch.matmul(sampled, matrix.t())
+    if bias is not None:
+        out = out + bias
+    return out.view(batch, out_h, out_w, out_channels).permute(0, 3, 1, 2)
 
 
 class ModulatedDeformConv2d(nn.Module):
@@ -22,6 +114,8 @@ class ModulatedDeformConv2d(nn.Module):
         in_channels, out_channels: channel counts.
         kernel_size, stride, padding, dilation: as for nn.Conv2d (square kernels).
         deformable_groups: offset groups (the released models use 1).
+        implementation: "auto", "gather" or "torchvision" (see the module docstring); an
+            attribute, so `set_deform_conv_implementation` can switch a built model.
 
     Shapes:
         input (B, in_channels, H, W) -> output (B, out_channels, H', W').
@@ -36,8 +130,13 @@ class ModulatedDeformConv2d(nn.Module):
         padding: int = 1,
         dilation: int = 1,
         deformable_groups: int = 1,
+        implementation: str = "auto",
     ):
         super().__init__()
+        if implementation not in IMPLEMENTATIONS:
+            raise ValueError(f"implementation must be one of {IMPLEMENTATIONS}")
+        self.implementation = implementation
+        self.deformable_groups = deformable_groups
         self.stride, self.padding, self.dilation = stride, padding, dilation
         self.kernel_size = kernel_size
         self.weight = nn.Parameter(torch.empty(out_channels, in_channels, kernel_size, kernel_size))
@@ -72,33 +171,46 @@ class ModulatedDeformConv2d(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         offset, mask = self.offsets_and_mask(x)
+        weight, bias = self.weight, self.bias
+        out_dtype = None
         if x.device.type == "cpu" and (
             torch.is_autocast_enabled("cpu") or x.dtype in (torch.float16, torch.bfloat16)
         ):
-            # torchvision's CPU kernel has no half-precision path: compute in float32 and
-            # hand back the precision the caller runs in.
-            out_dtype = (
-                torch.get_autocast_dtype("cpu") if torch.is_autocast_enabled("cpu") else x.dtype
-            )
-            with torch.autocast("cpu", enabled=False):
-                out = deform_conv2d(
-                    x.float(),
-                    offset.float(),
-                    self.weight.float(),
-                    self.bias.float(),
-                    stride=self.stride,
-                    padding=self.padding,
-                    dilation=self.dilation,
-                    mask=mask.float(),
-                )
-            return out.to(out_dtype)
-        return deform_conv2d(
+            # Neither CPU path has a half-precision kernel: compute in float32 and hand back
+            # the precision the caller runs in.
+            autocast = torch.is_autocast_enabled("cpu")
+            out_dtype = torch.get_autocast_dtype("cpu") if autocast else x.dtype
+            x, offset, mask = x.float(), offset.float(), mask.float()
+            weight, bias = weight.float(), bias.float()
+        with torch.autocast("cpu", enabled=False):
+            out = self._convolve(x, offset, mask, weight, bias)
+        return out if out_dtype is None else out.to(out_dtype)
+
+    def _convolve(self, x, offset, mask, weight, bias):
+        gather = self.implementation == "gather" or (
+            self.implementation == "auto"
+            and x.device.type == "cpu"
+            and x.dtype in (torch.float32, torch.float64)
+            and self.deformable_groups == 1
+        )
+        function = deform_conv2d_gather if gather else deform_conv2d
+        return function(
             x,
             offset,
-            self.weight,
-            self.bias,
+            weight,
+            bias,
             stride=self.stride,
             padding=self.padding,
             dilation=self.dilation,
             mask=mask,
         )
+
+
+def set_deform_conv_implementation(model: nn.Module, implementation: str) -> int:
+    """Switch every deformable convolution in `model`; returns how many were switched."""
+    if implementation not in IMPLEMENTATIONS:
+        raise ValueError(f"implementation must be one of {IMPLEMENTATIONS}")
+    layers = [m for m in model.modules() if isinstance(m, ModulatedDeformConv2d)]
+    for layer in layers:
+        layer.implementation = implementation
+    return len(layers)
