@@ -31,7 +31,6 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision.ops import deform_conv2d
 
-
 IMPLEMENTATIONS = ("auto", "gather", "torchvision")
 
 
