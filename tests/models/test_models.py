@@ -286,3 +286,39 @@ def test_whole_network_equal_under_both_implementations():
         torch.testing.assert_close(
             outputs["gather"][key], outputs["torchvision"][key], rtol=1e-4, atol=1e-5
         )
+
+
+def test_flop_count_by_hand():
+    from torch import nn
+
+    from fairmot.models.complexity import count_flops
+
+    model = nn.Sequential(
+        nn.Conv2d(3, 8, 3, padding=1),  # 2*3*9 per output, 8*16*16 outputs
+        nn.ConvTranspose2d(8, 8, 4, stride=2, padding=1, groups=8),  # 2*1*16 per input, 8*256
+        ModulatedDeformConv2d(8, 4),  # conv 2*8*9*(4*32*32); sampling 9*8*9*1024; offsets conv
+    )
+    counts = count_flops(model, torch.rand(1, 3, 16, 16))
+    offsets_conv = 2 * 8 * 9 * 27 * 32 * 32
+    assert counts["conv"] == 2 * 3 * 9 * 8 * 256 + offsets_conv
+    assert counts["conv_transpose"] == 2 * 16 * 8 * 256
+    assert counts["deform_conv"] == 2 * 8 * 9 * 4 * 1024 + 9 * 8 * 9 * 1024
+    assert counts["total"] == sum(v for k, v in counts.items() if k != "total")
+
+
+def test_non_strict_backbone_file_loads_into_its_child_module(tmp_path, caplog):
+    """An ImageNet DLA-34 file holds the trunk's keys without the `base.` prefix (and a
+    classifier the model has no use for)."""
+    donor = small_net("dla34")
+    state = dict(donor.base.state_dict())
+    state["fc.weight"] = torch.zeros(1000, 512, 1, 1)
+    torch.save(state, tmp_path / "dla34-imagenet.pth")
+    net = small_net("dla34")
+    torch.nn.init.normal_(net.base.base_layer[0].weight)
+    with caplog.at_level("WARNING"):
+        report = load_checkpoint(net, tmp_path / "dla34-imagenet.pth", strict=False)
+    assert report.prefix == "base." and report.unexpected == ["base.fc.weight"]
+    assert len(report.loaded) == len(donor.base.state_dict())
+    assert "dla_up.ida_0.proj_1.conv.weight" in report.missing
+    torch.testing.assert_close(net.base.base_layer[0].weight, donor.base.base_layer[0].weight)
+    assert "base.fc.weight" in caplog.text and "left at initialisation" in caplog.text

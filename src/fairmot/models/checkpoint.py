@@ -5,7 +5,9 @@
   checkpoint with other heads (e.g. a different re-ID dimension) cannot silently load.
 - non-strict loading (initialisation from a COCO CenterNet model, a pre-training with other
   heads, an ImageNet backbone file): the keys that fit are loaded; skipped and missing keys
-  are returned and logged by name. A checkpoint of which nothing fits is an error.
+  are returned and logged by name. A file of a sub-network (an ImageNet DLA-34 whose keys
+  are those of the model's `base`) is loaded into the child module it fits best. A checkpoint
+  of which nothing fits is an error.
 
 Keys saved from a data-parallel wrapper (`module.` prefix) are accepted.
 """
@@ -29,12 +31,14 @@ class CheckpointError(RuntimeError):
 
 @dataclass
 class LoadReport:
-    """What a non-strict load did (names of state-dict keys)."""
+    """What a load did (names of the model's state-dict keys; `prefix` is the child module
+    the checkpoint was loaded into, "" for the whole model)."""
 
     loaded: list = field(default_factory=list)
     missing: list = field(default_factory=list)  # model keys not loaded (left at init)
     unexpected: list = field(default_factory=list)  # in the checkpoint, not in the model
     mismatched: list = field(default_factory=list)  # (key, checkpoint shape, model shape)
+    prefix: str = ""
 
 
 def read_state_dict(path: str | os.PathLike) -> tuple:
@@ -59,9 +63,10 @@ def read_state_dict(path: str | os.PathLike) -> tuple:
     return state, epoch
 
 
-def _compare(model: nn.Module, state: dict) -> LoadReport:
+def _compare(model: nn.Module, state: dict, prefix: str = "") -> LoadReport:
     own = model.state_dict()
-    report = LoadReport()
+    state = {prefix + k: v for k, v in state.items()}
+    report = LoadReport(prefix=prefix)
     for key, value in state.items():
         if key not in own:
             report.unexpected.append(key)
@@ -99,6 +104,12 @@ def load_checkpoint(model: nn.Module, path: str | os.PathLike, strict: bool = Tr
     """Load `path` into `model` (see the module docstring for the two modes)."""
     state, epoch = read_state_dict(path)
     report = _compare(model, state)
+    if not strict and not report.loaded:
+        # Perhaps the file of a sub-network: try each child module, keep the best fit.
+        candidates = [_compare(model, state, f"{name}.") for name, _ in model.named_children()]
+        best = max(candidates, key=lambda r: len(r.loaded), default=report)
+        report = best if best.loaded else report
+    state = {report.prefix + k: v for k, v in state.items()}
     if strict and (report.missing or report.unexpected or report.mismatched):
         raise CheckpointError(
             f"{path} does not fit the model ({type(model).__name__}): {_describe(report)}. "
@@ -111,14 +122,18 @@ def load_checkpoint(model: nn.Module, path: str | os.PathLike, strict: bool = Tr
         )
     model.load_state_dict({k: state[k] for k in report.loaded}, strict=False)
     if not strict:
-        logger.info("loaded %d tensors from %s (epoch %s)", len(report.loaded), path, epoch)
+        where = f" into {report.prefix[:-1]}" if report.prefix else ""
+        logger.info(
+            "loaded %d tensors from %s%s (epoch %s)", len(report.loaded), path, where, epoch
+        )
         if report.mismatched or report.unexpected:
-            logger.info(
-                "skipped from the checkpoint: %s",
+            logger.warning(
+                "%s: skipped (not in the model, or another shape): %s",
+                path,
                 ", ".join([k for k, *_ in report.mismatched] + report.unexpected),
             )
         if report.missing:
-            logger.info("left at initialisation: %s", ", ".join(report.missing))
+            logger.warning("%s: left at initialisation: %s", path, ", ".join(report.missing))
     return report
 
 
