@@ -12,6 +12,7 @@ side. Timing on a shared CPU is noisy: compare ratios within one run.
 import argparse
 import statistics
 import time
+from functools import partial
 
 import torch
 
@@ -61,7 +62,7 @@ def main():
             x = torch.rand(1, 3, height, width)
             flops = count_flops(net, x)["total"]
             with torch.no_grad():
-                seconds = median_seconds(lambda: net(x), args.repeat)
+                seconds = median_seconds(partial(net, x), args.repeat)
             cells.append((flops, seconds, seconds / (flops / rate)))
         name = arch if implementation == "auto" else f"{arch} (torchvision DCN)"
         rows.append((name, params, cells))
