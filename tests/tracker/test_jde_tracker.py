@@ -1,0 +1,146 @@
+"""The tracker against the original's replay, its association modes, and bounded memory."""
+
+import gzip
+import resource
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fairmot.config import get_cfg
+from fairmot.tracker import JDETracker, build_tracker, keep_for_output
+
+REFERENCE = Path("/work/shared/reference")
+for candidate in (Path(__file__).resolve().parents[3] / "shared" / "reference", REFERENCE):
+    if candidate.is_dir():
+        REFERENCE = candidate
+        break
+
+
+@pytest.fixture(scope="module")
+def scene():
+    data = np.load(REFERENCE / "tracker_scene_stream.npz")
+    frames = int(data["num_frames"])
+    return [
+        (
+            data[f"frame{f:06d}_dets"],
+            data[f"frame{f:06d}_feats"].astype(np.float32),
+            data[f"frame{f:06d}_truth"],
+        )
+        for f in range(1, frames + 1)
+    ]
+
+
+def replay(scene, **kwargs):
+    tracker = JDETracker(**kwargs)
+    rows = []
+    for frame, (dets, feats, _) in enumerate(scene, start=1):
+        out = tracker.update(dets, feats)
+        keep = keep_for_output(out.tlwh, min_area=100, max_aspect=1.6)
+        rows += [[frame, i, *box] for i, box in zip(out.ids[keep], out.tlwh[keep])]
+    return np.array(rows)
+
+
+def test_reproduces_the_original_tracker(scene):
+    with gzip.open(REFERENCE / "tracker_scene_official_tracks.txt.gz", "rt") as f:
+        reference = np.loadtxt(f, delimiter=",")
+    ours = replay(scene)
+    assert ours.shape[0] == reference.shape[0]
+    ours = ours[np.lexsort((ours[:, 1], ours[:, 0]))]
+    reference = reference[np.lexsort((reference[:, 1], reference[:, 0]))]
+    np.testing.assert_array_equal(ours[:, :2], reference[:, :2])  # same frames, same ids
+    np.testing.assert_allclose(ours[:, 2:6], reference[:, 2:6], rtol=0, atol=1e-3)
+
+
+def identity_switches(scene, rows) -> int:
+    """Switches of the track id matched (IoU >= 0.5, Hungarian) to each true person."""
+    import motmetrics as mm
+
+    from fairmot.tracker.matching import iou_matrix
+
+    def tlbr(tlwh):
+        return np.c_[tlwh[:, :2], tlwh[:, :2] + tlwh[:, 2:]]
+
+    acc = mm.MOTAccumulator(auto_id=True)
+    for frame, (_, _, truth) in enumerate(scene, start=1):
+        hyp = rows[rows[:, 0] == frame] if len(rows) else np.zeros((0, 6))
+        dist = 1 - iou_matrix(tlbr(truth[:, 2:6]), tlbr(hyp[:, 2:6]))
+        dist[dist > 0.5] = np.nan
+        acc.update(truth[:, 1].astype(int), hyp[:, 1].astype(int), dist)
+    summary = mm.metrics.create().compute(acc, metrics=["num_switches"])
+    return int(summary["num_switches"].iloc[0])
+
+
+def test_association_modes(scene):
+    switches = {
+        mode: identity_switches(scene, replay(scene, association=mode))
+        for mode in ("iou", "reid", "reid_kf", "reid_kf_iou")
+    }
+    # Appearance is what keeps identities through the crossings of this scene.
+    assert switches["iou"] > 2 * switches["reid_kf_iou"]
+    assert switches["reid_kf_iou"] <= switches["reid"]
+    with pytest.raises(ValueError, match="association must be one of"):
+        JDETracker(association="kalman")
+
+
+def test_build_tracker_reads_the_config():
+    cfg = get_cfg()
+    cfg.TRACKER.TRACK_BUFFER, cfg.TRACKER.ASSOCIATION = 60, "reid"
+    tracker = build_tracker(cfg.TRACKER, frame_rate=15)
+    assert tracker.max_time_lost == 30 and tracker.use_reid and not tracker.use_motion
+
+
+def test_ids_restart_after_reset_and_empty_frames_work(scene):
+    tracker = JDETracker()
+    first = tracker.update(*scene[0][:2])
+    assert first.ids.min() == 1
+    empty = tracker.update(np.zeros((0, 5), np.float32), np.zeros((0, 128), np.float32))
+    assert len(empty) == 0 and tracker.num_live_tracks == len(first)  # all lost, kept
+    again = tracker.update(*scene[0][:2])
+    assert sorted(again.ids.tolist()) == sorted(first.ids.tolist())  # found again
+    tracker.reset()
+    assert tracker.update(*scene[0][:2]).ids.tolist() == first.ids.tolist()
+
+
+@pytest.mark.slow
+def test_memory_stays_flat_on_an_endless_stream():
+    """100,000 frames of churn: people appear for a while and vanish for good."""
+    rng = np.random.default_rng(0)
+    tracker = JDETracker(track_buffer=30)
+    people = {}  # id -> (box, feature, frames left)
+    next_person = 0
+    sizes, rss = [], []
+    for frame in range(100_000):
+        while len(people) < 6:
+            box = rng.uniform([0, 0], [1800, 900])
+            people[next_person] = [
+                np.r_[box, box + [40, 100]],
+                rng.normal(size=16),
+                int(rng.integers(5, 60)),
+            ]
+            next_person += 1
+        dets = np.array([np.r_[p[0] + rng.normal(0, 1, 4), 0.9] for p in people.values()])
+        feats = np.array([p[1] for p in people.values()], np.float32)
+        tracker.update(dets, feats)
+        for key in list(people):
+            people[key][2] -= 1
+            if people[key][2] == 0:
+                del people[key]
+        if frame % 10_000 == 0:
+            sizes.append(
+                (tracker.num_live_tracks, tracker.store.capacity, len(tracker.removed_ids))
+            )
+            rss.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    assert tracker.next_id > 10_000  # real churn happened
+    assert max(s[0] for s in sizes) < 100 and max(s[1] for s in sizes) <= 256
+    assert max(s[2] for s in sizes) < 100
+    assert rss[-1] - rss[1] < 20_000  # kB: no growth after warm-up
+
+
+def test_tracker_package_does_not_import_torch():
+    import subprocess
+    import sys
+
+    code = "import sys, fairmot.tracker; print('torch' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
