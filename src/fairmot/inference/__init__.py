@@ -1,0 +1,20 @@
+"""Inference: frame sources, the detector (letterbox + network + decode), and tracking
+whole sources into result files."""
+
+from .detector import Detector, build_detector, select_device
+from .runner import TrackingStats, summary_table, track_source
+from .sources import ImageFiles, PrecomputedDetections, VideoFile, open_sources, prefetch
+
+__all__ = [
+    "Detector",
+    "ImageFiles",
+    "PrecomputedDetections",
+    "TrackingStats",
+    "VideoFile",
+    "build_detector",
+    "open_sources",
+    "prefetch",
+    "select_device",
+    "summary_table",
+    "track_source",
+]

@@ -1,0 +1,180 @@
+"""From head outputs to detections in frame pixels (SPEC §5), batched in torch.
+
+Peaks: a 3x3 max-pool keeps local maxima of the (sigmoid) heatmap; the top K over all
+classes are boxes from the offset and size heads; `letterbox_to_frame` maps them back
+through the letterbox the way the original does (centre and scale of the frame).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torchvision.ops import roi_align
+
+REID_SAMPLINGS = ("center", "center_bi", "roi_align", "pos_anchor")
+
+
+@dataclass
+class Detections:
+    """Decoded detections of one image.
+
+    Attributes:
+        boxes: (N, 5) float32 x1 y1 x2 y2 score in frame pixels (score above the threshold).
+        classes: (N,) int64 class index.
+        embeddings: (N, D) float32 unit re-ID embeddings.
+    """
+
+    boxes: np.ndarray
+    classes: np.ndarray
+    embeddings: np.ndarray
+
+
+def heatmap_peaks(heat: torch.Tensor, k: int):
+    """Top-k local maxima of a (B, C, H, W) score map.
+
+    Returns:
+        scores (B, k), flat spatial indices (B, k) into H * W, classes (B, k), ys, xs (B, k)
+        float grid coordinates.
+    """
+    batch, classes, height, width = heat.shape
+    keep = F.max_pool2d(heat, 3, stride=1, padding=1) == heat
+    heat = heat * keep
+    k = min(k, classes * height * width)
+    scores, flat = torch.topk(heat.reshape(batch, -1), k)
+    cls = torch.div(flat, height * width, rounding_mode="floor")
+    inds = flat - cls * height * width
+    ys = torch.div(inds, width, rounding_mode="floor").float()
+    xs = (inds - ys.long() * width).float()
+    return scores, inds, cls, ys, xs
+
+
+def gather(feature: torch.Tensor, inds: torch.Tensor) -> torch.Tensor:
+    """(B, C, H, W) at flat spatial indices (B, K) -> (B, K, C)."""
+    batch, channels = feature.shape[:2]
+    flat = feature.reshape(batch, channels, -1)
+    return flat.gather(2, inds[:, None, :].expand(-1, channels, -1)).transpose(1, 2)
+
+
+def decode_raw(hm: torch.Tensor, wh: torch.Tensor, reg: torch.Tensor | None, ltrb: bool, k: int):
+    """Boxes in output-grid units before thresholding.
+
+    Args:
+        hm: (B, C, H, W) heatmap after the sigmoid; wh: (B, 4 or 2, H, W); reg: (B, 2, H, W).
+
+    Returns:
+        dets (B, k, 6) x1 y1 x2 y2 score class, inds (B, k), centres (B, k, 2) x y.
+    """
+    scores, inds, cls, ys, xs = heatmap_peaks(hm, k)
+    if reg is not None:
+        offset = gather(reg, inds)
+        xs, ys = xs + offset[..., 0], ys + offset[..., 1]
+    size = gather(wh, inds)
+    if ltrb:
+        boxes = torch.stack(
+            [xs - size[..., 0], ys - size[..., 1], xs + size[..., 2], ys + size[..., 3]], dim=2
+        )
+    else:
+        half_w, half_h = size[..., 0] / 2, size[..., 1] / 2
+        boxes = torch.stack([xs - half_w, ys - half_h, xs + half_w, ys + half_h], dim=2)
+    dets = torch.cat([boxes, scores[..., None], cls[..., None].float()], dim=2)
+    return dets, inds, torch.stack([xs, ys], dim=2)
+
+
+def sample_embeddings(
+    id_map: torch.Tensor,
+    inds: torch.Tensor,
+    centres: torch.Tensor,
+    boxes: torch.Tensor,
+    sampling: str = "center",
+) -> torch.Tensor:
+    """Re-ID features of K detections per image, L2-normalised: (B, K, D).
+
+    sampling: "center" (at the integer peak; paper default), "center_bi" (bilinear at the
+    sub-pixel centre), "roi_align" (average over the box, RoIAlign 3x3), "pos_anchor"
+    (average over the 3x3 neighbourhood of the peak) — the variants of the paper's Table 1.
+    """
+    if sampling == "center":
+        feats = gather(id_map, inds)
+    elif sampling == "center_bi":
+        height, width = id_map.shape[-2:]
+        grid = torch.stack(
+            [(centres[..., 0] + 0.5) / width * 2 - 1, (centres[..., 1] + 0.5) / height * 2 - 1],
+            dim=-1,
+        )[:, :, None, :]
+        feats = F.grid_sample(id_map, grid, mode="bilinear", align_corners=False)[..., 0]
+        feats = feats.transpose(1, 2)
+    elif sampling == "pos_anchor":
+        feats = gather(F.avg_pool2d(id_map, 3, stride=1, padding=1, count_include_pad=False), inds)
+    elif sampling == "roi_align":
+        batch, k = boxes.shape[:2]
+        index = torch.arange(batch, device=boxes.device, dtype=boxes.dtype)
+        rois = torch.cat([index.repeat_interleave(k)[:, None], boxes.reshape(-1, 4)], dim=1)
+        pooled = roi_align(
+            id_map, rois, output_size=3, spatial_scale=1.0, sampling_ratio=2, aligned=True
+        )
+        feats = pooled.mean(dim=(2, 3)).reshape(batch, k, -1)
+    else:
+        raise ValueError(f"re-ID sampling must be one of {REID_SAMPLINGS}, got {sampling!r}")
+    return F.normalize(feats, dim=2)
+
+
+def letterbox_to_frame(points: np.ndarray, frame_wh, input_wh, down_ratio: int = 4):
+    """Map (..., 2) output-grid x y to frame pixels, inverting a centred letterbox.
+
+    As the original: the frame's centre maps to the grid's centre and the scale is
+    s = max(input_w / input_h * frame_h, frame_w) frame pixels per grid width.
+    """
+    frame_w, frame_h = frame_wh
+    out_w, out_h = input_wh[0] // down_ratio, input_wh[1] // down_ratio
+    scale = max(input_wh[0] / input_wh[1] * frame_h, frame_w) / out_w
+    points = np.asarray(points, dtype=np.float64)
+    return np.stack(
+        [
+            (points[..., 0] - out_w / 2) * scale + frame_w / 2,
+            (points[..., 1] - out_h / 2) * scale + frame_h / 2,
+        ],
+        axis=-1,
+    )
+
+
+@torch.no_grad()
+def decode(
+    outputs: dict,
+    frame_wh,
+    input_wh,
+    conf_thres: float = 0.4,
+    k: int = 500,
+    ltrb: bool = True,
+    sampling: str = "center",
+    down_ratio: int = 4,
+) -> list:
+    """Detections of every image of a batch.
+
+    Args:
+        outputs: the network's raw outputs {'hm' (logits), 'wh', 'reg', 'id'}.
+        frame_wh: (width, height) of the original frames.
+        input_wh: (width, height) of the letterboxed network input.
+
+    Returns:
+        one Detections per image.
+    """
+    hm = outputs["hm"].float().sigmoid()
+    dets, inds, centres = decode_raw(hm, outputs["wh"].float(), outputs.get("reg"), ltrb, k)
+    feats = sample_embeddings(outputs["id"].float(), inds, centres, dets[..., :4], sampling)
+    return [
+        _to_frame(d, f, frame_wh, input_wh, conf_thres, down_ratio)
+        for d, f in zip(dets.cpu().numpy(), feats.cpu().numpy())
+    ]
+
+
+def _to_frame(dets, feats, frame_wh, input_wh, conf_thres, down_ratio) -> Detections:
+    keep = dets[:, 4] > conf_thres
+    dets, feats = dets[keep], feats[keep]
+    boxes = np.empty((len(dets), 5), np.float32)
+    corners = letterbox_to_frame(dets[:, :4].reshape(-1, 2, 2), frame_wh, input_wh, down_ratio)
+    boxes[:, :4] = corners.reshape(-1, 4)
+    boxes[:, 4] = dets[:, 4]
+    return Detections(boxes, dets[:, 5].astype(np.int64), feats.astype(np.float32))

@@ -1,0 +1,187 @@
+"""tools/track.py and the tracking runner on synthetic sequences, videos, image folders and
+precomputed detections, with a randomly initialised small model."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from fairmot.config import load_cfg
+from fairmot.data.formats import FormatError, read_mot_results
+from fairmot.data.synthetic import generate_dataset
+from fairmot.inference import prefetch
+from fairmot.inference.runner import run_tracking
+from fairmot.models import build_model, save_checkpoint
+from fairmot.visualization import VideoWriter
+
+REPO = Path(__file__).resolve().parents[2]
+SMALL = [
+    "MODEL.ARCH",
+    "resnet34",
+    "MODEL.HEAD_CONV",
+    "32",
+    "MODEL.REID_DIM",
+    "16",
+    "INPUT.WIDTH",
+    "256",
+    "INPUT.HEIGHT",
+    "160",
+    "DECODE.TOP_K",
+    "50",
+]
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tracking")
+    cfg = load_cfg(REPO / "configs/synthetic_instant.yaml", ["OUTPUT_DIR", str(root), *SMALL])
+    generate_dataset(cfg.SYNTH, root / "data", progress=False)
+    torch.manual_seed(0)
+    model = build_model(cfg)
+    # Random weights, but confident peaks (scores around 0.7) and boxes of a sensible size:
+    # 3 grid cells (30 frame px) to each side of the centre.
+    torch.nn.init.constant_(model.hm[-1].bias, 1.0)
+    torch.nn.init.zeros_(model.wh[-1].weight)
+    torch.nn.init.constant_(model.wh[-1].bias, 3.0)
+    save_checkpoint(root / "random.pth", model, epoch=0)
+    return root
+
+
+def small_cfg(out, *extra):
+    return load_cfg(
+        REPO / "configs/synthetic_instant.yaml", ["OUTPUT_DIR", str(out), *SMALL, *extra]
+    )
+
+
+def test_tool_tracks_a_split_with_video_and_timings(workspace, tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "tools/track.py"),
+            "--cfg",
+            str(REPO / "configs/synthetic_instant.yaml"),
+            "--weights",
+            str(workspace / "random.pth"),
+            "--input",
+            str(workspace / "data/images/val"),
+            "--video",
+            "--timings",
+            "OUTPUT_DIR",
+            str(tmp_path),
+            *SMALL,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "SYN-02" in result.stdout and "frames/s" in result.stdout
+    out = tmp_path / "tracks" / "fairmot"
+    tracks = read_mot_results(out / "data" / "SYN-02.txt", seq_length=40)
+    assert len(tracks) > 0 and set(np.unique(tracks.frames)) <= set(range(1, 41))
+    capture = cv2.VideoCapture(str(out / "videos" / "SYN-02.mp4"))
+    assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 40
+    lines = (out / "timings" / "SYN-02.csv").read_text().splitlines()
+    assert lines[0].startswith("frame,read_ms,network_ms") and len(lines) == 41
+
+
+def test_video_and_image_folder_inputs(workspace, tmp_path):
+    frames = sorted((workspace / "data/images/val/SYN-02/img1").glob("*.jpg"))[:12]
+    with VideoWriter(tmp_path / "clip.mp4", 25, (640, 360)) as video:
+        for path in frames:
+            video.write(cv2.imread(str(path)))
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for path in frames:
+        shutil.copy(path, folder / path.name)
+    cfg = small_cfg(tmp_path / "out")
+    weights = str(workspace / "random.pth")
+    (video_stats,) = run_tracking(cfg, tmp_path / "clip.mp4", weights, progress=False)
+    (folder_stats,) = run_tracking(cfg, folder, weights, progress=False)
+    assert video_stats.name == "clip" and video_stats.frames == 12
+    assert folder_stats.name == "folder" and folder_stats.frames == 12
+    for stats in (video_stats, folder_stats):
+        assert read_mot_results(stats.results).frames.max() <= 12
+
+
+def test_a_frame_that_fails_to_decode_is_skipped(workspace, tmp_path):
+    seq = tmp_path / "split" / "SYN-02"
+    shutil.copytree(workspace / "data/images/val/SYN-02", seq)
+    (seq / "img1" / "000005.jpg").write_bytes(b"\xff\xd8 truncated")
+    (stats,) = run_tracking(
+        small_cfg(tmp_path / "out"), seq, str(workspace / "random.pth"), progress=False
+    )
+    assert stats.skipped == 1 and stats.frames == 39
+    frames = read_mot_results(stats.results).frames
+    assert 5 not in frames and frames.max() == 40
+
+
+def test_bad_inputs_fail_with_clear_messages(workspace, tmp_path):
+    (tmp_path / "broken.mp4").write_bytes(b"not a video")
+    cfg, weights = small_cfg(tmp_path / "out"), str(workspace / "random.pth")
+    with pytest.raises(FormatError, match="broken.mp4: cannot read a frame"):
+        run_tracking(cfg, tmp_path / "broken.mp4", weights, progress=False)
+    (tmp_path / "empty" / "SEQ").mkdir(parents=True)
+    with pytest.raises(FormatError, match="holds no sequence folders"):
+        run_tracking(cfg, tmp_path / "empty", weights, progress=False)
+    with pytest.raises(ValueError, match="needs a trained model"):
+        run_tracking(small_cfg(tmp_path / "out"), workspace / "data/images/val", "", progress=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "tools/track.py"),
+            "--cfg",
+            str(REPO / "configs/synthetic_instant.yaml"),
+            "--weights",
+            str(workspace / "random.pth"),
+            "--input",
+            str(tmp_path / "broken.mp4"),
+            "OUTPUT_DIR",
+            str(tmp_path),
+            *SMALL,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "cannot read a frame" in result.stderr
+
+
+def test_precomputed_detections_behind_any_detector(tmp_path):
+    from tests.tracker.test_jde_tracker import REFERENCE
+
+    scene = np.load(REFERENCE / "tracker_scene_stream.npz")
+    arrays = {"num_frames": np.array(60)}
+    for f in range(1, 61):
+        arrays[f"frame{f:06d}_dets"] = scene[f"frame{f:06d}_dets"]
+        arrays[f"frame{f:06d}_feats"] = scene[f"frame{f:06d}_feats"]
+    (tmp_path / "dets").mkdir()
+    np.savez(tmp_path / "dets" / "SCENE.npz", **arrays)
+    cfg = load_cfg(REPO / "configs/synthetic.yaml", ["OUTPUT_DIR", str(tmp_path)])
+    (stats,) = run_tracking(cfg, detections_dir=tmp_path / "dets", progress=False)
+    ours = read_mot_results(stats.results)
+
+    import gzip
+
+    with gzip.open(REFERENCE / "tracker_scene_official_tracks.txt.gz", "rt") as f:
+        reference = np.loadtxt(f, delimiter=",")
+    reference = reference[reference[:, 0] <= 60]
+    reference = reference[np.lexsort((reference[:, 1], reference[:, 0]))]
+    order = np.lexsort((ours.ids, ours.frames))
+    np.testing.assert_array_equal(ours.frames[order], reference[:, 0])
+    np.testing.assert_array_equal(ours.ids[order], reference[:, 1])
+    np.testing.assert_allclose(ours.tlwh[order], reference[:, 2:6], atol=0.006)
+
+
+def test_prefetch_keeps_order_and_reraises():
+    assert list(prefetch(iter(range(50)), depth=3)) == list(range(50))
+
+    def failing():
+        yield 1
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        list(prefetch(failing()))

@@ -1,0 +1,64 @@
+"""Track MOTChallenge sequences, videos or image folders with a trained FairMOT model.
+
+    python tools/track.py --cfg configs/mot17_half_dla34.yaml --weights model.pth \\
+        --input datasets/MOT17/images/val_half [--video] [--timings] [KEY VALUE ...]
+    python tools/track.py --cfg configs/synthetic.yaml --detections DIR   (any detector)
+
+--input is a split folder (every sequence), one sequence, a video file or an image folder
+(default: EVAL.GT_DIR). Results: OUTPUT_DIR/tracks/<name>/data/<SEQ>.txt (TrackEval layout),
+with --video an annotated MP4 per sequence, with --timings per-frame timings.
+"""
+
+import argparse
+import logging
+import sys
+
+from fairmot.config import argument_parser, setup
+from fairmot.data.formats import FormatError
+from fairmot.inference import summary_table
+from fairmot.inference.runner import run_tracking
+from fairmot.models import CheckpointError
+
+
+def main():
+    parser = argument_parser(__doc__.splitlines()[0])
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = "\n".join(__doc__.splitlines()[1:])
+    parser.add_argument("--weights", default="", help="trained checkpoint (MODEL.WEIGHTS)")
+    parser.add_argument("--input", default="", help="split, sequence, video or image folder")
+    parser.add_argument(
+        "--detections",
+        default=None,
+        help="folder of <SEQ>.npz precomputed detections and embeddings",
+    )
+    parser.add_argument("--name", default="fairmot", help="tracker name in the results tree")
+    parser.add_argument("--video", action="store_true", help="write annotated MP4s")
+    parser.add_argument("--timings", action="store_true", help="write per-frame timings")
+    parser.add_argument(
+        "--frame-rate",
+        type=float,
+        default=None,
+        help="frame rate of videos, folders and detection files without one",
+    )
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    cfg = setup(args)
+    try:
+        stats = run_tracking(
+            cfg,
+            args.input or None,
+            args.weights,
+            args.detections,
+            args.name,
+            args.video,
+            args.timings,
+            args.frame_rate,
+        )
+    except (FormatError, CheckpointError, FileNotFoundError, ValueError) as exc:
+        sys.exit(f"error: {exc}")
+    print(summary_table(stats))
+    print(f"results in {stats[0].results.parent}")
+
+
+if __name__ == "__main__":
+    main()
