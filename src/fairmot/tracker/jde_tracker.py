@@ -181,11 +181,14 @@ class JDETracker:
             track.frame_id = self.frame_id
 
     def _apply_matches(self, tracks, matches, dets, activated, refound) -> None:
-        matched = [tracks[i] for i in matches[:, 0]]
+        if not len(matches):
+            return
+        matched = [tracks[i] for i in matches[:, 0].tolist()]
         self._correct(matched, matches[:, 1], dets)
-        for track, d in zip(matched, matches[:, 1]):
+        scores = dets.scores[matches[:, 1]].tolist()
+        for track, score in zip(matched, scores):
             if track.state == TRACKED:
-                track.score = float(dets.scores[d])  # a re-found track keeps its old score
+                track.score = score  # a re-found track keeps its old score
                 activated.append(track)
             else:
                 refound.append(track)
@@ -234,8 +237,8 @@ class JDETracker:
         self._apply_matches(pool, matches, dets, activated, refound)
 
         # Stage 2: IoU of the still-unmatched tracked tracks.
-        candidates = [pool[i] for i in unmatched_tracks if pool[i].state == TRACKED]
-        if self.use_reid and self.use_iou:
+        candidates = [pool[i] for i in unmatched_tracks.tolist() if pool[i].state == TRACKED]
+        if self.use_reid and self.use_iou and candidates and len(remaining):
             cost = iou_distance(store.tlbr(_slots(candidates)), dets.tlbr[remaining])
             matches, unmatched, left = linear_assignment(cost, self.match_thres_iou)
             matches[:, 1] = remaining[matches[:, 1]]
@@ -246,14 +249,15 @@ class JDETracker:
             newly_lost.append(track)
 
         # Stage 3: unconfirmed tracks by IoU; unmatched ones are dropped.
-        cost = iou_distance(store.tlbr(_slots(unconfirmed)), dets.tlbr[remaining])
-        matches, unmatched, left = linear_assignment(cost, self.match_thres_unconfirmed)
-        matches[:, 1] = remaining[matches[:, 1]]
-        self._apply_matches(unconfirmed, matches, dets, activated, refound)
-        for i in unmatched:
-            unconfirmed[i].state = REMOVED
-            removed.append(unconfirmed[i])
-        remaining = remaining[left]
+        if unconfirmed:
+            cost = iou_distance(store.tlbr(_slots(unconfirmed)), dets.tlbr[remaining])
+            matches, unmatched, left = linear_assignment(cost, self.match_thres_unconfirmed)
+            matches[:, 1] = remaining[matches[:, 1]]
+            self._apply_matches(unconfirmed, matches, dets, activated, refound)
+            for i in unmatched.tolist():
+                unconfirmed[i].state = REMOVED
+                removed.append(unconfirmed[i])
+            remaining = remaining[left]
 
         # New tracks from confident leftovers (confirmed at once only in the first frame).
         new = remaining[dets.scores[remaining] >= self.new_track_thres]

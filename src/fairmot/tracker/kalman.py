@@ -68,22 +68,32 @@ def initiate(measurements: np.ndarray):
 def predict(means: np.ndarray, covariances: np.ndarray):
     """One frame ahead: (N, 8), (N, 8, 8) -> the predicted means and covariances."""
     h = means[:, 3]
-    std = np.stack(
+    position, velocity = STD_POSITION * h, STD_VELOCITY * h
+    means = means @ MOTION.T
+    # F P F^T with F = [[I, I], [0, I]], written out on the 4 x 4 blocks of P.
+    a, b = covariances[:, :4, :4], covariances[:, :4, 4:]
+    c, d = covariances[:, 4:, :4], covariances[:, 4:, 4:]
+    predicted = np.empty_like(covariances)
+    predicted[:, :4, :4] = a + b + c + d
+    predicted[:, :4, 4:] = b + d
+    predicted[:, 4:, :4] = c + d
+    predicted[:, 4:, 4:] = d
+    noise = np.stack(
         [
-            STD_POSITION * h,
-            STD_POSITION * h,
+            position,
+            position,
             np.full_like(h, 1e-2),
-            STD_POSITION * h,
-            STD_VELOCITY * h,
-            STD_VELOCITY * h,
+            position,
+            velocity,
+            velocity,
             np.full_like(h, 1e-5),
-            STD_VELOCITY * h,
+            velocity,
         ],
         axis=1,
     )
-    means = means @ MOTION.T
-    covariances = MOTION @ covariances @ MOTION.T + _diag(std)
-    return means, covariances
+    diagonal = np.arange(8)
+    predicted[:, diagonal, diagonal] += noise * noise
+    return means, predicted
 
 
 def project(means: np.ndarray, covariances: np.ndarray):

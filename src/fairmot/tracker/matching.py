@@ -11,16 +11,20 @@ def iou_matrix(a_tlbr: np.ndarray, b_tlbr: np.ndarray) -> np.ndarray:
     (area = (x2 - x1 + 1)(y2 - y1 + 1)), as its cython_bbox computes it."""
     a = np.asarray(a_tlbr, dtype=np.float64).reshape(-1, 4)
     b = np.asarray(b_tlbr, dtype=np.float64).reshape(-1, 4)
-    iw = np.minimum.outer(a[:, 2], b[:, 2]) - np.maximum.outer(a[:, 0], b[:, 0]) + 1
-    ih = np.minimum.outer(a[:, 3], b[:, 3]) - np.maximum.outer(a[:, 1], b[:, 1]) + 1
+    iw = np.minimum.outer(a[:, 2], b[:, 2])
+    iw -= np.maximum.outer(a[:, 0], b[:, 0])
+    iw += 1
     np.maximum(iw, 0, out=iw)
+    ih = np.minimum.outer(a[:, 3], b[:, 3])
+    ih -= np.maximum.outer(a[:, 1], b[:, 1])
+    ih += 1
     np.maximum(ih, 0, out=ih)
-    inter = iw * ih
+    inter = np.multiply(iw, ih, out=iw)
     area_a = (a[:, 2] - a[:, 0] + 1) * (a[:, 3] - a[:, 1] + 1)
     area_b = (b[:, 2] - b[:, 0] + 1) * (b[:, 3] - b[:, 1] + 1)
-    union = np.add.outer(area_a, area_b) - inter
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(inter > 0, inter / union, 0.0)
+    union = np.add.outer(area_a, area_b)
+    union -= inter
+    return np.divide(inter, union, out=np.zeros_like(inter), where=(inter > 0) & (union > 0))
 
 
 def iou_distance(a_tlbr: np.ndarray, b_tlbr: np.ndarray) -> np.ndarray:
