@@ -13,10 +13,13 @@ OPTS ?=
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt setup.py
+$(STAMP): requirements.txt requirements-dev.txt requirements-nodeps.txt setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
 	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	# TrackEval without its declared dependencies: it asks for the GUI build of OpenCV, which
+	# conflicts with opencv-python-headless; its MOT metrics need only numpy and scipy.
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 

@@ -7,6 +7,7 @@ fails the same way: `FormatError` naming the file, the 1-based line and what was
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import Sequence
 
@@ -63,6 +64,10 @@ def read_table(
         text = path.read_text()
     except (OSError, UnicodeDecodeError) as exc:
         raise FormatError(path, f"unreadable ({exc}); expected text rows of {what}") from exc
+    fast = _parse_uniform(text, num_columns, delimiter)
+    if fast is not None:
+        return fast
+    # Slow path: line by line, to name the first offending line and field.
     rows: list[list[float]] = []
     line_numbers: list[int] = []
     width = None
@@ -92,6 +97,35 @@ def read_table(
     if not rows:
         return np.zeros((0, max(num_columns))), np.zeros(0, dtype=np.int64)
     return np.asarray(rows, dtype=np.float64), np.asarray(line_numbers, dtype=np.int64)
+
+
+def _parse_uniform(text: str, num_columns: Sequence[int], delimiter: str | None):
+    """Parse a well-formed file in bulk; None when anything looks off (the caller then
+    parses line by line to report where)."""
+    lines = text.splitlines()
+    line_numbers = [i for i, line in enumerate(lines, start=1) if line.strip()]
+    if not line_numbers:
+        return None
+    if delimiter is None:
+        widths = {len(lines[i - 1].split()) for i in line_numbers}
+        spaced = text
+    else:
+        widths = {lines[i - 1].count(delimiter) + 1 for i in line_numbers}
+        spaced = text.replace(delimiter, " ")
+    if len(widths) != 1:
+        return None
+    (width,) = widths
+    if width not in num_columns or len(spaced.split()) != width * len(line_numbers):
+        return None  # e.g. an empty field between two delimiters
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # older numpy warns where numpy 2 raises
+            values = np.fromstring(spaced, dtype=np.float64, sep=" ")
+    except ValueError:  # a field that is not a number
+        return None
+    if values.size != width * len(line_numbers):
+        return None
+    return values.reshape(-1, width), np.array(line_numbers, dtype=np.int64)
 
 
 def _is_number(text: str) -> bool:

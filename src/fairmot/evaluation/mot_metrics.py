@@ -1,0 +1,228 @@
+"""MOTChallenge tracking metrics with TrackEval as the engine.
+
+Our readers (fairmot.data.formats) read and validate the files, so a malformed line fails
+with its file and line; the arrays are handed to TrackEval's own MOTChallenge pre-processing
+(`MotChallenge2DBox.get_preprocessed_seq_data`: distractor classes removed together with the
+predictions matched to them, zero-marked ground truth ignored, only pedestrians evaluated;
+nothing of that for MOT15) and to its HOTA, CLEAR and Identity metrics. The numbers are
+therefore TrackEval's, by construction and by test.
+
+TrackEval is installed without its declared dependencies (`pip install --no-deps trackeval`):
+it asks for the GUI build of OpenCV, which conflicts with the headless one, and its MOT
+metrics need only numpy and scipy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..data.formats import (
+    MOT_CLASSES,
+    FormatError,
+    MotGroundTruth,
+    MotTracks,
+    list_sequences,
+    read_mot_results,
+)
+
+BENCHMARKS = ("MOT15", "MOT16", "MOT17", "MOT20", "custom")
+#: Reported metrics, with TrackEval's names. Percentages for rates, counts for the rest.
+METRICS = (
+    "HOTA",
+    "DetA",
+    "AssA",
+    "DetRe",
+    "DetPr",
+    "AssRe",
+    "AssPr",
+    "LocA",
+    "MOTA",
+    "MOTP",
+    "IDF1",
+    "IDP",
+    "IDR",
+    "IDSW",
+    "Frag",
+    "MT",
+    "PT",
+    "ML",
+    "CLR_FP",
+    "CLR_FN",
+)
+COUNT_METRICS = ("IDSW", "Frag", "MT", "PT", "ML", "CLR_FP", "CLR_FN")
+COMBINED = "COMBINED"
+
+
+class EvaluationError(ValueError):
+    """Inputs that cannot be evaluated (missing sequences or result files)."""
+
+
+def _trackeval():
+    try:
+        # TrackEval prints a notice for each optional data set whose dependency is absent.
+        with contextlib.redirect_stdout(io.StringIO()):
+            import trackeval
+    except ImportError as exc:  # pragma: no cover - installed by make
+        raise ImportError(
+            "evaluation needs TrackEval: pip install --no-deps 'trackeval>=1.3'"
+        ) from exc
+    return trackeval
+
+
+def _preprocessor(benchmark: str):
+    """TrackEval's MOTChallenge dataset class without its file discovery: we read the files."""
+    dataset_class = _trackeval().datasets.MotChallenge2DBox
+
+    class ArrayDataset(dataset_class):
+        def __init__(self):  # the parent's __init__ lists folders; nothing to list here
+            self.benchmark = "MOT15" if benchmark == "MOT15" else "MOT17"
+            self.do_preproc = benchmark != "custom"
+            self.class_name_to_class_id = {name: cid for cid, name in MOT_CLASSES.items()}
+            self.valid_class_numbers = list(self.class_name_to_class_id.values())
+
+    return ArrayDataset()
+
+
+def _by_frame(frames: np.ndarray, num_timesteps: int):
+    order = np.argsort(frames, kind="stable")
+    bounds = np.searchsorted(frames[order], np.arange(1, num_timesteps + 2))
+    return [order[bounds[t] : bounds[t + 1]] for t in range(num_timesteps)]
+
+
+def raw_sequence_data(
+    dataset, name: str, gt: MotGroundTruth, tracks: MotTracks, num_timesteps: int
+) -> dict:
+    """The dict TrackEval's MOTChallenge loader builds, from our arrays."""
+    gt_rows, tr_rows = _by_frame(gt.frames, num_timesteps), _by_frame(tracks.frames, num_timesteps)
+    raw = {"num_timesteps": num_timesteps, "seq": name}
+    raw["gt_ids"] = [gt.ids[r] for r in gt_rows]
+    raw["gt_classes"] = [gt.classes[r] for r in gt_rows]
+    raw["gt_dets"] = [gt.tlwh[r] for r in gt_rows]
+    raw["gt_crowd_ignore_regions"] = [np.empty((0, 4)) for _ in gt_rows]
+    raw["gt_extras"] = [{"zero_marked": gt.consider[r]} for r in gt_rows]
+    raw["tracker_ids"] = [tracks.ids[r] for r in tr_rows]
+    raw["tracker_classes"] = [np.ones(len(r), dtype=int) for r in tr_rows]
+    raw["tracker_dets"] = [tracks.tlwh[r] for r in tr_rows]
+    raw["tracker_confidences"] = [tracks.scores[r] for r in tr_rows]
+    raw["similarity_scores"] = [
+        dataset._calculate_similarities(g, t) for g, t in zip(raw["gt_dets"], raw["tracker_dets"])
+    ]
+    for t in range(num_timesteps):  # TrackEval refuses repeated ids within a frame
+        for kind in ("gt", "tracker"):
+            ids = raw[f"{kind}_ids"][t]
+            if len(np.unique(ids)) != len(ids):
+                raise EvaluationError(f"{name}: frame {t + 1} holds the same {kind} id twice")
+    return raw
+
+
+@dataclass
+class EvaluationResult:
+    """TrackEval's raw per-sequence results and their combination.
+
+    Attributes:
+        sequences: sequence names in order.
+        raw: {sequence or COMBINED: {"HOTA": {...}, "CLEAR": {...}, "Identity": {...}}} as
+            TrackEval's metrics return them (fractions; HOTA fields as arrays over alpha).
+        alphas: (19,) localisation thresholds of the HOTA arrays.
+    """
+
+    sequences: list
+    raw: dict
+    alphas: np.ndarray = field(default_factory=lambda: np.arange(0.05, 0.99, 0.05))
+
+    def summary(self) -> dict:
+        """{sequence or COMBINED: {metric: value}} in TrackEval's summary scale."""
+        out = {}
+        for key, res in self.raw.items():
+            row = {}
+            flat = {**res["HOTA"], **res["CLEAR"], **res["Identity"]}
+            for metric in METRICS:
+                value = flat[metric]
+                if metric in COUNT_METRICS:
+                    row[metric] = int(value)
+                else:
+                    row[metric] = float(100 * np.mean(value))
+            out[key] = row
+        return out
+
+
+def evaluate_arrays(data: dict, benchmark: str = "MOT17") -> EvaluationResult:
+    """Evaluate sequences given as arrays.
+
+    Args:
+        data: {name: (MotGroundTruth, MotTracks, number of frames)}.
+        benchmark: pre-processing rules, one of BENCHMARKS ("custom": none).
+    """
+    if benchmark not in BENCHMARKS:
+        raise ValueError(f"benchmark must be one of {BENCHMARKS}, got {benchmark!r}")
+    trackeval = _trackeval()
+    dataset = _preprocessor(benchmark)
+    metrics = {
+        "HOTA": trackeval.metrics.HOTA({"PRINT_CONFIG": False}),
+        "CLEAR": trackeval.metrics.CLEAR({"PRINT_CONFIG": False}),
+        "Identity": trackeval.metrics.Identity({"PRINT_CONFIG": False}),
+    }
+    raw = {}
+    for name, (gt, tracks, length) in data.items():
+        prepared = dataset.get_preprocessed_seq_data(
+            raw_sequence_data(dataset, name, gt, tracks, length), "pedestrian"
+        )
+        raw[name] = {key: metric.eval_sequence(prepared) for key, metric in metrics.items()}
+    raw[COMBINED] = {
+        key: metric.combine_sequences({n: raw[n][key] for n in data})
+        for key, metric in metrics.items()
+    }
+    return EvaluationResult(list(data), raw, metrics["HOTA"].array_labels)
+
+
+def evaluate_split(
+    gt_dir: str | os.PathLike,
+    results_dir: str | os.PathLike,
+    seqs: list | None = None,
+    benchmark: str = "MOT17",
+) -> EvaluationResult:
+    """Evaluate the result files `results_dir/<SEQ>.txt` against `gt_dir/<SEQ>/gt/gt.txt`.
+
+    Raises:
+        EvaluationError: a requested sequence or a result file is missing.
+        FormatError: a malformed file (naming it and the line).
+    """
+    sequences = {s.name: s for s in list_sequences(gt_dir)}
+    names = list(seqs) if seqs else list(sequences)
+    unknown = [n for n in names if n not in sequences]
+    if unknown:
+        raise EvaluationError(
+            f"sequence(s) {', '.join(unknown)} not found in {gt_dir} "
+            f"(it has {', '.join(sequences)})"
+        )
+    results_dir = Path(results_dir)
+    missing = [n for n in names if not (results_dir / f"{n}.txt").is_file()]
+    if missing:
+        raise EvaluationError(
+            f"no results for {', '.join(missing)} in {results_dir} "
+            f"(expected {results_dir / (missing[0] + '.txt')})"
+        )
+    data = {}
+    for name in names:
+        seq = sequences[name]
+        length = seq.info.seq_length
+        data[name] = (seq.read_gt(), read_mot_results(results_dir / f"{name}.txt", length), length)
+    return evaluate_arrays(data, benchmark)
+
+
+__all__ = [
+    "BENCHMARKS",
+    "COMBINED",
+    "EvaluationError",
+    "EvaluationResult",
+    "FormatError",
+    "METRICS",
+    "evaluate_arrays",
+    "evaluate_split",
+]
