@@ -1,0 +1,152 @@
+"""Training targets of one image (SPEC §3), vectorised over its objects.
+
+Boxes arrive normalised to the network input (after letterbox and augmentation). At stride 4
+each object gets: a Gaussian splat at its integer centre in the heatmap of its class (radius
+from CenterNet's `gaussian_radius((ceil(h), ceil(w)), 0.7)`, truncated; sigma = diameter / 6;
+overlaps keep the maximum), the distances from its centre to its box's left, top, right,
+bottom (`ltrb`, or width and height), the sub-pixel offset of the centre, its flat index and
+its identity. The centre is clipped into the map, the box edges are not — as the original.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MIN_OVERLAP = 0.7
+
+
+class TooManyObjectsError(ValueError):
+    """An image with more objects than max_objs (DATA.MAX_OBJS)."""
+
+
+def gaussian_radius(height: np.ndarray, width: np.ndarray, min_overlap: float = MIN_OVERLAP):
+    """CenterNet's radius, kept as the released models were trained with it (it does not
+    divide by 2a in its three quadratic roots)."""
+    b1 = height + width
+    c1 = width * height * (1 - min_overlap) / (1 + min_overlap)
+    r1 = (b1 + np.sqrt(b1**2 - 4 * c1)) / 2
+    b2 = 2 * (height + width)
+    c2 = (1 - min_overlap) * width * height
+    r2 = (b2 + np.sqrt(b2**2 - 16 * c2)) / 2
+    a3 = 4 * min_overlap
+    b3 = -2 * min_overlap * (height + width)
+    c3 = (min_overlap - 1) * width * height
+    r3 = (b3 + np.sqrt(b3**2 - 4 * a3 * c3)) / 2
+    return np.minimum(np.minimum(r1, r2), r3)
+
+
+def draw_gaussians(heatmap: np.ndarray, centres: np.ndarray, radii: np.ndarray) -> None:
+    """Splat Gaussians into (H, W) `heatmap` in place, element-wise maximum.
+
+    Args:
+        centres: (N, 2) int x, y inside the map; radii: (N,) int >= 0.
+    """
+    if len(centres) == 0:
+        return
+    height, width = heatmap.shape
+    sizes = 2 * radii + 1
+    counts = sizes * sizes
+    owner = np.repeat(np.arange(len(radii)), counts)
+    local = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    dy = local // sizes[owner] - radii[owner]
+    dx = local % sizes[owner] - radii[owner]
+    sigma = sizes[owner] / 6.0
+    values = np.exp(-(dx * dx + dy * dy) / (2 * sigma * sigma))
+    values[values < np.finfo(np.float64).eps] = 0  # as gaussian2D (its maximum is 1)
+    ys, xs = centres[owner, 1] + dy, centres[owner, 0] + dx
+    inside = (ys >= 0) & (ys < height) & (xs >= 0) & (xs < width)
+    np.maximum.at(heatmap.reshape(-1), ys[inside] * width + xs[inside], values[inside])
+
+
+def encode_targets(
+    boxes: np.ndarray,
+    classes: np.ndarray,
+    ids: np.ndarray,
+    output_wh,
+    num_classes: int = 1,
+    max_objs: int = 500,
+    ltrb: bool = True,
+    truncate: bool = False,
+) -> dict:
+    """Targets of one image.
+
+    Args:
+        boxes: (N, 4) float32 cx cy w h normalised to the network input.
+        classes: (N,) int class index; ids: (N,) int identity (-1: none).
+        output_wh: (W, H) of the stride-4 maps.
+        max_objs: slots per image; more objects raise TooManyObjectsError unless `truncate`.
+
+    Returns:
+        hm (C, H, W) float32; wh (max_objs, 4 or 2), reg (max_objs, 2), bbox (max_objs, 4)
+        float32; ind, ids (max_objs,) int64; reg_mask (max_objs,) uint8.
+    """
+    out_w, out_h = output_wh
+    boxes = np.asarray(boxes, dtype=np.float32).reshape(-1, 4)
+    if len(boxes) > max_objs:
+        if not truncate:
+            raise TooManyObjectsError(
+                f"{len(boxes)} objects in one image, more than "
+                f"max_objs = {max_objs} (DATA.MAX_OBJS)"
+            )
+        boxes, classes, ids = boxes[:max_objs], classes[:max_objs], ids[:max_objs]
+    n = len(boxes)
+    scale = np.array([out_w, out_h, out_w, out_h], dtype=np.float32)
+    box = boxes * scale  # cx cy w h in output cells, float32 as the original
+    left, top = box[:, 0] - box[:, 2] / 2.0, box[:, 1] - box[:, 3] / 2.0
+    right, bottom = left + box[:, 2], top + box[:, 3]
+    cx = np.clip(box[:, 0], 0, out_w - 1)
+    cy = np.clip(box[:, 1], 0, out_h - 1)
+    w, h = box[:, 2], box[:, 3]
+    valid = (h > 0) & (w > 0)
+    centre = np.stack([cx, cy], axis=1).astype(np.float32)
+    centre_int = centre.astype(np.int32)
+
+    targets = {
+        "hm": np.zeros((num_classes, out_h, out_w), np.float32),
+        "wh": np.zeros((max_objs, 4 if ltrb else 2), np.float32),
+        "reg": np.zeros((max_objs, 2), np.float32),
+        "ind": np.zeros(max_objs, np.int64),
+        "reg_mask": np.zeros(max_objs, np.uint8),
+        "ids": np.zeros(max_objs, np.int64),
+        "bbox": np.zeros((max_objs, 4), np.float32),
+    }
+    k = np.flatnonzero(valid)
+    radii = np.maximum(
+        0,
+        gaussian_radius(np.ceil(h[k]).astype(np.float64), np.ceil(w[k]).astype(np.float64)).astype(
+            np.int64
+        ),
+    )
+    classes = np.asarray(classes, dtype=np.int64)[:n]
+    for c in np.unique(classes[k]):
+        of_class = classes[k] == c
+        draw_gaussians(targets["hm"][c], centre_int[k][of_class], radii[of_class])
+    if ltrb:
+        targets["wh"][k] = np.stack([cx - left, cy - top, right - cx, bottom - cy], 1)[k]
+    else:
+        targets["wh"][k] = np.stack([w, h], 1)[k]
+    targets["ind"][k] = centre_int[k, 1] * out_w + centre_int[k, 0]
+    targets["reg"][k] = (centre - centre_int)[k]
+    targets["reg_mask"][k] = 1
+    targets["ids"][k] = np.asarray(ids, dtype=np.int64)[:n][k]
+    x1, y1 = cx - w / 2, cy - h / 2
+    targets["bbox"][k] = np.stack([x1, y1, x1 + w, y1 + h], 1)[k]
+    return targets
+
+
+def labels_to_input(labels: np.ndarray, image_wh, ratio: float, pad, input_wh) -> np.ndarray:
+    """Label rows (N, 6) `class id cx cy w h` normalised to the image -> the same rows with
+    the box normalised to the letterboxed input (float32 arithmetic, as the original)."""
+    labels = np.asarray(labels, dtype=np.float32).reshape(-1, 6)
+    width, height = image_wh
+    padw, padh = pad
+    x1 = ratio * width * (labels[:, 2] - labels[:, 4] / 2) + padw
+    y1 = ratio * height * (labels[:, 3] - labels[:, 5] / 2) + padh
+    x2 = ratio * width * (labels[:, 2] + labels[:, 4] / 2) + padw
+    y2 = ratio * height * (labels[:, 3] + labels[:, 5] / 2) + padh
+    out = labels.copy()
+    out[:, 2] = (x1 + x2) / 2 / input_wh[0]
+    out[:, 3] = (y1 + y2) / 2 / input_wh[1]
+    out[:, 4] = (x2 - x1) / input_wh[0]
+    out[:, 5] = (y2 - y1) / input_wh[1]
+    return out
