@@ -104,10 +104,12 @@ _C.AUG.HSV_SATURATION = 0.50
 _C.AUG.HSV_VALUE = 0.50
 # Probability of a horizontal flip (paper: 0.5).
 _C.AUG.FLIP_PROB = 0.5
-# Boxes whose area after the affine falls below this fraction of their area before it, or
-# narrower/shorter than MIN_BOX_SIZE pixels, are dropped (original: 0.1 of the area, 2 px).
+# Boxes whose area after the affine (clipped to the image) falls below this fraction of their
+# area before it, narrower or shorter than MIN_BOX_SIZE input pixels, or more elongated than
+# MAX_BOX_ASPECT are dropped (original: 0.1, 4 px, 10).
 _C.AUG.MIN_AREA_RATIO = 0.1
-_C.AUG.MIN_BOX_SIZE = 2.0
+_C.AUG.MIN_BOX_SIZE = 4.0
+_C.AUG.MAX_BOX_ASPECT = 10.0
 
 # ---------------------------------------------------------------------------------------------
 # Optimisation (paper §4)

@@ -1,0 +1,283 @@
+"""The JDE multi-data-set training set (SPEC §4): images of every `train` list of a
+data_cfg, letterboxed and augmented, with their training targets.
+
+Identities are global: each (data set, identity) pair gets its own classifier index.
+`id_counting="exact"` numbers the distinct identities densely (num_ids = their count);
+`"original"` shifts each data set's ids by the sum of (max id + 1) of the data sets before it,
+and num_ids = that sum + 1, as the released code counts (one class more than needed).
+In self-supervised mode every box without an identity becomes its own identity, the same in
+every epoch, so differently augmented views of an instance share it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from .augment import (
+    AugmentParams,
+    hsv_jitter,
+    letterbox_matrix,
+    random_affine_matrix,
+    read_image,
+    transform_boxes,
+)
+from .formats import DataCfg, FormatError, label_path_for_image, read_jde_labels
+from .letterbox import letterbox
+from .targets import encode_targets, labels_to_input
+
+logger = logging.getLogger(__name__)
+BAD_SAMPLE_MODES = ("error", "skip")
+
+
+@dataclass
+class _Entry:
+    path: object
+    labels: np.ndarray  # (N, 6) class identity cx cy w h; identity already global
+
+
+class JointDataset:
+    """Map-style data set (usable by torch's DataLoader) over a data_cfg's `train` lists.
+
+    A sample is a dict: `input` (3, H, W) uint8 RGB (divide by 255 for the network), the
+    targets of `encode_targets`, and `skipped` (True for an unreadable image in skip mode).
+
+    Args:
+        data_cfg: the parsed data_cfg.
+        input_wh: (width, height) of the network input.
+        augment: augmentation parameters (augment.enabled False: plain letterbox, exactly as
+            the original loader).
+        classes: label classes kept, in heatmap channel order (paper: [0]).
+        max_objs, truncate: object slots per image and what to do beyond them.
+        id_counting: "exact" or "original" (module docstring).
+        self_supervised: give every box without an identity its own.
+        bad_samples: "error" (a malformed label or unreadable image stops with file and line)
+            or "skip" (skipped, counted in `skipped`, reported).
+        seed: base of the per-sample random streams (epoch and index are mixed in).
+    """
+
+    def __init__(
+        self,
+        data_cfg: DataCfg,
+        input_wh,
+        augment: AugmentParams,
+        classes=(0,),
+        max_objs: int = 500,
+        truncate: bool = False,
+        ltrb: bool = True,
+        down_ratio: int = 4,
+        id_counting: str = "exact",
+        self_supervised: bool = False,
+        bad_samples: str = "error",
+        pad_value: float = 127.5,
+        seed: int = 0,
+    ):
+        if bad_samples not in BAD_SAMPLE_MODES:
+            raise ValueError(f"bad_samples must be one of {BAD_SAMPLE_MODES}")
+        if id_counting not in ("exact", "original"):
+            raise ValueError("id_counting must be 'exact' or 'original'")
+        self.input_wh, self.augment, self.max_objs = tuple(input_wh), augment, max_objs
+        self.truncate, self.ltrb, self.down_ratio = truncate, ltrb, down_ratio
+        self.pad_value, self.seed, self.bad_samples = pad_value, seed, bad_samples
+        self.class_index = {int(c): k for k, c in enumerate(classes)}
+        self.epoch = 0
+        self.skipped_at_load = 0
+        self.entries: list = []
+        self.dataset_sizes: dict = {}
+        next_id = 0
+        for name in data_cfg.train:
+            rows_per_image = self._read_labels(data_cfg.image_paths("train", name))
+            next_id = self._assign_ids(rows_per_image, next_id, id_counting, self_supervised)
+            self.dataset_sizes[name] = len(rows_per_image)
+            self.entries += [_Entry(path, rows) for path, rows in rows_per_image]
+        self.num_ids = next_id + 1 if id_counting == "original" else next_id
+        if not self.entries:
+            raise FormatError(data_cfg.path or "data_cfg", "no training images")
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def _read_labels(self, paths: list) -> list:
+        out = []
+        for path in paths:
+            try:
+                rows = read_jde_labels(label_path_for_image(path))
+            except FormatError as exc:
+                if self.bad_samples == "error":
+                    raise
+                logger.warning("skipped: %s", exc)
+                self.skipped_at_load += 1
+                continue
+            rows = rows[np.isin(rows[:, 0], list(self.class_index))]
+            rows[:, 0] = [self.class_index[int(c)] for c in rows[:, 0]]
+            out.append((path, rows))
+        return out
+
+    @staticmethod
+    def _assign_ids(rows_per_image: list, first: int, counting: str, self_supervised: bool):
+        """Make this data set's identities global in place; returns the next free id."""
+        ids = (
+            np.concatenate([rows[:, 1] for _, rows in rows_per_image])
+            if rows_per_image
+            else np.zeros(0)
+        )
+        known = np.unique(ids[ids >= 0]).astype(np.int64)
+        if counting == "exact":
+            lookup = {int(i): first + k for k, i in enumerate(known)}
+            next_id = first + len(known)
+        else:
+            lookup = None
+            next_id = first + (int(known.max()) + 1 if len(known) else 0)
+        for _, rows in rows_per_image:
+            labelled = rows[:, 1] >= 0
+            if lookup is not None:
+                rows[labelled, 1] = [lookup[int(i)] for i in rows[labelled, 1]]
+            else:
+                rows[labelled, 1] += first
+            if self_supervised:
+                count = int((~labelled).sum())
+                rows[~labelled, 1] = np.arange(next_id, next_id + count)
+                next_id += count
+        return next_id
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def set_epoch(self, epoch: int) -> None:
+        """Select the random stream of an epoch (augmentations differ per epoch)."""
+        self.epoch = epoch
+
+    # -- one sample --------------------------------------------------------------------------
+
+    def __getitem__(self, index: int) -> dict:
+        entry = self.entries[index]
+        rng = np.random.default_rng([self.seed, self.epoch, index])
+        try:
+            image, labels = self._load(entry, rng)
+        except FormatError:
+            if self.bad_samples == "error":
+                raise
+            logger.warning("skipped unreadable image %s", entry.path)
+            return {"skipped": True}
+        out_wh = (self.input_wh[0] // self.down_ratio, self.input_wh[1] // self.down_ratio)
+        targets = encode_targets(
+            labels[:, 2:6],
+            labels[:, 0].astype(np.int64),
+            labels[:, 1].astype(np.int64),
+            out_wh,
+            num_classes=max(1, len(self.class_index)),
+            max_objs=self.max_objs,
+            ltrb=self.ltrb,
+            truncate=self.truncate,
+        )
+        # uint8 RGB (3, H, W): a quarter of the bytes between workers; the trainer scales it.
+        rgb = np.ascontiguousarray(image[:, :, ::-1].transpose(2, 0, 1))
+        return {"input": rgb, **targets, "skipped": False}
+
+    def _load(self, entry: _Entry, rng: np.random.Generator):
+        """The letterboxed (augmented) BGR image and its label rows normalised to it."""
+        width, height = self.input_wh
+        if not self.augment.enabled:
+            image = cv2.imread(str(entry.path))
+            if image is None:
+                raise FormatError(entry.path, "cannot read this image")
+            padded, ratio, dw, dh = letterbox(image, width, height, self.pad_value)
+            labels = labels_to_input(
+                entry.labels, (image.shape[1], image.shape[0]), ratio, (dw, dh), self.input_wh
+            )
+            return padded, labels
+        try:
+            with Image.open(entry.path) as header:
+                image_wh = header.size
+        except OSError:
+            raise FormatError(entry.path, "cannot read this image") from None
+        box_matrix, ratio, pad = letterbox_matrix(image_wh, self.input_wh)
+        affine, angle = random_affine_matrix(rng, self.augment, self.input_wh)
+        total = affine @ np.vstack([box_matrix, [0, 0, 1]])
+        flip = rng.random() < self.augment.flip_prob
+        if flip:
+            total = np.array([[-1, 0, width], [0, 1, 0], [0, 0, 1]], np.float64) @ total
+        shrink = np.sqrt(abs(np.linalg.det(total[:2, :2])))
+        image = read_image(entry.path, shrink)
+        if image is None:
+            raise FormatError(entry.path, "cannot read this image")
+        sx, sy = image.shape[1] / image_wh[0], image.shape[0] / image_wh[1]
+        to_file = np.diag([1 / sx, 1 / sy, 1.0])  # read pixels -> file pixels
+        warped = cv2.warpAffine(
+            image,
+            (total @ to_file)[:2],
+            (width, height),
+            flags=cv2.INTER_LINEAR,
+            borderValue=(self.pad_value,) * 3,
+        )
+        hsv_jitter(warped, rng, self.augment)
+        # Boxes: file pixels -> input pixels through the same transform.
+        rows = entry.labels
+        w_img, h_img = image_wh
+        boxes = np.stack(
+            [
+                (rows[:, 2] - rows[:, 4] / 2) * w_img,
+                (rows[:, 3] - rows[:, 5] / 2) * h_img,
+                (rows[:, 2] + rows[:, 4] / 2) * w_img,
+                (rows[:, 3] + rows[:, 5] / 2) * h_img,
+            ],
+            axis=1,
+        )
+        boxes, keep = transform_boxes(boxes, total, angle, self.input_wh, self.augment)
+        boxes, rows = boxes[keep], rows[keep]
+        labels = rows.copy().astype(np.float32)
+        labels[:, 2] = (boxes[:, 0] + boxes[:, 2]) / 2 / width
+        labels[:, 3] = (boxes[:, 1] + boxes[:, 3]) / 2 / height
+        labels[:, 4] = (boxes[:, 2] - boxes[:, 0]) / width
+        labels[:, 5] = (boxes[:, 3] - boxes[:, 1]) / height
+        return warped, labels
+
+
+def collate(samples: list) -> dict:
+    """Stack the samples of a batch, leaving out skipped ones (counted in `skipped`)."""
+    import torch
+
+    kept = [s for s in samples if not s["skipped"]]
+    batch = {
+        key: torch.from_numpy(np.stack([s[key] for s in kept]))
+        for key in (kept[0] if kept else {})
+        if key != "skipped"
+    }
+    batch["skipped"] = len(samples) - len(kept)
+    return batch
+
+
+def build_train_dataset(cfg, data_cfg: DataCfg) -> JointDataset:
+    """The training set described by the config."""
+    a = cfg.AUG
+    params = AugmentParams(
+        a.ENABLED,
+        a.ROTATION,
+        a.TRANSLATE,
+        tuple(a.SCALE),
+        a.SHEAR,
+        a.HSV_SATURATION,
+        a.HSV_VALUE,
+        a.FLIP_PROB,
+        a.MIN_AREA_RATIO,
+        a.MIN_BOX_SIZE,
+        a.MAX_BOX_ASPECT,
+    )
+    return JointDataset(
+        data_cfg,
+        (cfg.INPUT.WIDTH, cfg.INPUT.HEIGHT),
+        params,
+        classes=tuple(cfg.DATA.CLASSES),
+        max_objs=cfg.DATA.MAX_OBJS,
+        truncate=cfg.DATA.TRUNCATE_OBJECTS,
+        ltrb=cfg.MODEL.LTRB,
+        down_ratio=cfg.INPUT.DOWN_RATIO,
+        id_counting=cfg.DATA.ID_COUNTING,
+        self_supervised=cfg.DATA.SELF_SUPERVISED,
+        bad_samples=cfg.DATA.BAD_SAMPLES,
+        pad_value=cfg.INPUT.PAD_VALUE,
+        seed=cfg.SEED,
+    )
