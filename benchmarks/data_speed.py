@@ -65,10 +65,12 @@ def baseline_sample(path: Path, labels: np.ndarray, rng: np.random.Generator):
         g = np.exp(-(x * x + y * y) / (2 * (d / 6) ** 2))
         cx, cy = int((box[0] + box[2]) / 2), int((box[1] + box[3]) / 2)
         cx, cy = min(max(cx, 0), out_w - 1), min(max(cy, 0), out_h - 1)
-        l, r = min(cx, radius), min(out_w - cx, radius + 1)
-        t, b = min(cy, radius), min(out_h - cy, radius + 1)
-        region = hm[0, cy - t : cy + b, cx - l : cx + r]
-        np.maximum(region, g[radius - t : radius + b, radius - l : radius + r], out=region)
+        left, right = min(cx, radius), min(out_w - cx, radius + 1)
+        top, bottom = min(cy, radius), min(out_h - cy, radius + 1)
+        region = hm[0, cy - top : cy + bottom, cx - left : cx + right]
+        np.maximum(
+            region, g[radius - top : radius + bottom, radius - left : radius + right], out=region
+        )
     return rgb, hm
 
 
