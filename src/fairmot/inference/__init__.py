@@ -1,7 +1,7 @@
 """Inference: frame sources, the detector (letterbox + network + decode), and tracking
 whole sources into result files."""
 
-from .detector import Detector, build_detector, select_device
+from .detector import Detector, build_detector
 from .runner import TrackingStats, summary_table, track_source
 from .sources import ImageFiles, PrecomputedDetections, VideoFile, open_sources, prefetch
 
@@ -14,7 +14,6 @@ __all__ = [
     "build_detector",
     "open_sources",
     "prefetch",
-    "select_device",
     "summary_table",
     "track_source",
 ]

@@ -8,16 +8,8 @@ import numpy as np
 import torch
 
 from ..data.letterbox import letterbox, to_network_input
-from ..models import build_model, load_checkpoint
+from ..models import build_model, load_checkpoint, select_device
 from ..models.decode import Detections, decode
-
-
-def select_device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise RuntimeError(f"DEVICE {name!r} requested but CUDA is not available")
-    return torch.device(name)
 
 
 class Detector:

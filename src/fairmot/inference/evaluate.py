@@ -12,9 +12,8 @@ from ..data.formats import read_data_cfg
 from ..data.jde_images import JDEImageList
 from ..evaluation.detection import DetectionAP
 from ..evaluation.reid import FAR_LEVELS, tpr_at_far
-from ..models import build_model, load_checkpoint
+from ..models import build_model, load_checkpoint, select_device
 from ..models.decode import decode_raw, gather, letterbox_to_frame
-from .detector import select_device
 
 DET_TOP_K = 200  # detections kept per image for AP, as the original
 

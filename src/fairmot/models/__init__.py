@@ -6,6 +6,7 @@ released checkpoint format.
 
 from .build import ARCHITECTURES, build_model, build_network
 from .checkpoint import CheckpointError, LoadReport, load_checkpoint, save_checkpoint
+from .device import select_device
 from .heads import FairMOTNet, head_channels
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "head_channels",
     "load_checkpoint",
     "save_checkpoint",
+    "select_device",
 ]

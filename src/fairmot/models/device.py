@@ -1,0 +1,13 @@
+"""Choosing the device the network runs on (DEVICE config key)."""
+
+import torch
+
+
+def select_device(name: str) -> torch.device:
+    """ "auto" (CUDA when available), "cpu", "cuda" or "cuda:N"; asking for CUDA without it
+    is an error rather than a silent fall-back."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise RuntimeError(f"DEVICE {name!r} requested but CUDA is not available")
+    return torch.device(name)

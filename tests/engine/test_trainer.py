@@ -1,0 +1,126 @@
+"""The trainer: a short run, exact resume, a non-finite loss, two-process DDP on the CPU."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from fairmot.config import load_cfg
+from fairmot.data.synthetic import generate_dataset
+from fairmot.engine import TrainingError, build_trainer, train
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def options(data: Path, out: Path, *extra):
+    return [
+        "OUTPUT_DIR",
+        str(out),
+        "DATA.CFG",
+        str(data / "synthetic.json"),
+        "MODEL.ARCH",
+        "resnet34",
+        "MODEL.HEAD_CONV",
+        "16",
+        "MODEL.REID_DIM",
+        "16",
+        "INPUT.WIDTH",
+        "128",
+        "INPUT.HEIGHT",
+        "96",
+        "SOLVER.BATCH_SIZE",
+        "2",
+        "SOLVER.EPOCHS",
+        "2",
+        "SOLVER.LR_STEPS",
+        "[1]",
+        "SOLVER.DETERMINISTIC",
+        "True",
+        "DATA.NUM_WORKERS",
+        "0",
+        "SOLVER.LOG_PERIOD",
+        "1",
+        *extra,
+    ]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    root = tmp_path_factory.mktemp("train_data")
+    cfg = load_cfg(
+        REPO / "configs/synthetic_instant.yaml",
+        ["SYNTH.SEQ_LENGTH", "6", "SYNTH.VAL_SEQS", "0", "SYNTH.WRITE_DET", "False"],
+    )
+    generate_dataset(cfg.SYNTH, root, progress=False)
+    return root
+
+
+def cfg_for(data, out, *extra):
+    return load_cfg(REPO / "configs/synthetic_instant.yaml", options(data, out, *extra))
+
+
+def test_training_writes_checkpoints_and_logs(data, tmp_path):
+    means = train(cfg_for(data, tmp_path), progress=False)
+    assert all(torch.isfinite(torch.tensor(v)) for v in means.values())
+    state = torch.load(tmp_path / "model_last.pth", weights_only=False)
+    assert state["epoch"] == 2 and "hm.2.weight" in state["state_dict"]
+    assert set(state) >= {"optimizer", "loss_state", "lr_scheduler", "num_ids"}
+    assert list((tmp_path / "tensorboard").glob("events.out.tfevents.*"))
+    assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_resume_ends_with_the_weights_of_an_uninterrupted_run(data, tmp_path):
+    train(cfg_for(data, tmp_path / "straight"), progress=False)
+    first = cfg_for(data, tmp_path / "resumed", "SOLVER.EPOCHS", "1")
+    train(first, progress=False)
+    train(cfg_for(data, tmp_path / "resumed"), resume=True, progress=False)
+    straight = torch.load(tmp_path / "straight/model_last.pth", weights_only=False)
+    resumed = torch.load(tmp_path / "resumed/model_last.pth", weights_only=False)
+    for key, value in straight["state_dict"].items():
+        torch.testing.assert_close(resumed["state_dict"][key], value, rtol=0, atol=0)
+    for key, value in straight["loss_state"].items():
+        torch.testing.assert_close(resumed["loss_state"][key], value, rtol=0, atol=0)
+
+
+def test_non_finite_loss_stops_and_keeps_the_last_checkpoint(data, tmp_path):
+    train(cfg_for(data, tmp_path, "SOLVER.EPOCHS", "1"), progress=False)
+    before = (tmp_path / "model_last.pth").read_bytes()
+    trainer = build_trainer(cfg_for(data, tmp_path), progress=False)
+    trainer.resume(tmp_path / "model_last.pth")
+    with torch.no_grad():
+        trainer.module.loss.s_det.fill_(float("nan"))
+    with pytest.raises(TrainingError, match=r"non-finite loss at epoch 2, step \d+: loss nan"):
+        trainer.train()
+    assert (tmp_path / "model_last.pth").read_bytes() == before
+    with pytest.raises(TrainingError, match="nothing to resume"):
+        train(cfg_for(data, tmp_path / "empty"), resume=True, progress=False)
+
+
+@pytest.mark.slow
+def test_two_processes_with_gloo(data, tmp_path):
+    torchrun = shutil.which("torchrun", path=str(Path(sys.executable).parent))
+    result = subprocess.run(
+        [
+            torchrun,
+            "--nproc_per_node",
+            "2",
+            "--master_port",
+            "29517",
+            str(REPO / "tools/train.py"),
+            "--cfg",
+            str(REPO / "configs/synthetic_instant.yaml"),
+            *options(
+                data, tmp_path, "SOLVER.EPOCHS", "1", "SOLVER.BATCH_SIZE", "4", "DEVICE", "cpu"
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    state = torch.load(tmp_path / "model_last.pth", weights_only=False)
+    assert state["epoch"] == 1
