@@ -10,12 +10,8 @@ import pytest
 from fairmot.data.augment import AugmentParams
 from fairmot.data.dataset import JointDataset, collate
 from fairmot.data.formats import DataCfg, FormatError, write_image_list, write_jde_labels
+from tests.conftest import REFERENCE, needs_reference
 
-REFERENCE = Path("/work/shared/reference")
-for candidate in (Path(__file__).resolve().parents[3] / "shared" / "reference", REFERENCE):
-    if candidate.is_dir():
-        REFERENCE = candidate
-        break
 NO_AUG = AugmentParams(enabled=False)
 
 
@@ -47,6 +43,7 @@ def reference_sets(tmp_path_factory):
     return ref, DataCfg(root=root, train=lists)
 
 
+@needs_reference
 def test_without_augmentation_equal_to_the_original_loader(reference_sets):
     ref, data_cfg = reference_sets
     dataset = JointDataset(data_cfg, (576, 320), NO_AUG, id_counting="original")
@@ -67,6 +64,7 @@ def test_without_augmentation_equal_to_the_original_loader(reference_sets):
             np.testing.assert_array_equal(sample[key], ref[f"case{case}_{key}"], err_msg=key)
 
 
+@needs_reference
 def test_exact_identity_counting(reference_sets):
     ref, data_cfg = reference_sets
     dataset = JointDataset(data_cfg, (576, 320), NO_AUG, id_counting="exact")

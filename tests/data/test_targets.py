@@ -1,7 +1,5 @@
 """Target encoding against the original's (../shared/reference/targets_*.npz)."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -12,12 +10,7 @@ from fairmot.data.targets import (
     encode_targets,
     labels_to_input,
 )
-
-REFERENCE = Path("/work/shared/reference")
-for candidate in (Path(__file__).resolve().parents[3] / "shared" / "reference", REFERENCE):
-    if candidate.is_dir():
-        REFERENCE = candidate
-        break
+from tests.conftest import REFERENCE, needs_reference
 
 
 def offsets(ref):
@@ -29,6 +22,7 @@ def offsets(ref):
     "name, size", [("targets_1088x608.npz", (1088, 608)), ("targets_576x320.npz", (576, 320))]
 )
 @pytest.mark.parametrize("case", [0, 1, 2, 3])
+@needs_reference
 def test_targets_equal_the_original(name, size, case):
     ref = np.load(REFERENCE / name)
     image = ref[f"case{case}_image_bgr"]

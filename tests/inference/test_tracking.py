@@ -18,6 +18,7 @@ from fairmot.inference import prefetch
 from fairmot.inference.runner import run_tracking
 from fairmot.models import build_model, save_checkpoint
 from fairmot.visualization import VideoWriter
+from tests.conftest import REFERENCE, needs_reference
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL = [
@@ -150,9 +151,8 @@ def test_bad_inputs_fail_with_clear_messages(workspace, tmp_path):
     assert result.returncode == 1 and "cannot read a frame" in result.stderr
 
 
+@needs_reference
 def test_precomputed_detections_behind_any_detector(tmp_path):
-    from tests.tracker.test_jde_tracker import REFERENCE
-
     scene = np.load(REFERENCE / "tracker_scene_stream.npz")
     arrays = {"num_frames": np.array(60)}
     for f in range(1, 61):

@@ -1,18 +1,13 @@
 """Decoding against the original's post-processing (../shared/reference/decode.npz)."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
 
 from fairmot.models.decode import decode, decode_raw, sample_embeddings
+from tests.conftest import REFERENCE, needs_reference
 
-REFERENCE = Path("/work/shared/reference")
-for candidate in (Path(__file__).resolve().parents[3] / "shared" / "reference", REFERENCE):
-    if candidate.is_dir():
-        REFERENCE = candidate
-        break
+pytestmark = needs_reference
 
 
 @pytest.fixture(scope="module")

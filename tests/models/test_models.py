@@ -1,7 +1,6 @@
 """The network: shapes, released key names, checkpoints, gradients, deformable convolution."""
 
 import json
-from pathlib import Path
 
 import pytest
 import torch
@@ -23,10 +22,8 @@ from fairmot.models.layers import (
     deform_conv2d_gather,
     set_deform_conv_implementation,
 )
+from tests.conftest import REFERENCE, needs_reference
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
-if not REFERENCE.is_dir():
-    REFERENCE = Path("/work/shared/reference")
 HEADS = head_channels(num_classes=1, ltrb=True, reid_dim=128)
 
 
@@ -73,6 +70,7 @@ def test_build_model_reads_the_config():
         build_model(cfg)
 
 
+@needs_reference
 def test_dla34_state_dict_equals_the_released_model():
     reference = json.loads((REFERENCE / "official_dla34_state_dict.json").read_text())
     net = build_network("dla34", HEADS, head_conv=256)

@@ -2,19 +2,13 @@
 
 import gzip
 import resource
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from fairmot.config import get_cfg
 from fairmot.tracker import JDETracker, build_tracker, keep_for_output
-
-REFERENCE = Path("/work/shared/reference")
-for candidate in (Path(__file__).resolve().parents[3] / "shared" / "reference", REFERENCE):
-    if candidate.is_dir():
-        REFERENCE = candidate
-        break
+from tests.conftest import REFERENCE, needs_reference
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +35,7 @@ def replay(scene, **kwargs):
     return np.array(rows)
 
 
+@needs_reference
 def test_reproduces_the_original_tracker(scene):
     with gzip.open(REFERENCE / "tracker_scene_official_tracks.txt.gz", "rt") as f:
         reference = np.loadtxt(f, delimiter=",")
@@ -71,6 +66,7 @@ def identity_switches(scene, rows) -> int:
     return int(summary["num_switches"].iloc[0])
 
 
+@needs_reference
 def test_association_modes(scene):
     switches = {
         mode: identity_switches(scene, replay(scene, association=mode))
@@ -90,6 +86,7 @@ def test_build_tracker_reads_the_config():
     assert tracker.max_time_lost == 30 and tracker.use_reid and not tracker.use_motion
 
 
+@needs_reference
 def test_ids_restart_after_reset_and_empty_frames_work(scene):
     tracker = JDETracker()
     first = tracker.update(*scene[0][:2])
