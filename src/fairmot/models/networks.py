@@ -35,7 +35,27 @@ class DLASeg(FairMOTNet):
         return fused[-1]
 
 
-class ResNetDCN(FairMOTNet):
+class _ResNetNet(FairMOTNet):
+    """A torchvision ResNet trunk registered on the network itself (its keys stay those of
+    torchvision's ImageNet files, so such a file initialises it non-strictly)."""
+
+    def add_trunk(self, depth_name: str) -> list:
+        """Register the trunk; returns the channels of stages 1-4."""
+        for name, module in resnet_trunk(depth_name).items():
+            self.add_module(name, module)
+        return stage_channels(depth_name)
+
+    def stages(self, x: torch.Tensor) -> list:
+        """Outputs of stages 1-4 (strides 4, 8, 16, 32)."""
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        outputs = []
+        for layer in (self.layer1, self.layer2, self.layer3, self.layer4):
+            x = layer(x)
+            outputs.append(x)
+        return outputs
+
+
+class ResNetDCN(_ResNetNet):
     """ResNet-34/50 with three deformable up-sampling stages (256, 128, 64 channels) from
     stride 32 to stride 4 (CenterNet's resnet_dcn; paper Table 2)."""
 
@@ -47,9 +67,8 @@ class ResNetDCN(FairMOTNet):
         depth_name: str = "resnet34",
     ):
         super().__init__()
-        for name, module in resnet_trunk(depth_name).items():
-            self.add_module(name, module)
-        layers, channels = [], stage_channels(depth_name)[-1]
+        channels = self.add_trunk(depth_name)[-1]
+        layers = []
         for out in (256, 128, 64):
             layers += deconv_stage(channels, out)
             channels = out
@@ -57,12 +76,10 @@ class ResNetDCN(FairMOTNet):
         self.add_heads(64, heads, head_conv, hm_bias)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
-        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
-        return self.deconv_layers(x)
+        return self.deconv_layers(self.stages(x)[-1])
 
 
-class ResNetFPNDCN(FairMOTNet):
+class ResNetFPNDCN(_ResNetNet):
     """ResNet-34 with an FPN-style top-down path: each up-sampling stage (deformable conv +
     x2 transposed conv) is summed with a deformable projection of the lateral stage and
     smoothed by another deformable conv, down to stride 4 (paper Table 2, ResNet-34-FPN)."""
@@ -75,9 +92,7 @@ class ResNetFPNDCN(FairMOTNet):
         depth_name: str = "resnet34",
     ):
         super().__init__()
-        for name, module in resnet_trunk(depth_name).items():
-            self.add_module(name, module)
-        c2, c3, c4, c5 = stage_channels(depth_name)
+        c2, c3, c4, c5 = self.add_trunk(depth_name)
         widths, laterals, inputs = (256, 128, 64), (c4, c3, c2), (c5, 256, 128)
         for k, (width, lateral, inp) in enumerate(zip(widths, laterals, inputs), start=1):
             setattr(self, f"deconv_layer{k}", nn.Sequential(*deconv_stage(inp, width)))
@@ -86,11 +101,7 @@ class ResNetFPNDCN(FairMOTNet):
         self.add_heads(64, heads, head_conv, hm_bias)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
-        c2 = self.layer1(x)
-        c3 = self.layer2(c2)
-        c4 = self.layer3(c3)
-        p = self.layer4(c4)
+        c2, c3, c4, p = self.stages(x)
         for k, lateral in zip((1, 2, 3), (c4, c3, c2)):
             up = getattr(self, f"deconv_layer{k}")(p)
             p = getattr(self, f"smooth_layer{k}")(up + getattr(self, f"project_layer{k}")(lateral))

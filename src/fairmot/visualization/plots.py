@@ -31,12 +31,7 @@ def plot_hota_vs_alpha(
     ax.grid(alpha=0.3)
     ax.legend()
     ax.set_title(title or "HOTA, DetA and AssA against α")
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def plot_per_sequence(
@@ -56,6 +51,10 @@ def plot_per_sequence(
     ax.set_ylim(min(0, *(summary[n][m] for n in names for m in metrics)) - 5, 118)
     ax.grid(axis="y", alpha=0.3)
     ax.legend(loc="upper center", ncol=len(metrics), frameon=False)
+    return _save(fig, path)
+
+
+def _save(fig, path: str | os.PathLike) -> Path:
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
