@@ -10,6 +10,7 @@ import torch
 
 from fairmot.evaluation.detection import DetectionAP, average_precision, match_detections
 from fairmot.evaluation.reid import roc_curve, tpr_at_far
+from tests.conftest import SMALL_MODEL
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -65,16 +66,7 @@ def test_tools_on_synthetic_data(tmp_path):
     from fairmot.models import build_model, save_checkpoint
 
     small = [
-        "MODEL.ARCH",
-        "resnet34",
-        "MODEL.HEAD_CONV",
-        "32",
-        "MODEL.REID_DIM",
-        "16",
-        "INPUT.WIDTH",
-        "256",
-        "INPUT.HEIGHT",
-        "160",
+        *SMALL_MODEL,
         "OUTPUT_DIR",
         str(tmp_path),
         "DATA.CFG",

@@ -18,23 +18,10 @@ from fairmot.inference import prefetch
 from fairmot.inference.runner import run_tracking
 from fairmot.models import build_model, save_checkpoint
 from fairmot.visualization import VideoWriter
-from tests.conftest import REFERENCE, needs_reference
+from tests.conftest import REFERENCE, SMALL_MODEL, needs_reference
 
 REPO = Path(__file__).resolve().parents[2]
-SMALL = [
-    "MODEL.ARCH",
-    "resnet34",
-    "MODEL.HEAD_CONV",
-    "32",
-    "MODEL.REID_DIM",
-    "16",
-    "INPUT.WIDTH",
-    "256",
-    "INPUT.HEIGHT",
-    "160",
-    "DECODE.TOP_K",
-    "50",
-]
+SMALL = [*SMALL_MODEL, "DECODE.TOP_K", "50"]
 
 
 @pytest.fixture(scope="module")
