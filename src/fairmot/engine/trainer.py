@@ -261,6 +261,14 @@ def build_trainer(cfg, progress: bool = True) -> Trainer:
     torch.manual_seed(cfg.SEED)
     data_cfg = read_data_cfg(cfg.DATA.CFG, root=cfg.DATA.ROOT or None)
     dataset = build_train_dataset(cfg, data_cfg)
+    logger.info(
+        "training on %d images (%s), %d identities (%s counting)%s",
+        len(dataset),
+        ", ".join(f"{k} {v}" for k, v in dataset.dataset_sizes.items()),
+        dataset.num_ids,
+        cfg.DATA.ID_COUNTING,
+        f", {dataset.skipped_at_load} skipped" if dataset.skipped_at_load else "",
+    )
     model = build_model(cfg)
     if cfg.MODEL.INIT_WEIGHTS:
         load_checkpoint(model, cfg.MODEL.INIT_WEIGHTS, strict=False)
