@@ -1,8 +1,9 @@
 """Training-time image transforms: letterbox and random affine as one warp, HSV jitter, flip.
 
 The original letterboxes (resize + pad), then warps the padded image with the random affine.
-Here both are one affine matrix and one `cv2.warpAffine`, reading the JPEG at half
-resolution when the whole transform shrinks it by at least 2 (so no detail is lost).
+Here both are one affine matrix and one `cv2.warpAffine`, reading the JPEG at a half or a
+quarter of its resolution when the whole transform shrinks it at least that much (so no
+detail is lost).
 """
 
 from __future__ import annotations

@@ -38,6 +38,7 @@ BAD_SAMPLE_MODES = ("error", "skip")
 class _Entry:
     path: object
     labels: np.ndarray  # (N, 6) class identity cx cy w h; identity already global
+    size: tuple | None = None  # (width, height) of the file, read once from its header
 
 
 class JointDataset:
@@ -189,11 +190,13 @@ class JointDataset:
                 entry.labels, (image.shape[1], image.shape[0]), ratio, (dw, dh), self.input_wh
             )
             return padded, labels
-        try:
-            with Image.open(entry.path) as header:
-                image_wh = header.size
-        except OSError:
-            raise FormatError(entry.path, "cannot read this image") from None
+        if entry.size is None:
+            try:
+                with Image.open(entry.path) as header:
+                    entry.size = header.size
+            except OSError:
+                raise FormatError(entry.path, "cannot read this image") from None
+        image_wh = entry.size
         box_matrix, ratio, pad = letterbox_matrix(image_wh, self.input_wh)
         affine, angle = random_affine_matrix(rng, self.augment, self.input_wh)
         total = affine @ np.vstack([box_matrix, [0, 0, 1]])
@@ -206,6 +209,10 @@ class JointDataset:
             raise FormatError(entry.path, "cannot read this image")
         sx, sy = image.shape[1] / image_wh[0], image.shape[0] / image_wh[1]
         to_file = np.diag([1 / sx, 1 / sy, 1.0])  # read pixels -> file pixels
+        # HSV jitter on whichever is smaller, the decoded image or the input.
+        jitter_first = image.shape[0] * image.shape[1] < width * height
+        if jitter_first:
+            hsv_jitter(image, rng, self.augment)
         warped = cv2.warpAffine(
             image,
             (total @ to_file)[:2],
@@ -213,7 +220,8 @@ class JointDataset:
             flags=cv2.INTER_LINEAR,
             borderValue=(self.pad_value,) * 3,
         )
-        hsv_jitter(warped, rng, self.augment)
+        if not jitter_first:
+            hsv_jitter(warped, rng, self.augment)
         # Boxes: file pixels -> input pixels through the same transform.
         rows = entry.labels
         w_img, h_img = image_wh
