@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .letterbox import letterbox_geometry
+
 
 @dataclass(frozen=True)
 class AugmentParams:
@@ -35,13 +37,10 @@ class AugmentParams:
 def letterbox_matrix(image_wh, input_wh) -> tuple:
     """The original letterbox as a 2x3 affine (scale, then centred padding), its ratio and
     its (dw, dh) padding."""
+    (new_w, new_h), (left, top, _, _), ratio, pad = letterbox_geometry(image_wh, input_wh)
     width, height = image_wh
-    ratio = min(input_wh[1] / height, input_wh[0] / width)
-    new_w, new_h = round(width * ratio), round(height * ratio)
-    dw, dh = (input_wh[0] - new_w) / 2, (input_wh[1] - new_h) / 2
-    left, top = round(dw - 0.1), round(dh - 0.1)
     matrix = np.array([[new_w / width, 0, left], [0, new_h / height, top]], np.float64)
-    return matrix, ratio, (dw, dh)
+    return matrix, ratio, pad
 
 
 def random_affine_matrix(rng: np.random.Generator, params: AugmentParams, input_wh):

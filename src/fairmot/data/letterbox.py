@@ -6,6 +6,21 @@ import cv2
 import numpy as np
 
 
+def letterbox_geometry(image_wh, input_wh):
+    """Where the original letterbox puts an image of `image_wh` in an `input_wh` canvas.
+
+    Returns:
+        (new_w, new_h) resized size, (left, top, right, bottom) padding in pixels, the scale
+        ratio, and the padding (dw, dh) before rounding.
+    """
+    width, height = image_wh
+    ratio = min(input_wh[1] / height, input_wh[0] / width)
+    new_w, new_h = round(width * ratio), round(height * ratio)
+    dw, dh = (input_wh[0] - new_w) / 2, (input_wh[1] - new_h) / 2
+    pads = (round(dw - 0.1), round(dh - 0.1), round(dw + 0.1), round(dh + 0.1))
+    return (new_w, new_h), pads, ratio, (dw, dh)
+
+
 def letterbox(image: np.ndarray, width: int, height: int, pad_value: float = 127.5):
     """Resize keeping the aspect ratio (area interpolation) and pad to width x height.
 
@@ -16,12 +31,9 @@ def letterbox(image: np.ndarray, width: int, height: int, pad_value: float = 127
         padded (height, width, 3) uint8, the scale ratio, and the horizontal and vertical
         padding (dw, dh) in pixels before rounding.
     """
-    shape = image.shape[:2]
-    ratio = min(height / shape[0], width / shape[1])
-    new_w, new_h = round(shape[1] * ratio), round(shape[0] * ratio)
-    dw, dh = (width - new_w) / 2, (height - new_h) / 2
-    top, bottom = round(dh - 0.1), round(dh + 0.1)
-    left, right = round(dw - 0.1), round(dw + 0.1)
+    (new_w, new_h), (left, top, right, bottom), ratio, (dw, dh) = letterbox_geometry(
+        (image.shape[1], image.shape[0]), (width, height)
+    )
     resized = cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_AREA)
     padded = cv2.copyMakeBorder(
         resized,
