@@ -24,7 +24,6 @@ import numpy as np
 
 from ..data.formats import (
     MOT_CLASSES,
-    FormatError,
     MotGroundTruth,
     MotTracks,
     list_sequences,
@@ -191,7 +190,7 @@ def evaluate_split(
 
     Raises:
         EvaluationError: a requested sequence or a result file is missing.
-        FormatError: a malformed file (naming it and the line).
+        fairmot.data.formats.FormatError: a malformed file (naming it and the line).
     """
     sequences = {s.name: s for s in list_sequences(gt_dir)}
     names = list(seqs) if seqs else list(sequences)
@@ -221,7 +220,6 @@ __all__ = [
     "COMBINED",
     "EvaluationError",
     "EvaluationResult",
-    "FormatError",
     "METRICS",
     "evaluate_arrays",
     "evaluate_split",
