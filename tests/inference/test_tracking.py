@@ -46,25 +46,34 @@ def small_cfg(out, *extra):
     )
 
 
-def test_tool_tracks_a_split_with_video_and_timings(workspace, tmp_path):
-    result = subprocess.run(
+def run_track_tool(weights, out, *args):
+    """tools/track.py with the small model, writing under `out`."""
+    return subprocess.run(
         [
             sys.executable,
             str(REPO / "tools/track.py"),
             "--cfg",
             str(REPO / "configs/synthetic_instant.yaml"),
             "--weights",
-            str(workspace / "random.pth"),
-            "--input",
-            str(workspace / "data/images/val"),
-            "--video",
-            "--timings",
+            str(weights),
+            *args,
             "OUTPUT_DIR",
-            str(tmp_path),
+            str(out),
             *SMALL,
         ],
         capture_output=True,
         text=True,
+    )
+
+
+def test_tool_tracks_a_split_with_video_and_timings(workspace, tmp_path):
+    result = run_track_tool(
+        workspace / "random.pth",
+        tmp_path,
+        "--input",
+        str(workspace / "data/images/val"),
+        "--video",
+        "--timings",
     )
     assert result.returncode == 0, result.stderr
     assert "SYN-02" in result.stdout and "frames/s" in result.stdout
@@ -118,22 +127,8 @@ def test_bad_inputs_fail_with_clear_messages(workspace, tmp_path):
         run_tracking(cfg, tmp_path / "empty", weights, progress=False)
     with pytest.raises(ValueError, match="needs a trained model"):
         run_tracking(small_cfg(tmp_path / "out"), workspace / "data/images/val", "", progress=False)
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "tools/track.py"),
-            "--cfg",
-            str(REPO / "configs/synthetic_instant.yaml"),
-            "--weights",
-            str(workspace / "random.pth"),
-            "--input",
-            str(tmp_path / "broken.mp4"),
-            "OUTPUT_DIR",
-            str(tmp_path),
-            *SMALL,
-        ],
-        capture_output=True,
-        text=True,
+    result = run_track_tool(
+        workspace / "random.pth", tmp_path, "--input", str(tmp_path / "broken.mp4")
     )
     assert result.returncode == 1 and "cannot read a frame" in result.stderr
 
