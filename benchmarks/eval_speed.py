@@ -10,12 +10,11 @@ and TrackEval's own Evaluator reading the files (HOTA, CLEAR, Identity), median 
 import argparse
 import contextlib
 import io
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
+from common import Row, median_seconds
 
 from fairmot.config import get_cfg
 from fairmot.data.formats import MotTracks, list_sequences, write_mot_results
@@ -57,17 +56,13 @@ def trackeval_run(gt_dir: Path, trackers: Path) -> None:
         )
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seqs", type=int, default=4)
-    parser.add_argument("--frames", type=int, default=600)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+def timings(seqs: int = 4, frames: int = 600, repeat: int = 3) -> tuple:
+    """({"fairmot evaluate_split": s, "TrackEval Evaluator": s} medians, gt rows)."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         cfg = get_cfg()
-        cfg.SYNTH.TRAIN_SEQS, cfg.SYNTH.VAL_SEQS = args.seqs, 0
-        cfg.SYNTH.SEQ_LENGTH, cfg.SYNTH.WRITE_DET = args.frames, False
+        cfg.SYNTH.TRAIN_SEQS, cfg.SYNTH.VAL_SEQS = seqs, 0
+        cfg.SYNTH.SEQ_LENGTH, cfg.SYNTH.WRITE_DET = frames, False
         generate_dataset(cfg.SYNTH, root / "data", progress=False)
         gt_dir, out = root / "data/images/train", root / "trackers/tracker/data"
         rng = np.random.default_rng(0)
@@ -85,22 +80,42 @@ def main():
                 ),
             )
             rows += len(gt)
-        timings = {}
-        for name, run in (
-            ("fairmot evaluate_split", lambda: evaluate_split(gt_dir, out)),
-            ("TrackEval Evaluator", lambda: trackeval_run(gt_dir, root / "trackers")),
-        ):
-            times = []
-            for _ in range(args.repeat):
-                start = time.perf_counter()
-                run()
-                times.append(time.perf_counter() - start)
-            timings[name] = statistics.median(times)
+        result = {
+            "fairmot evaluate_split": median_seconds(
+                lambda: evaluate_split(gt_dir, out), repeat, warmup=0
+            ),
+            "TrackEval Evaluator": median_seconds(
+                lambda: trackeval_run(gt_dir, root / "trackers"), repeat, warmup=0
+            ),
+        }
+    return result, rows
+
+
+def summary_rows(seqs: int = 4, frames: int = 600, repeat: int = 3) -> list:
+    seconds, _ = timings(seqs, frames, repeat)
+    return [
+        Row(
+            f"evaluation, {seqs} sequences x {frames} frames (HOTA, CLEAR, Identity)",
+            "s",
+            seconds["fairmot evaluate_split"],
+            seconds["TrackEval Evaluator"],
+            "TrackEval reading the files itself",
+        )
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seqs", type=int, default=4)
+    parser.add_argument("--frames", type=int, default=600)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    seconds, rows = timings(args.seqs, args.frames, args.repeat)
     print(f"{args.seqs} sequences x {args.frames} frames, {rows} gt rows")
     print("| evaluator | seconds (median) |\n|---|---|")
-    for name, seconds in timings.items():
-        print(f"| {name} | {seconds:.2f} |")
-    ours, theirs = timings.values()
+    for name, value in seconds.items():
+        print(f"| {name} | {value:.2f} |")
+    ours, theirs = seconds.values()
     print(f"ratio fairmot / TrackEval: {ours / theirs:.2f}")
 
 

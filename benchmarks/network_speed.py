@@ -10,11 +10,10 @@ side. Timing on a shared CPU is noisy: compare ratios within one run.
 """
 
 import argparse
-import statistics
-import time
 from functools import partial
 
 import torch
+from common import Row, median_seconds
 
 from fairmot.models import ARCHITECTURES, build_network, head_channels
 from fairmot.models.complexity import count_flops
@@ -23,14 +22,35 @@ from fairmot.models.layers import set_deform_conv_implementation
 SIZES = ((1088, 608), (576, 320))
 
 
-def median_seconds(function, repeat: int) -> float:
-    function()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def paper_network(arch: str = "dla34", implementation: str = "auto") -> torch.nn.Module:
+    """The network with the released heads (hm 1, ltrb 4, reg 2, id 128), random weights, in
+    eval mode, deformable convolutions by `implementation` ("auto" or "torchvision")."""
+    torch.manual_seed(0)
+    net = build_network(arch, head_channels(1, True, 128)).eval()
+    set_deform_conv_implementation(net, implementation)
+    return net
+
+
+def latency_seconds(net: torch.nn.Module, width: int, height: int, repeat: int) -> float:
+    """Median forward time of one (1, 3, height, width) input."""
+    x = torch.rand(1, 3, height, width)
+    with torch.no_grad():
+        return median_seconds(partial(net, x), repeat)
+
+
+def summary_rows(repeat: int = 3) -> list:
+    """DLA-34 latency at both sizes, ours vs torchvision's deformable convolution."""
+    ours, original = paper_network("dla34"), paper_network("dla34", "torchvision")
+    return [
+        Row(
+            f"network DLA-34, {w}x{h}, batch 1",
+            "s/frame",
+            latency_seconds(ours, w, h, repeat),
+            latency_seconds(original, w, h, repeat),
+            "torchvision DCN, the original's",
+        )
+        for w, h in SIZES
+    ]
 
 
 def matmul_rate(repeat: int) -> float:
@@ -53,16 +73,12 @@ def main():
     if "dla34" in args.archs:
         variants.insert(args.archs.index("dla34") + 1, ("dla34", "torchvision"))
     for arch, implementation in variants:
-        torch.manual_seed(0)
-        net = build_network(arch, head_channels(1, True, 128)).eval()
-        set_deform_conv_implementation(net, implementation)
+        net = paper_network(arch, implementation)
         params = sum(p.numel() for p in net.parameters())
         cells = []
         for width, height in SIZES:
-            x = torch.rand(1, 3, height, width)
-            flops = count_flops(net, x)["total"]
-            with torch.no_grad():
-                seconds = median_seconds(partial(net, x), args.repeat)
+            flops = count_flops(net, torch.rand(1, 3, height, width))["total"]
+            seconds = latency_seconds(net, width, height, args.repeat)
             cells.append((flops, seconds, seconds / (flops / rate)))
         name = arch if implementation == "auto" else f"{arch} (torchvision DCN)"
         rows.append((name, params, cells))

@@ -14,15 +14,8 @@ from pathlib import Path
 
 from fairmot.config import argument_parser, setup
 from fairmot.data.formats import FormatError
-from fairmot.evaluation import (
-    BENCHMARKS,
-    COMBINED,
-    EvaluationError,
-    evaluate_split,
-    format_table,
-    write_reports,
-)
-from fairmot.visualization.plots import plot_hota_vs_alpha, plot_per_sequence
+from fairmot.evaluation import BENCHMARKS, EvaluationError, format_table
+from fairmot.pipeline import evaluate_and_report
 
 
 def main():
@@ -44,28 +37,16 @@ def main():
     if not gt_dir:
         sys.exit("error: give --gt (or set EVAL.GT_DIR)")
     try:
-        result = evaluate_split(
+        summary, paths = evaluate_and_report(
             gt_dir,
             args.results,
+            Path(cfg.OUTPUT_DIR) / "eval",
             args.seqs or list(cfg.EVAL.SEQS) or None,
             args.benchmark or cfg.EVAL.BENCHMARK,
         )
     except (EvaluationError, FormatError) as exc:
         sys.exit(f"error: {exc}")
-    summary = result.summary()
     print(format_table(summary))
-    out = Path(cfg.OUTPUT_DIR) / "eval"
-    paths = write_reports(summary, out)
-    hota = result.raw[COMBINED]["HOTA"]
-    paths += (
-        plot_hota_vs_alpha(
-            result.alphas,
-            hota,
-            out / "hota_alpha.png",
-            f"combined over {len(result.sequences)} sequence(s)",
-        ),
-        plot_per_sequence(summary, out / "sequences.png"),
-    )
     print("wrote " + ", ".join(str(p) for p in paths))
 
 

@@ -6,7 +6,9 @@
 
 --input is a split folder (every sequence), one sequence, a video file or an image folder
 (default: EVAL.GT_DIR). Results: OUTPUT_DIR/tracks/<name>/data/<SEQ>.txt (TrackEval layout),
-with --video an annotated MP4 per sequence, with --timings per-frame timings.
+with --video an annotated MP4 per sequence, with --timings per-frame timings, with
+--save-detections the network's detections and embeddings (detections/<SEQ>.npz, the
+--detections layout).
 """
 
 import argparse
@@ -35,6 +37,11 @@ def main():
     parser.add_argument("--video", action="store_true", help="write annotated MP4s")
     parser.add_argument("--timings", action="store_true", help="write per-frame timings")
     parser.add_argument(
+        "--save-detections",
+        action="store_true",
+        help="also write the detections as <SEQ>.npz for --detections (other trackers, ablations)",
+    )
+    parser.add_argument(
         "--frame-rate",
         type=float,
         default=None,
@@ -53,6 +60,7 @@ def main():
             args.video,
             args.timings,
             args.frame_rate,
+            args.save_detections,
         )
     except (FormatError, CheckpointError, FileNotFoundError, ValueError) as exc:
         sys.exit(f"error: {exc}")

@@ -158,6 +158,37 @@ def test_precomputed_detections_behind_any_detector(tmp_path):
     np.testing.assert_allclose(ours.tlwh[order], reference[:, 2:6], atol=0.006)
 
 
+def test_saved_detections_replay_to_the_same_tracks(workspace, tmp_path):
+    """track.py --save-detections writes what the network saw; tracking those precomputed
+    detections (the ablation's input) gives the very same result rows."""
+    cfg = small_cfg(tmp_path)
+    val = workspace / "data/images/val"
+    (direct,) = run_tracking(
+        cfg, val, str(workspace / "random.pth"), save_detections=True, progress=False
+    )
+    saved = direct.results.parent.parent / "detections" / "SYN-02.npz"
+    data = np.load(saved)
+    assert int(data["num_frames"]) == 40 and float(data["frame_rate"]) == 30.0
+    assert data["frame000001_dets"].shape[1] == 5
+    assert data["frame000001_feats"].shape == (len(data["frame000001_dets"]), 16)
+    (replayed,) = run_tracking(cfg, val, detections_dir=saved.parent, name="replay", progress=False)
+    assert direct.boxes > 0
+    assert replayed.results.read_text() == direct.results.read_text()
+
+
+def test_tracking_input_size_may_differ_from_training(workspace, tmp_path):
+    from fairmot.inference import build_detector
+
+    weights = str(workspace / "random.pth")
+    assert build_detector(small_cfg(tmp_path), weights).input_wh == (256, 160)
+    cfg = small_cfg(tmp_path, "INPUT.TEST_WIDTH", "320", "INPUT.TEST_HEIGHT", "192")
+    detector = build_detector(cfg, weights)
+    assert detector.input_wh == (320, 192)
+    frame = np.full((360, 640, 3), 127, np.uint8)
+    detector(frame)  # the network accepts the larger input
+    assert detector.timings["network"] > 0
+
+
 def test_prefetch_keeps_order_and_reraises():
     assert list(prefetch(iter(range(50)), depth=3)) == list(range(50))
 

@@ -137,6 +137,26 @@ def test_checkpoint_with_other_heads_fails_loudly(tmp_path):
         load_checkpoint(small_net("dla34"), tmp_path / "reid64.pth", strict=True)
 
 
+@pytest.mark.parametrize("arch", ["dla34", "resnet18", "resnet18_fpn"])
+def test_plain_up_sampling_replaces_every_deformable_conv(arch, tmp_path):
+    """MODEL.DEFORMABLE False: the same network and key names with plain 3x3 convolutions in
+    place of each DCN (so no conv_offset_mask); a deformable checkpoint does not fit it."""
+    deformable = small_net(arch)
+    torch.manual_seed(0)
+    plain = build_network(arch, head_channels(1, True, 16), head_conv=32, deformable=False)
+    assert not any(isinstance(m, ModulatedDeformConv2d) for m in plain.modules())
+    dcn_keys = set(deformable.state_dict())
+    offsets = {k for k in dcn_keys if ".conv_offset_mask." in k}
+    assert offsets and set(plain.state_dict()) == dcn_keys - offsets
+    x = torch.rand(1, 3, 64, 96)
+    assert {k: v.shape for k, v in plain(x).items()} == {
+        k: v.shape for k, v in deformable(x).items()
+    }
+    save_checkpoint(tmp_path / "dcn.pth", deformable, epoch=1)
+    with pytest.raises(CheckpointError, match="conv_offset_mask"):
+        load_checkpoint(plain, tmp_path / "dcn.pth", strict=True)
+
+
 def test_non_strict_init_from_a_centernet_like_checkpoint(tmp_path):
     """COCO CenterNet: 80 heatmap classes, 2-channel wh, no id head."""
     coco = build_network("dla34", {"hm": 80, "wh": 2, "reg": 2}, head_conv=32)

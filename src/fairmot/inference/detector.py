@@ -66,13 +66,19 @@ class Detector:
         return result
 
 
+def test_input_size(cfg) -> tuple:
+    """(width, height) of the network input for tracking and evaluation: INPUT.TEST_WIDTH /
+    TEST_HEIGHT, or the training size where those are 0."""
+    return (cfg.INPUT.TEST_WIDTH or cfg.INPUT.WIDTH, cfg.INPUT.TEST_HEIGHT or cfg.INPUT.HEIGHT)
+
+
 def build_detector(cfg, weights: str) -> Detector:
     """The detector of a config with a trained checkpoint (loaded strictly)."""
     model = build_model(cfg)
     load_checkpoint(model, weights, strict=True)
     return Detector(
         model,
-        (cfg.INPUT.WIDTH, cfg.INPUT.HEIGHT),
+        test_input_size(cfg),
         select_device(cfg.DEVICE),
         cfg.DECODE.CONF_THRES,
         cfg.DECODE.TOP_K,

@@ -14,15 +14,14 @@ from ..evaluation.detection import DetectionAP
 from ..evaluation.reid import FAR_LEVELS, tpr_at_far
 from ..models import build_model, load_checkpoint, select_device
 from ..models.decode import decode_raw, gather, letterbox_to_frame
+from .detector import test_input_size
 
 DET_TOP_K = 200  # detections kept per image for AP, as the original
 
 
 def _setup(cfg, weights: str, purpose: str, data_cfg_path: str | None):
     data_cfg = read_data_cfg(data_cfg_path or cfg.DATA.CFG, root=cfg.DATA.ROOT or None)
-    images = JDEImageList(
-        data_cfg, purpose, (cfg.INPUT.WIDTH, cfg.INPUT.HEIGHT), cfg.INPUT.PAD_VALUE
-    )
+    images = JDEImageList(data_cfg, purpose, test_input_size(cfg), cfg.INPUT.PAD_VALUE)
     model = build_model(cfg)
     load_checkpoint(model, weights or cfg.MODEL.WEIGHTS, strict=True)
     device = select_device(cfg.DEVICE)
@@ -50,7 +49,7 @@ def evaluate_detection(
         corners = letterbox_to_frame(
             dets[:, :4].reshape(-1, 2, 2),
             item.frame_wh,
-            (cfg.INPUT.WIDTH, cfg.INPUT.HEIGHT),
+            test_input_size(cfg),
             cfg.INPUT.DOWN_RATIO,
         )
         frame_dets = np.concatenate([corners.reshape(-1, 4), dets[:, 4:5]], axis=1)
@@ -70,7 +69,8 @@ def evaluate_embeddings(
     data_cfg's "test_emb" lists (boxes without identity skipped)."""
     images, model, device = _setup(cfg, weights, "test_emb", data_cfg_path)
     down = cfg.INPUT.DOWN_RATIO
-    out_w, out_h = cfg.INPUT.WIDTH // down, cfg.INPUT.HEIGHT // down
+    width, height = test_input_size(cfg)
+    out_w, out_h = width // down, height // down
     embeddings, labels = [], []
     for k in tqdm(range(len(images)), desc="test_emb", disable=not progress):
         item = images[k]

@@ -58,6 +58,15 @@ class _ResultWriter:
         self.file.close()
 
 
+def write_detections(path: Path, arrays: dict, num_frames: int, frame_rate: float) -> None:
+    """Write per-frame `frameNNNNNN_dets` / `_feats` arrays as a PrecomputedDetections .npz
+    (atomically: a partial file never carries the final name)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial.npz")
+    np.savez(partial, num_frames=num_frames, frame_rate=frame_rate, **arrays)
+    partial.replace(path)
+
+
 def track_source(
     source,
     tracker_cfg,
@@ -68,6 +77,7 @@ def track_source(
     video: bool = False,
     trail_length: int = 15,
     timings: bool = False,
+    save_detections: bool = False,
     progress: bool = True,
 ) -> TrackingStats:
     """Track one source.
@@ -76,6 +86,8 @@ def track_source(
         source: frames (ImageFiles, VideoFile) with `detector`, or PrecomputedDetections.
         tracker_cfg: the TRACKER config node (a fresh tracker is built at the source's rate).
         out_dir: `<out>/<name>`; writes data/<SEQ>.txt, and videos/, timings/ on request.
+        save_detections: also write the detector's output as detections/<SEQ>.npz, the
+            PrecomputedDetections layout, so other trackers can run on the same detections.
     """
     out_dir = Path(out_dir)
     tracker = build_tracker(tracker_cfg, source.frame_rate)
@@ -84,6 +96,7 @@ def track_source(
     per_frame = []
     trails = TrailBuffer(trail_length)
     precomputed = isinstance(source, PrecomputedDetections)
+    saved = {} if save_detections and not precomputed else None
     frames = ((f, None) for f in range(1, len(source) + 1)) if precomputed else prefetch(source)
     video_writer = None
     bar = tqdm(
@@ -106,6 +119,9 @@ def track_source(
                 detections = detector(image)
                 boxes, feats = detections.boxes, detections.embeddings
                 network, decode = detector.timings["network"], detector.timings["decode"]
+                if saved is not None:
+                    saved[f"frame{frame:06d}_dets"] = boxes
+                    saved[f"frame{frame:06d}_feats"] = feats
             start = time.perf_counter()
             tracks = tracker.update(boxes, feats)
             keep = keep_for_output(tracks.tlwh, min_box_area, max_aspect)
@@ -138,6 +154,9 @@ def track_source(
         logger.warning(
             "%s: %d frame(s) could not be decoded and were skipped", source.name, stats.skipped
         )
+    if saved is not None:
+        path = out_dir / "detections" / f"{source.name}.npz"
+        write_detections(path, saved, stats.frames + stats.skipped, source.frame_rate)
     if timings:
         path = out_dir / "timings" / f"{source.name}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -171,6 +190,7 @@ def run_tracking(
     video: bool = False,
     timings: bool = False,
     frame_rate: float | None = None,
+    save_detections: bool = False,
     progress: bool = True,
 ) -> list:
     """Track every source of `inputs` (default EVAL.GT_DIR) with the model in `weights`
@@ -214,6 +234,7 @@ def run_tracking(
                 video=video,
                 trail_length=cfg.VIS.TRAIL_LENGTH,
                 timings=timings,
+                save_detections=save_detections,
                 progress=progress,
             )
         )

@@ -19,13 +19,16 @@ class DLASeg(FairMOTNet):
 
     first_level, last_level = 2, 5  # stride 4 (2**2) output; levels 2..4 fused by ida_up
 
-    def __init__(self, heads: dict, head_conv: int = 256, hm_bias: float = -2.19):
+    def __init__(
+        self, heads: dict, head_conv: int = 256, hm_bias: float = -2.19, deformable: bool = True
+    ):
         super().__init__()
         self.base = dla34()
         channels = self.base.channels[self.first_level :]
-        self.dla_up = DLAUp(self.first_level, channels, [2**i for i in range(len(channels))])
+        scales = [2**i for i in range(len(channels))]
+        self.dla_up = DLAUp(self.first_level, channels, scales, deformable)
         span = self.last_level - self.first_level
-        self.ida_up = IDAUp(channels[0], channels[:span], [2**i for i in range(span)])
+        self.ida_up = IDAUp(channels[0], channels[:span], scales[:span], deformable)
         self.add_heads(channels[0], heads, head_conv, hm_bias)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
@@ -64,13 +67,14 @@ class ResNetDCN(_ResNetNet):
         heads: dict,
         head_conv: int = 256,
         hm_bias: float = -2.19,
+        deformable: bool = True,
         depth_name: str = "resnet34",
     ):
         super().__init__()
         channels = self.add_trunk(depth_name)[-1]
         layers = []
         for out in (256, 128, 64):
-            layers += deconv_stage(channels, out)
+            layers += deconv_stage(channels, out, deformable)
             channels = out
         self.deconv_layers = nn.Sequential(*layers)
         self.add_heads(64, heads, head_conv, hm_bias)
@@ -89,15 +93,17 @@ class ResNetFPNDCN(_ResNetNet):
         heads: dict,
         head_conv: int = 256,
         hm_bias: float = -2.19,
+        deformable: bool = True,
         depth_name: str = "resnet34",
     ):
         super().__init__()
         c2, c3, c4, c5 = self.add_trunk(depth_name)
         widths, laterals, inputs = (256, 128, 64), (c4, c3, c2), (c5, 256, 128)
         for k, (width, lateral, inp) in enumerate(zip(widths, laterals, inputs), start=1):
-            setattr(self, f"deconv_layer{k}", nn.Sequential(*deconv_stage(inp, width)))
-            setattr(self, f"project_layer{k}", DeformConvBlock(lateral, width))
-            setattr(self, f"smooth_layer{k}", DeformConvBlock(width, width))
+            stage = deconv_stage(inp, width, deformable)
+            setattr(self, f"deconv_layer{k}", nn.Sequential(*stage))
+            setattr(self, f"project_layer{k}", DeformConvBlock(lateral, width, deformable))
+            setattr(self, f"smooth_layer{k}", DeformConvBlock(width, width, deformable))
         self.add_heads(64, heads, head_conv, hm_bias)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
@@ -111,8 +117,12 @@ class ResNetFPNDCN(_ResNetNet):
 class HRNetSeg(FairMOTNet):
     """HRNet-W18; the heads read the 270-channel concatenation of its four branches."""
 
-    def __init__(self, heads: dict, head_conv: int = 256, hm_bias: float = -2.19):
+    def __init__(
+        self, heads: dict, head_conv: int = 256, hm_bias: float = -2.19, deformable: bool = True
+    ):
         super().__init__()
+        if not deformable:
+            raise ValueError("hrnet_w18 has no deformable layers; MODEL.DEFORMABLE must be True")
         self.backbone = HRNet()
         self.add_heads(self.backbone.out_channels, heads, head_conv, hm_bias)
 

@@ -4,9 +4,9 @@ ImageNet file given as MODEL.INIT_WEIGHTS loads non-strictly by the same key nam
 from __future__ import annotations
 
 from torch import nn
-from torchvision.models import resnet34, resnet50
+from torchvision.models import resnet18, resnet34, resnet50
 
-RESNETS = {"resnet34": resnet34, "resnet50": resnet50}
+RESNETS = {"resnet18": resnet18, "resnet34": resnet34, "resnet50": resnet50}
 
 
 def resnet_trunk(name: str) -> dict:
@@ -31,17 +31,18 @@ def stage_channels(name: str) -> list:
     return [64 * expansion, 128 * expansion, 256 * expansion, 512 * expansion]
 
 
-def deconv_stage(in_channels: int, out_channels: int) -> list:
-    """DCN 3x3 (in -> out) + BN + ReLU, then a bilinear-initialised x2 transposed convolution
-    + BN + ReLU (CenterNet's deformable up-sampling stage)."""
-    from ..layers import ModulatedDeformConv2d, fill_up_weights
+def deconv_stage(in_channels: int, out_channels: int, deformable: bool = True) -> list:
+    """DCN 3x3 (in -> out; plain with `deformable=False`) + BN + ReLU, then a
+    bilinear-initialised x2 transposed convolution + BN + ReLU (CenterNet's deformable
+    up-sampling stage)."""
+    from ..layers import fill_up_weights, up_conv
 
     up = nn.ConvTranspose2d(
         out_channels, out_channels, 4, stride=2, padding=1, output_padding=0, bias=False
     )
     fill_up_weights(up)
     return [
-        ModulatedDeformConv2d(in_channels, out_channels, 3, stride=1, padding=1),
+        up_conv(in_channels, out_channels, deformable),
         nn.BatchNorm2d(out_channels, momentum=0.1),
         nn.ReLU(inplace=True),
         up,

@@ -5,7 +5,7 @@ from .deform_conv import (
     deform_conv2d_gather,
     set_deform_conv_implementation,
 )
-from .upsample import DeformConvBlock, fill_up_weights
+from .upsample import DeformConvBlock, fill_up_weights, up_conv
 
 __all__ = [
     "DeformConvBlock",
@@ -13,4 +13,5 @@ __all__ = [
     "deform_conv2d_gather",
     "fill_up_weights",
     "set_deform_conv_implementation",
+    "up_conv",
 ]

@@ -25,18 +25,28 @@ def fill_up_weights(up: nn.ConvTranspose2d) -> None:
     weight[:, 0] = kernel
 
 
+def up_conv(in_channels: int, out_channels: int, deformable: bool = True) -> nn.Module:
+    """The 3x3 convolution of the up-sampling path: modulated deformable (the paper's), or
+    with `deformable=False` a plain convolution with bias (same `weight`/`bias` names, no
+    `conv_offset_mask`; about 1.5x faster to train on a CPU)."""
+    if deformable:
+        return ModulatedDeformConv2d(in_channels, out_channels, 3, stride=1, padding=1)
+    return nn.Conv2d(in_channels, out_channels, 3, stride=1, padding=1, bias=True)
+
+
 class DeformConvBlock(nn.Module):
-    """Modulated deformable 3x3 convolution, then BatchNorm and ReLU.
+    """Modulated deformable 3x3 convolution (plain with `deformable=False`), then BatchNorm
+    and ReLU.
 
     Submodule names (`conv`, `actf`) are those of the released checkpoints.
     """
 
-    def __init__(self, in_channels: int, out_channels: int):
+    def __init__(self, in_channels: int, out_channels: int, deformable: bool = True):
         super().__init__()
         self.actf = nn.Sequential(
             nn.BatchNorm2d(out_channels, momentum=BN_MOMENTUM), nn.ReLU(inplace=True)
         )
-        self.conv = ModulatedDeformConv2d(in_channels, out_channels, 3, stride=1, padding=1)
+        self.conv = up_conv(in_channels, out_channels, deformable)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.actf(self.conv(x))

@@ -16,7 +16,9 @@ from ..layers import DeformConvBlock, fill_up_weights
 class IDAUp(nn.Module):
     """Iterative deep aggregation: up-sample each level to the previous one and merge."""
 
-    def __init__(self, out_channels: int, channels: list, up_factors: list):
+    def __init__(
+        self, out_channels: int, channels: list, up_factors: list, deformable: bool = True
+    ):
         super().__init__()
         for i in range(1, len(channels)):
             factor = int(up_factors[i])
@@ -31,9 +33,9 @@ class IDAUp(nn.Module):
                 bias=False,
             )
             fill_up_weights(up)
-            setattr(self, f"proj_{i}", DeformConvBlock(channels[i], out_channels))
+            setattr(self, f"proj_{i}", DeformConvBlock(channels[i], out_channels, deformable))
             setattr(self, f"up_{i}", up)
-            setattr(self, f"node_{i}", DeformConvBlock(out_channels, out_channels))
+            setattr(self, f"node_{i}", DeformConvBlock(out_channels, out_channels, deformable))
 
     def forward(self, layers: list, start: int, end: int) -> None:
         """Merge layers[start+1:end] into each other in place (layers[end-1] is the result)."""
@@ -46,14 +48,15 @@ class IDAUp(nn.Module):
 class DLAUp(nn.Module):
     """Aggregate the deeper levels upwards: output k has the channels and stride of input k."""
 
-    def __init__(self, start_level: int, channels: list, scales: list):
+    def __init__(self, start_level: int, channels: list, scales: list, deformable: bool = True):
         super().__init__()
         self.start_level = start_level
         in_channels = list(channels)
         scales = np.array(scales, dtype=int)
         for i in range(len(channels) - 1):
             j = -i - 2
-            setattr(self, f"ida_{i}", IDAUp(channels[j], in_channels[j:], scales[j:] // scales[j]))
+            ida = IDAUp(channels[j], in_channels[j:], scales[j:] // scales[j], deformable)
+            setattr(self, f"ida_{i}", ida)
             scales[j + 1 :] = scales[j]
             in_channels[j + 1 :] = [channels[j]] * len(in_channels[j + 1 :])
 

@@ -1,0 +1,54 @@
+"""Shared pieces of the benchmarks: timing and the one-table report of run_all.py."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+
+@dataclass
+class Row:
+    """One figure of the benchmark table.
+
+    `ours` and `baseline` are in `unit`; `baseline` is measured in the same run (None where
+    no baseline runs here), `baseline_name` says what it is.
+    """
+
+    benchmark: str
+    unit: str
+    ours: float
+    baseline: float | None = None
+    baseline_name: str = ""
+    higher_is_better: bool = False
+
+    def speedup(self) -> float | None:
+        if self.baseline is None:
+            return None
+        return self.ours / self.baseline if self.higher_is_better else self.baseline / self.ours
+
+
+def median_seconds(function, repeat: int, warmup: int = 1) -> float:
+    """Median wall time of `repeat` calls after `warmup` untimed ones."""
+    for _ in range(warmup):
+        function()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def format_rows(rows: list) -> str:
+    """A Markdown table: benchmark, ours, baseline (same run), speed-up."""
+    lines = [
+        "| benchmark | unit | ours | baseline, same run | speed-up |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        base = f"{row.baseline:.3g} ({row.baseline_name})" if row.baseline is not None else "—"
+        speedup = row.speedup()
+        gain = f"{speedup:.2f}×" if speedup is not None else "—"
+        lines.append(f"| {row.benchmark} | {row.unit} | {row.ours:.3g} | {base} | {gain} |")
+    return "\n".join(lines)

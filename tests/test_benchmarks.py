@@ -1,0 +1,40 @@
+"""The benchmarks' baselines are what they claim to be, and the one-table report."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+from common import Row, format_rows  # noqa: E402
+from data_speed import baseline_targets  # noqa: E402
+
+from fairmot.data.targets import encode_targets  # noqa: E402
+
+
+def test_object_by_object_baseline_encodes_the_same_targets():
+    rng = np.random.default_rng(3)
+    n = 60
+    boxes = np.c_[
+        rng.uniform(0.0, 1.0, (n, 2)), rng.uniform(0.01, 0.06, n), rng.uniform(0.05, 0.3, n)
+    ].astype(np.float32)
+    ids = rng.integers(0, 1000, n)
+    ours = encode_targets(boxes, np.zeros(n, np.int64), ids, (272, 152))
+    for key, value in zip(
+        ("hm", "wh", "reg", "ind", "reg_mask", "ids"), baseline_targets(boxes, ids, (272, 152))
+    ):
+        np.testing.assert_allclose(ours[key], value, atol=2e-5, err_msg=key)
+
+
+def test_report_speedup_follows_the_unit():
+    rows = [
+        Row("latency", "s/frame", 0.5, 2.0, "old"),
+        Row("rate", "frames/s", 3.0, 1.5, "old", higher_is_better=True),
+        Row("alone", "ms/frame", 0.9),
+    ]
+    assert rows[0].speedup() == pytest.approx(4.0) and rows[1].speedup() == pytest.approx(2.0)
+    table = format_rows(rows).splitlines()
+    assert table[2] == "| latency | s/frame | 0.5 | 2 (old) | 4.00× |"
+    assert table[4] == "| alone | ms/frame | 0.9 | — | — |"
