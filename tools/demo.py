@@ -3,12 +3,15 @@
 python tools/demo.py --cfg configs/synthetic.yaml [KEY VALUE ...]
 """
 
+import logging
+
 from fairmot.config import argument_parser, setup
 from fairmot.pipeline import run_demo
 
 
 def main():
     args = argument_parser(__doc__).parse_args()
+    logging.basicConfig(level=logging.INFO, format="      %(message)s")
     run_demo(setup(args))
 
 

@@ -237,6 +237,10 @@ _C.SYNTH.FRAME_RATE = 30
 _C.SYNTH.TRAIN_SEQS = 4
 _C.SYNTH.VAL_SEQS = 2
 _C.SYNTH.SEQ_LENGTH = 300
+# Frames per training sequence when it differs from SEQ_LENGTH (0: SEQ_LENGTH). Many short
+# training sequences show more scenes (backgrounds, occluders, people) for the same number
+# of frames, which is what a model trained from scratch needs to generalise to new scenes.
+_C.SYNTH.TRAIN_SEQ_LENGTH = 0
 # Seed of the first training sequence; sequence k of a split uses a seed derived from this
 # seed, the split name and k, so train and val never share a seed.
 _C.SYNTH.SEED = 1

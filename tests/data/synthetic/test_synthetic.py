@@ -185,3 +185,23 @@ def test_dataset_is_read_back_by_the_project_readers(tmp_path):
         np.testing.assert_allclose(rows[:, 4] * seq.info.im_width, expected[:, 2], atol=1e-3)
     emb = read_image_list(data_cfg.test_emb["synthetic"])
     assert len(emb) == (cfg.SYNTH.SEQ_LENGTH + 2) // 3
+
+
+def test_short_training_sequences_leave_the_val_split_unchanged(tmp_path):
+    """SYNTH.TRAIN_SEQ_LENGTH: more, shorter training sequences; val keeps its length, seeds
+    and content (its seeds do not depend on the training split)."""
+    base = ["SYNTH.SEQ_LENGTH", "8", "SYNTH.WRITE_DET", "False"]
+    short = load_cfg(
+        REPO / "configs/synthetic_instant.yaml",
+        [*base, "SYNTH.TRAIN_SEQS", "3", "SYNTH.TRAIN_SEQ_LENGTH", "5"],
+    )
+    plain = load_cfg(REPO / "configs/synthetic_instant.yaml", base)
+    generate_dataset(short.SYNTH, tmp_path / "short", progress=False)
+    generate_dataset(plain.SYNTH, tmp_path / "plain", progress=False)
+    train = list_sequences(tmp_path / "short/images/train")
+    assert [s.info.seq_length for s in train] == [5, 5, 5]
+    assert len(read_image_list(tmp_path / "short/synthetic.train")) == 15
+    (val_short,) = list_sequences(tmp_path / "short/images/val")
+    (val_plain,) = list_sequences(tmp_path / "plain/images/val")
+    assert val_short.info.seq_length == 8
+    np.testing.assert_array_equal(val_short.read_gt().tlwh, val_plain.read_gt().tlwh)

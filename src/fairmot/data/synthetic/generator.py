@@ -16,7 +16,7 @@ import json
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -208,6 +208,10 @@ def generate_dataset(synth_cfg, data_root: str | os.PathLike, progress: bool = T
     root = Path(data_root).resolve()
     params = scene_params_from_cfg(synth_cfg)
     counts = {"train": synth_cfg.TRAIN_SEQS, "val": synth_cfg.VAL_SEQS}
+    split_params = {
+        "train": replace(params, length=synth_cfg.TRAIN_SEQ_LENGTH or params.length),
+        "val": params,
+    }
     jobs, splits = [], []
     number = 1
     for split in SPLITS:
@@ -216,7 +220,7 @@ def generate_dataset(synth_cfg, data_root: str | os.PathLike, progress: bool = T
             jobs.append(
                 (
                     seq_dir,
-                    params,
+                    split_params[split],
                     sequence_seed(synth_cfg.SEED, split, index),
                     synth_cfg.JPEG_QUALITY,
                     synth_cfg.WRITE_DET,
