@@ -180,7 +180,8 @@ def test_tracking_input_size_may_differ_from_training(workspace, tmp_path):
     from fairmot.inference import build_detector
 
     weights = str(workspace / "random.pth")
-    assert build_detector(small_cfg(tmp_path), weights).input_wh == (256, 160)
+    same = small_cfg(tmp_path, "INPUT.TEST_WIDTH", "0", "INPUT.TEST_HEIGHT", "0")
+    assert build_detector(same, weights).input_wh == (256, 160)  # 0: the training size
     cfg = small_cfg(tmp_path, "INPUT.TEST_WIDTH", "320", "INPUT.TEST_HEIGHT", "192")
     detector = build_detector(cfg, weights)
     assert detector.input_wh == (320, 192)
