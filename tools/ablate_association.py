@@ -19,7 +19,7 @@ from fairmot.data.formats import FormatError
 from fairmot.evaluation import EvaluationError
 from fairmot.inference.runner import run_tracking
 from fairmot.models import CheckpointError
-from fairmot.pipeline import association_ablation, format_ablation
+from fairmot.pipeline import association_ablation, write_ablation
 
 
 def main():
@@ -43,10 +43,7 @@ def main():
         rows = association_ablation(cfg, detections, gt_dir)
     except (CheckpointError, EvaluationError, FormatError, FileNotFoundError, ValueError) as exc:
         sys.exit(f"error: {exc}")
-    table = format_ablation(rows)
-    path = Path(cfg.OUTPUT_DIR) / "eval" / "association_ablation.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(table + "\n")
+    table, path = write_ablation(rows, Path(cfg.OUTPUT_DIR) / "eval")
     print(table)
     print(f"wrote {path}")
 

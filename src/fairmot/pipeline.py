@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from .data.formats import atomic_write_text
 from .data.synthetic import generate_dataset
 from .evaluation import COMBINED, evaluate_split, format_table, write_reports
 from .visualization.plots import plot_hota_vs_alpha, plot_per_sequence
@@ -92,6 +93,18 @@ def format_ablation(rows: dict) -> str:
     return "\n".join(lines)
 
 
+def write_ablation(rows: dict, out_dir) -> tuple:
+    """Write `format_ablation(rows)` to out_dir/association_ablation.md (atomically).
+
+    Returns:
+        (the table, its path).
+    """
+    table = format_ablation(rows)
+    path = Path(out_dir) / "association_ablation.md"
+    atomic_write_text(path, table + "\n")
+    return table, path
+
+
 def run_demo(cfg, progress: bool = True) -> dict:
     """The main job on the synthetic data set, everything written under OUTPUT_DIR.
 
@@ -156,9 +169,7 @@ def run_demo(cfg, progress: bool = True) -> dict:
 
     start = stage(5, "association ablation (paper Table 6) on the same detections")
     ablation = association_ablation(cfg, track_dir / "detections", progress=progress)
-    table = format_ablation(ablation)
-    ablation_path = out / "eval" / "association_ablation.md"
-    ablation_path.write_text(table + "\n")
+    table, ablation_path = write_ablation(ablation, out / "eval")
     seconds["ablation"] = time.perf_counter() - start
     print(table)
 
