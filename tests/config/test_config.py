@@ -130,6 +130,8 @@ def test_paper_experiment_configs():
     assert dims == {64, 256, 512}
     archs = {load_cfg(p).MODEL.ARCH for p in (REPO / "configs").glob("mot17_half_*.yaml")}
     assert archs == {"dla34", "resnet34", "resnet50", "resnet34_fpn", "hrnet_w18"}
+    two_stage = load_cfg(REPO / "configs/mot17_half_dla34_two_stage.yaml")
+    assert (two_stage.MODEL.REID_HEAD, two_stage.DECODE.REID_SAMPLING) == ("roi", "two_stage")
 
 
 def test_setup_writes_the_config_into_output_dir(tmp_path):

@@ -6,12 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 import torch
 
 from fairmot.config import load_cfg
 from fairmot.data.synthetic import generate_dataset
 from fairmot.engine import TrainingError, build_trainer, train
+from fairmot.inference.detector import build_detector
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -71,6 +74,21 @@ def test_training_writes_checkpoints_and_logs(data, tmp_path):
     assert set(state) >= {"optimizer", "loss_state", "lr_scheduler", "num_ids"}
     assert list((tmp_path / "tensorboard").glob("events.out.tfevents.*"))
     assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_two_stage_model_trains_and_tracks(data, tmp_path):
+    cfg = cfg_for(data, tmp_path, "MODEL.REID_HEAD", "roi", "DECODE.REID_SAMPLING", "two_stage")
+    cfg.defrost()
+    cfg.SOLVER.EPOCHS, cfg.DECODE.CONF_THRES = 1, 0.0
+    means = train(cfg, progress=False)
+    assert means["id_loss"] > 0 and torch.isfinite(torch.tensor(means["id_loss"]))
+    weights = tmp_path / "model_last.pth"
+    state = torch.load(weights, weights_only=False)["state_dict"]
+    assert "roi_id.fc2.weight" in state and "id.2.weight" not in state
+    frame = cv2.imread(str(next((data / "images" / "train").rglob("*.jpg"))))
+    detections = build_detector(cfg, str(weights))(frame)
+    assert len(detections.boxes) > 0 and detections.embeddings.shape[1] == 16
+    np.testing.assert_allclose(np.linalg.norm(detections.embeddings, axis=1), 1, atol=1e-5)
 
 
 def test_resume_ends_with_the_weights_of_an_uninterrupted_run(data, tmp_path):

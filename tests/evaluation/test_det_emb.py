@@ -60,7 +60,8 @@ def test_roc_and_tpr_at_far():
 
 
 @pytest.mark.slow
-def test_tools_on_synthetic_data(tmp_path):
+@pytest.mark.parametrize("reid_head", ["dense", "roi"])
+def test_tools_on_synthetic_data(tmp_path, reid_head):
     from fairmot.config import load_cfg
     from fairmot.data.synthetic import generate_dataset
     from fairmot.models import build_model, save_checkpoint
@@ -73,6 +74,8 @@ def test_tools_on_synthetic_data(tmp_path):
         str(tmp_path / "data" / "synthetic.json"),
         "SYNTH.SEQ_LENGTH",
         "12",
+        "MODEL.REID_HEAD",
+        reid_head,
     ]
     cfg = load_cfg(REPO / "configs/synthetic_instant.yaml", small)
     generate_dataset(cfg.SYNTH, tmp_path / "data", progress=False)

@@ -66,7 +66,7 @@ def test_embedding_samplings_agree_on_a_constant_map():
     for sampling in ("center", "center_bi", "roi_align", "pos_anchor"):
         feats = sample_embeddings(id_map, inds, centres, boxes, sampling)
         torch.testing.assert_close(feats, torch.tensor([[[0.0, 1, 0, 0], [0, 1, 0, 0]]]))
-    with pytest.raises(ValueError, match="re-ID sampling must be one of"):
+    with pytest.raises(ValueError, match="sampling of the id map must be one of"):
         sample_embeddings(id_map, inds, centres, boxes, "two_stage")
 
 

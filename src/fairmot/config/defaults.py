@@ -35,6 +35,15 @@ _C.MODEL.HEAD_CONV = 256
 _C.MODEL.DEFORMABLE = True
 # Re-ID embedding dimension (released models: 128; paper Table 5 also 64, 256, 512).
 _C.MODEL.REID_DIM = 128
+# Re-ID branch: "dense" = a head over the stride-4 map whose embedding is read at each object
+# (paper default); "roi" = two-stage (paper Table 1, "Two-Stage"): RoIAlign of the trunk's
+# stride-4 features inside each box, then two fully connected layers; trained on the ground-
+# truth boxes, applied to the detected ones. "roi" goes with DECODE.REID_SAMPLING "two_stage".
+_C.MODEL.REID_HEAD = "dense"
+# Two-stage head: RoIAlign cells per side and the hidden fully connected width (not fixed by
+# the paper; 7 and 256 here).
+_C.MODEL.ROI_POOL_SIZE = 7
+_C.MODEL.ROI_FC_DIM = 256
 # Number of object classes = heatmap channels (paper: 1, pedestrians).
 _C.MODEL.NUM_CLASSES = 1
 # Box-size head regresses left/top/right/bottom distances from the centre (4 channels, paper
@@ -178,8 +187,10 @@ _C.DECODE = CN()
 _C.DECODE.TOP_K = 500
 # Detection score threshold (paper: 0.4).
 _C.DECODE.CONF_THRES = 0.4
-# Where the re-ID feature is read: "center" (paper default), "center_bi", "roi_align",
-# "pos_anchor", "two_stage" (Table 1).
+# Where the re-ID feature is read (paper Table 1): "center" at the integer peak (paper
+# default), "center_bi" bilinear at the sub-pixel centre, "roi_align" averaged over the box,
+# "pos_anchor" averaged over the peak's 3x3 neighbourhood (all four from the dense id map);
+# "two_stage" from the RoI head of a MODEL.REID_HEAD "roi" network on each detected box.
 _C.DECODE.REID_SAMPLING = "center"
 
 # ---------------------------------------------------------------------------------------------

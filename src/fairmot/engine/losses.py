@@ -54,7 +54,9 @@ class FairMOTLoss(nn.Module):
         s_det_init, s_id_init: initial uncertainty parameters (paper: -1.85, -1.05).
 
     forward(outputs, batch) -> dict of scalar tensors: loss, hm_loss, wh_loss, off_loss,
-    id_loss, det_loss, and the current s_det, s_id.
+    id_loss, det_loss, and the current s_det, s_id. The re-ID embeddings are the `id` map
+    at the objects' centres or, for a two-stage network, `id_embeddings` (M, reid_dim): the
+    embeddings of the M objects of `reg_mask` in row-major order (see ModelWithLoss).
     """
 
     def __init__(
@@ -91,7 +93,10 @@ class FairMOTLoss(nn.Module):
         mask, ind = batch["reg_mask"], batch["ind"]
         wh_loss = masked_l1_loss(outputs["wh"].float(), mask, ind, batch["wh"])
         off_loss = masked_l1_loss(outputs["reg"].float(), mask, ind, batch["reg"])
-        embeddings = gather(outputs["id"].float(), ind)[mask > 0]
+        if "id" in outputs:
+            embeddings = gather(outputs["id"].float(), ind)[mask > 0]
+        else:  # two-stage: the RoI head already embedded the objects of the mask
+            embeddings = outputs["id_embeddings"].float()
         embeddings = self.emb_scale * F.normalize(embeddings, dim=1)
         logits = self.classifier(embeddings)
         id_loss = F.cross_entropy(logits, batch["ids"][mask > 0], ignore_index=-1)

@@ -52,7 +52,13 @@ class ModelWithLoss(nn.Module):
         self.model, self.loss = model, loss
 
     def forward(self, images: torch.Tensor, batch: dict) -> dict:
-        return self.loss(self.model(images), batch)
+        outputs = self.model(images)
+        if "feature" in outputs:  # two-stage re-ID: embed the ground-truth boxes
+            keep = batch["reg_mask"] > 0
+            outputs["id_embeddings"] = self.model.embed_boxes(
+                outputs["feature"], batch["bbox"], keep
+            )
+        return self.loss(outputs, batch)
 
 
 def _distributed() -> tuple:

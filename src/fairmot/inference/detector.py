@@ -61,6 +61,7 @@ class Detector:
             self.ltrb,
             self.sampling,
             self.down_ratio,
+            getattr(self.model, "embed_boxes", None),
         )
         self.timings = {"network": middle - start, "decode": time.perf_counter() - middle}
         return result

@@ -65,8 +65,9 @@ def evaluate_embeddings(
     far_levels=FAR_LEVELS,
     progress: bool = True,
 ) -> dict:
-    """TPR at the false-accept rates over the embeddings at ground-truth box centres of the
-    data_cfg's "test_emb" lists (boxes without identity skipped)."""
+    """TPR at the false-accept rates over the embeddings of the ground-truth boxes of the
+    data_cfg's "test_emb" lists (at their centres, or by the RoI head of a two-stage
+    network; boxes without identity skipped)."""
     images, model, device = _setup(cfg, weights, "test_emb", data_cfg_path)
     down = cfg.INPUT.DOWN_RATIO
     width, height = test_input_size(cfg)
@@ -78,14 +79,19 @@ def evaluate_embeddings(
         if not known.any():
             continue
         outputs = model(torch.from_numpy(item.input)[None].to(device))
-        # Box centres in the output grid: frame -> letterboxed input -> stride.
-        centres = (item.boxes[known, :2] + item.boxes[known, 2:]) / 2
-        grid = (centres * item.ratio + np.asarray(item.pad)) / down
-        ix = np.clip(np.floor(grid[:, 0]), 0, out_w - 1).astype(np.int64)
-        iy = np.clip(np.floor(grid[:, 1]), 0, out_h - 1).astype(np.int64)
-        inds = torch.from_numpy(iy * out_w + ix)[None].to(device)
-        feats = F.normalize(gather(outputs["id"].float(), inds)[0], dim=1)
-        embeddings.append(feats.cpu().numpy())
+        # Boxes in the output grid: frame -> letterboxed input -> stride.
+        boxes = (item.boxes[known] * item.ratio + np.tile(item.pad, 2)) / down
+        if "id" in outputs:  # the dense id map at the box centres
+            centres = (boxes[:, :2] + boxes[:, 2:]) / 2
+            ix = np.clip(np.floor(centres[:, 0]), 0, out_w - 1).astype(np.int64)
+            iy = np.clip(np.floor(centres[:, 1]), 0, out_h - 1).astype(np.int64)
+            inds = torch.from_numpy(iy * out_w + ix)[None].to(device)
+            feats = gather(outputs["id"].float(), inds)[0]
+        else:  # two-stage: the RoI head on the boxes
+            rois = torch.from_numpy(boxes.astype(np.float32))[None].to(device)
+            keep = torch.ones(rois.shape[:2], dtype=torch.bool, device=device)
+            feats = model.embed_boxes(outputs["feature"], rois, keep).float()
+        embeddings.append(F.normalize(feats, dim=1).cpu().numpy())
         labels.append(item.ids[known])
     if not embeddings:
         raise ValueError("no ground-truth box with an identity in the test_emb lists")

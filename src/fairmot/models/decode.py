@@ -14,7 +14,9 @@ import torch
 import torch.nn.functional as F
 from torchvision.ops import roi_align
 
+#: Re-ID samplings of the dense id map; "two_stage" reads a RoI head instead (see `decode`).
 REID_SAMPLINGS = ("center", "center_bi", "roi_align", "pos_anchor")
+TWO_STAGE = "two_stage"
 
 
 @dataclass
@@ -117,7 +119,10 @@ def sample_embeddings(
         )
         feats = pooled.mean(dim=(2, 3)).reshape(batch, k, -1)
     else:
-        raise ValueError(f"re-ID sampling must be one of {REID_SAMPLINGS}, got {sampling!r}")
+        raise ValueError(
+            f"re-ID sampling of the id map must be one of {REID_SAMPLINGS}, got {sampling!r} "
+            f"({TWO_STAGE!r} is decoded by `decode` with the network's embed_boxes)"
+        )
     return F.normalize(feats, dim=2)
 
 
@@ -150,20 +155,38 @@ def decode(
     ltrb: bool = True,
     sampling: str = "center",
     down_ratio: int = 4,
+    embed_boxes=None,
 ) -> list:
     """Detections of every image of a batch.
 
     Args:
-        outputs: the network's raw outputs {'hm' (logits), 'wh', 'reg', 'id'}.
+        outputs: the network's raw outputs {'hm' (logits), 'wh', 'reg', and 'id' or, for a
+            two-stage network, 'feature'}.
         frame_wh: (width, height) of the original frames.
         input_wh: (width, height) of the letterboxed network input.
+        sampling: one of REID_SAMPLINGS, or "two_stage": then `embed_boxes` (the network's
+            method of that name) embeds the boxes above the threshold.
 
     Returns:
         one Detections per image.
     """
     hm = outputs["hm"].float().sigmoid()
     dets, inds, centres = decode_raw(hm, outputs["wh"].float(), outputs.get("reg"), ltrb, k)
-    feats = sample_embeddings(outputs["id"].float(), inds, centres, dets[..., :4], sampling)
+    if (sampling == TWO_STAGE) != ("id" not in outputs):
+        raise ValueError(
+            "DECODE.REID_SAMPLING 'two_stage' goes with a two-stage network (MODEL.REID_HEAD "
+            f"'roi') and the other samplings with a dense id head; got {sampling!r} with "
+            f"{'a dense id head' if 'id' in outputs else 'a two-stage network'}"
+        )
+    if sampling == TWO_STAGE:
+        if embed_boxes is None:
+            raise ValueError("two_stage decoding needs embed_boxes (the network's method)")
+        keep = dets[..., 4] > conf_thres
+        embedded = embed_boxes(outputs["feature"], dets[..., :4], keep).float()
+        feats = dets.new_zeros((*keep.shape, embedded.shape[1]))
+        feats[keep] = F.normalize(embedded, dim=1)
+    else:
+        feats = sample_embeddings(outputs["id"].float(), inds, centres, dets[..., :4], sampling)
     return [
         _to_frame(d, f, frame_wh, input_wh, conf_thres, down_ratio)
         for d, f in zip(dets.cpu().numpy(), feats.cpu().numpy())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from torchvision.ops import roi_align
 
 #: Output stride of every head map.
 OUTPUT_STRIDE = 4
@@ -29,6 +30,31 @@ def head_channels(num_classes: int, ltrb: bool, reid_dim: int) -> dict:
     return {"hm": num_classes, "wh": 4 if ltrb else 2, "reg": 2, "id": reid_dim}
 
 
+class RoIReIDHead(nn.Module):
+    """The two-stage re-ID head (paper Table 1, "Two-Stage"): RoIAlign of the trunk's
+    stride-4 feature map inside each box, then two fully connected layers.
+
+    Args:
+        in_channels: channels of the feature map; reid_dim: embedding size.
+        pool_size: RoIAlign output cells per side; fc_dim: hidden width.
+
+    forward(feature (B, C, H, W), rois (R, 5) batch index, x1 y1 x2 y2 in output-grid units)
+    -> (R, reid_dim) un-normalised embeddings.
+    """
+
+    def __init__(self, in_channels: int, reid_dim: int, pool_size: int = 7, fc_dim: int = 256):
+        super().__init__()
+        self.pool_size = pool_size
+        self.fc1 = nn.Linear(in_channels * pool_size * pool_size, fc_dim)
+        self.fc2 = nn.Linear(fc_dim, reid_dim)
+
+    def forward(self, feature: torch.Tensor, rois: torch.Tensor) -> torch.Tensor:
+        pooled = roi_align(
+            feature, rois, self.pool_size, spatial_scale=1.0, sampling_ratio=2, aligned=True
+        )
+        return self.fc2(torch.relu(self.fc1(pooled.flatten(1))))
+
+
 class FairMOTNet(nn.Module):
     """A trunk producing a stride-4 feature map, and the heads reading it.
 
@@ -37,10 +63,17 @@ class FairMOTNet(nn.Module):
 
     forward: (B, 3, H, W) float, H and W multiples of 32 -> dict of raw head outputs
     `hm` (B, num_classes, H/4, W/4) logits, `wh` (B, 4 or 2, H/4, W/4) in output-grid units,
-    `reg` (B, 2, H/4, W/4), `id` (B, reid_dim, H/4, W/4) un-normalised embeddings.
+    `reg` (B, 2, H/4, W/4), `id` (B, reid_dim, H/4, W/4) un-normalised embeddings. A
+    two-stage network (`set_roi_reid_head`) has no `id` map; it returns the trunk's
+    `feature` map (B, C, H/4, W/4) instead, which `embed_boxes` reads.
     """
 
+    def __init__(self):
+        super().__init__()
+        self.roi_id: RoIReIDHead | None = None
+
     def add_heads(self, in_channels: int, heads: dict, head_conv: int, hm_bias: float) -> None:
+        self.feature_channels = in_channels
         self.head_names = list(heads)
         for name, channels in heads.items():
             head = make_head(in_channels, channels, head_conv)
@@ -51,6 +84,31 @@ class FairMOTNet(nn.Module):
                     if isinstance(module, nn.Conv2d):
                         nn.init.zeros_(module.bias)
             self.add_module(name, head)
+
+    def set_roi_reid_head(self, head: RoIReIDHead) -> None:
+        """Make this a two-stage network: `head` gives the re-ID embeddings (the network
+        must have been built without a dense `id` head)."""
+        if "id" in self.head_names:
+            raise ValueError("a two-stage network has no dense 'id' head; build it without one")
+        self.roi_id = head
+
+    def embed_boxes(
+        self, feature: torch.Tensor, boxes: torch.Tensor, keep: torch.Tensor
+    ) -> torch.Tensor:
+        """Two-stage re-ID embeddings of the boxes where `keep` is true.
+
+        Args:
+            feature: (B, C, H, W) the `feature` output; boxes: (B, K, 4) x1 y1 x2 y2 in
+                output-grid units; keep: (B, K) bool.
+
+        Returns:
+            (M, reid_dim) un-normalised, in the row-major order of `keep`'s true entries.
+        """
+        if self.roi_id is None:
+            raise ValueError("this network has no RoI re-ID head (MODEL.REID_HEAD 'roi')")
+        image, slot = keep.nonzero(as_tuple=True)
+        rois = torch.cat([image[:, None].to(boxes.dtype), boxes[image, slot]], dim=1)
+        return self.roi_id(feature, rois)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
@@ -64,4 +122,7 @@ class FairMOTNet(nn.Module):
                 "(INPUT.WIDTH, INPUT.HEIGHT)."
             )
         feature = self.features(x)
-        return {name: getattr(self, name)(feature) for name in self.head_names}
+        outputs = {name: getattr(self, name)(feature) for name in self.head_names}
+        if self.roi_id is not None:
+            outputs["feature"] = feature
+        return outputs
