@@ -79,11 +79,51 @@ def test_association_modes(scene):
         JDETracker(association="kalman")
 
 
+def test_low_score_matching_keeps_an_occluded_person_tracked():
+    """A person walking right whose score drops to 0.2 (occluded) for frames 4-6, and a
+    stray low-score box far away: ByteTrack's second association keeps the person's track
+    through the drop without starting a track for the stray box or touching the embedding."""
+    feature, occluded_view = np.eye(8, dtype=np.float32)[:2]
+
+    def frame(t):
+        occluded = 4 <= t <= 6
+        person = [100 + 5 * t, 100, 150 + 5 * t, 220, 0.2 if occluded else 0.9]
+        view = occluded_view if occluded else feature
+        return np.array([person, [600, 300, 640, 380, 0.2]]), np.stack([view, -feature])
+
+    def run(**kwargs):
+        tracker = JDETracker(**kwargs)
+        outputs = [tracker.update(*frame(t)) for t in range(1, 11)]
+        return tracker, outputs
+
+    tracker, with_low = run(low_score_matching=True)
+    assert [o.ids.tolist() for o in with_low] == [[1]] * 10
+    occluded = with_low[4].tlwh[0]  # frame 5: the Kalman box after the low-score update
+    np.testing.assert_allclose(occluded[:2], [125, 100], atol=1.0)
+    np.testing.assert_allclose(tracker.store.feature[tracker.tracked[0].slot], feature)
+    # Without it, the 0.2 boxes take part in every stage like any other: the person's track
+    # follows them, and the stray box becomes a candidate whenever it is left over but may
+    # not start a track (below NEW_TRACK_THRES).
+    _, plain = run()
+    assert [o.ids.tolist() for o in plain] == [[1]] * 10
+    # With the low boxes removed (what the paper's decode threshold does), the track is lost
+    # during the drop and output again only when found.
+    tracker = JDETracker()
+    ids = []
+    for t in range(1, 11):
+        dets, feats = frame(t)
+        keep = dets[:, 4] >= 0.4
+        ids.append(tracker.update(dets[keep], feats[keep]).ids.tolist())
+    assert ids[3:6] == [[], [], []] and ids[6] == [1]
+
+
 def test_build_tracker_reads_the_config():
     cfg = get_cfg()
     cfg.TRACKER.TRACK_BUFFER, cfg.TRACKER.ASSOCIATION = 60, "reid"
+    cfg.TRACKER.LOW_SCORE_MATCHING, cfg.TRACKER.MATCH_THRES_LOW = True, 0.6
     tracker = build_tracker(cfg.TRACKER, frame_rate=15)
     assert tracker.max_time_lost == 30 and tracker.use_reid and not tracker.use_motion
+    assert tracker.low_score_matching and tracker.match_thres_low == 0.6
 
 
 @needs_reference

@@ -214,6 +214,13 @@ _C.TRACKER.GATING_THRES = 9.4877
 _C.TRACKER.MATCH_THRES_REID = 0.4
 _C.TRACKER.MATCH_THRES_IOU = 0.5
 _C.TRACKER.MATCH_THRES_UNCONFIRMED = 0.7
+# ByteTrack's second association (not in the paper: False). When True, detections scoring
+# below NEW_TRACK_THRES (decode passes them down to DECODE.CONF_THRES, so lower that too,
+# e.g. 0.1) are matched only to the tracked tracks that the first two stages left, by IoU
+# with cost threshold MATCH_THRES_LOW (ByteTrack: 0.5), and never start tracks: occluded
+# people whose score drops stay tracked, without the false tracks of a low threshold.
+_C.TRACKER.LOW_SCORE_MATCHING = False
+_C.TRACKER.MATCH_THRES_LOW = 0.5
 # Written boxes must have area above MIN_BOX_AREA px^2 and width/height at most MAX_ASPECT
 # (paper: 100, 1.6; pedestrian-specific: set MAX_ASPECT to 0 to disable for other classes).
 _C.TRACKER.MIN_BOX_AREA = 100.0

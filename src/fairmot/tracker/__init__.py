@@ -23,6 +23,8 @@ def build_tracker(tracker_cfg, frame_rate: float) -> JDETracker:
         match_thres_reid=tracker_cfg.MATCH_THRES_REID,
         match_thres_iou=tracker_cfg.MATCH_THRES_IOU,
         match_thres_unconfirmed=tracker_cfg.MATCH_THRES_UNCONFIRMED,
+        low_score_matching=tracker_cfg.LOW_SCORE_MATCHING,
+        match_thres_low=tracker_cfg.MATCH_THRES_LOW,
     )
 
 

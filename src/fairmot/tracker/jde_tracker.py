@@ -3,7 +3,9 @@
 Per frame: predict every tracked and lost track with the Kalman filter; (1) match them to the
 detections by embedding cosine distance fused with the Kalman Mahalanobis distance (gated at
 the chi-square 95 % quantile), threshold MATCH_THRES_REID; (2) match the remaining tracked
-tracks by IoU of the predicted boxes, threshold MATCH_THRES_IOU; (3) match unconfirmed
+tracks by IoU of the predicted boxes, threshold MATCH_THRES_IOU; optionally (2b, ByteTrack's
+second association, off in the paper) match the tracked tracks still left to the low-score
+detections (below NEW_TRACK_THRES) by IoU, threshold MATCH_THRES_LOW; (3) match unconfirmed
 (one-frame) tracks by IoU, threshold MATCH_THRES_UNCONFIRMED, removing the unmatched; start
 tracks from the remaining detections scoring at least NEW_TRACK_THRES; drop lost tracks
 after `track_buffer` frames (scaled by frame rate / 30). Decisions, their order and the
@@ -119,6 +121,12 @@ class JDETracker:
         gating_thres: gate on the squared Mahalanobis distance (chi-square 95 %, 4 dof).
         match_thres_reid, match_thres_iou, match_thres_unconfirmed: cost thresholds of the
             three matching stages (paper: 0.4, 0.5, 0.7).
+        low_score_matching: when True, detections scoring below `new_track_thres` take part
+            only in stage 2b: IoU matching to the tracked tracks that stages 1 and 2 left,
+            threshold `match_thres_low` (ByteTrack's second association; it keeps people
+            tracked through partial occlusion, where the detector's score drops). Their
+            embeddings do not update the tracks' features. False (paper): every detection
+            given takes part in every stage.
     """
 
     def __init__(
@@ -133,6 +141,8 @@ class JDETracker:
         match_thres_reid: float = 0.4,
         match_thres_iou: float = 0.5,
         match_thres_unconfirmed: float = 0.7,
+        low_score_matching: bool = False,
+        match_thres_low: float = 0.5,
     ):
         if association not in ASSOCIATION_MODES:
             raise ValueError(
@@ -147,6 +157,7 @@ class JDETracker:
         self.match_thres_reid = match_thres_reid
         self.match_thres_iou = match_thres_iou
         self.match_thres_unconfirmed = match_thres_unconfirmed
+        self.low_score_matching, self.match_thres_low = low_score_matching, match_thres_low
         self.reset()
 
     def reset(self) -> None:
@@ -164,27 +175,30 @@ class JDETracker:
 
     # -- state changes ---------------------------------------------------------------------
 
-    def _correct(self, tracks: list, det_index: np.ndarray, dets) -> None:
-        """Kalman-update `tracks` with detections `det_index`; batch over the pairs."""
+    def _correct(self, tracks: list, det_index: np.ndarray, dets, features: bool = True) -> None:
+        """Kalman-update `tracks` with detections `det_index` (and their embeddings unless
+        `features` is False); batch over the pairs."""
         if not tracks:
             return
         store, slots = self.store, _slots(tracks)
         store.mean[slots], store.covariance[slots] = kalman.update(
             store.mean[slots], store.covariance[slots], dets.xyah[det_index]
         )
-        smooth = (
-            self.momentum * store.feature[slots] + (1 - self.momentum) * dets.features[det_index]
-        )
-        store.feature[slots] = smooth / np.linalg.norm(smooth, axis=1, keepdims=True)
+        if features:
+            smooth = (
+                self.momentum * store.feature[slots]
+                + (1 - self.momentum) * dets.features[det_index]
+            )
+            store.feature[slots] = smooth / np.linalg.norm(smooth, axis=1, keepdims=True)
         store.last_tlwh[slots] = dets.tlwh[det_index]
         for track in tracks:
             track.frame_id = self.frame_id
 
-    def _apply_matches(self, tracks, matches, dets, activated, refound) -> None:
+    def _apply_matches(self, tracks, matches, dets, activated, refound, features=True) -> None:
         if not len(matches):
             return
         matched = [tracks[i] for i in matches[:, 0].tolist()]
-        self._correct(matched, matches[:, 1], dets)
+        self._correct(matched, matches[:, 1], dets, features)
         scores = dets.scores[matches[:, 1]].tolist()
         for track, score in zip(matched, scores):
             if track.state == TRACKED:
@@ -220,20 +234,28 @@ class JDETracker:
             means, covs = kalman.predict(means, store.covariance[pool_slots])
             store.mean[pool_slots], store.covariance[pool_slots] = means, covs
 
+        if self.low_score_matching:
+            low = np.flatnonzero(dets.scores < self.new_track_thres)
+            high = np.flatnonzero(dets.scores >= self.new_track_thres)
+        else:
+            low, high = np.zeros(0, np.int64), np.arange(len(dets))
+
         # Stage 1: appearance (+ motion), or IoU alone.
         if self.use_reid:
             cost = embedding_distance(
                 store.feature[pool_slots] if pool else np.zeros((0, dets.features.shape[1])),
-                dets.features,
+                dets.features[high],
             )
-            if self.use_motion and pool and len(dets):
-                gating = kalman.gating_distance(means, covs, dets.xyah)
+            if self.use_motion and pool and len(high):
+                gating = kalman.gating_distance(means, covs, dets.xyah[high])
                 cost = fuse_motion(cost, gating, self.gating_thres, self.motion_lambda)
             threshold = self.match_thres_reid
         else:
-            cost = iou_distance(store.tlbr(pool_slots, predicted=self.use_motion), dets.tlbr)
+            predicted = store.tlbr(pool_slots, predicted=self.use_motion)
+            cost = iou_distance(predicted, dets.tlbr[high])
             threshold = self.match_thres_iou
         matches, unmatched_tracks, remaining = linear_assignment(cost, threshold)
+        matches[:, 1], remaining = high[matches[:, 1]], high[remaining]
         self._apply_matches(pool, matches, dets, activated, refound)
 
         # Stage 2: IoU of the still-unmatched tracked tracks.
@@ -244,6 +266,13 @@ class JDETracker:
             matches[:, 1] = remaining[matches[:, 1]]
             self._apply_matches(candidates, matches, dets, activated, refound)
             candidates, remaining = [candidates[i] for i in unmatched], remaining[left]
+        # Stage 2b (optional): IoU of the tracked tracks still left with low-score detections.
+        if candidates and len(low):
+            cost = iou_distance(store.tlbr(_slots(candidates)), dets.tlbr[low])
+            matches, unmatched, _ = linear_assignment(cost, self.match_thres_low)
+            matches[:, 1] = low[matches[:, 1]]
+            self._apply_matches(candidates, matches, dets, activated, refound, features=False)
+            candidates = [candidates[i] for i in unmatched]
         for track in candidates:
             track.state = LOST
             newly_lost.append(track)

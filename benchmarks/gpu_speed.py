@@ -1,0 +1,96 @@
+"""The paper's network and end-to-end tracking on a CUDA GPU: DLA-34 (released heads, random
+weights) forward latency in float32 and under fp16 autocast at 1088x608 and 576x320, and
+frames/s of read → letterbox → network → decode → association over 1920x1080 frames.
+
+    python benchmarks/gpu_speed.py [--repeat 30] [--frames 60] [--device cuda]
+
+Meant for a CUDA device (there the deformable layers run torchvision's CUDA kernel);
+`--device cpu` runs the same code on the CPU (a smoke test: benchmarks/run_all.py is the CPU
+benchmark). Each latency is the median of `--repeat` synchronised forwards after 5 warm-ups.
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+from common import Row, format_rows
+from network_speed import SIZES, paper_network
+
+from fairmot.config import get_cfg
+from fairmot.data.synthetic import SceneParams, generate_sequence
+from fairmot.inference import Detector, open_sources, track_source
+
+
+def latency_ms(net, width: int, height: int, repeat: int, half: bool, device) -> float:
+    x = torch.rand(1, 3, height, width, device=device)
+    times = []
+    with torch.no_grad(), torch.autocast(device.type, dtype=torch.float16, enabled=half):
+        for k in range(5 + repeat):
+            start = time.perf_counter()
+            net(x)
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            if k >= 5:
+                times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def tracking_fps(net, seq_dir: Path, size: tuple, out_dir: Path, device) -> float:
+    detector = Detector(net, size, device)
+    (source,) = open_sources(seq_dir)
+    detector(next(iter(source))[1])  # warm-up: first-call allocations and kernel selection
+    (source,) = open_sources(seq_dir)
+    return track_source(source, get_cfg().TRACKER, out_dir, detector, progress=False).fps()
+
+
+def summary_rows(repeat: int = 30, frames: int = 60, device: str = "cuda") -> list:
+    device = torch.device(device)
+    net = paper_network("dla34").to(device)
+    rows = []
+    for width, height in SIZES:
+        for half in (False, True):
+            rows.append(
+                Row(
+                    f"network DLA-34, {width}x{height}, batch 1, {'fp16' if half else 'fp32'}",
+                    "ms/frame",
+                    latency_ms(net, width, height, repeat, half, device),
+                )
+            )
+    with tempfile.TemporaryDirectory() as tmp:
+        seq_dir = Path(tmp) / "SYN-HD"
+        params = SceneParams(width=1920, height=1080, length=frames, num_people=20)
+        generate_sequence(seq_dir, params, seed=0, write_det=False)
+        for width, height in SIZES:
+            out_dir = Path(tmp) / f"out{width}"
+            fps = tracking_fps(net, seq_dir, (width, height), out_dir, device)
+            rows.append(
+                Row(
+                    f"tracking end to end, 1920x1080 frames, DLA-34 at {width}x{height}",
+                    "frames/s",
+                    fps,
+                    higher_is_better=True,
+                )
+            )
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--frames", type=int, default=60)
+    parser.add_argument("--device", default="cuda")
+    args = parser.parse_args()
+    device = torch.device(args.device)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        sys.exit("no CUDA device here; benchmarks/run_all.py times the CPU")
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
+    print(f"{name}, torch {torch.__version__}")
+    print(format_rows(summary_rows(args.repeat, args.frames, device)))
+
+
+if __name__ == "__main__":
+    main()
