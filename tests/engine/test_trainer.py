@@ -91,6 +91,20 @@ def test_two_stage_model_trains_and_tracks(data, tmp_path):
     np.testing.assert_allclose(np.linalg.norm(detections.embeddings, axis=1), 1, atol=1e-5)
 
 
+def test_bf16_autocast_on_the_cpu(data, tmp_path, caplog):
+    cfg = cfg_for(data, tmp_path, "SOLVER.AMP", "bf16", "SOLVER.EPOCHS", "1", "DEVICE", "cpu")
+    trainer = build_trainer(cfg, progress=False)
+    dtypes = []
+    trainer.module.model.hm[0].register_forward_hook(lambda m, a, out: dtypes.append(out.dtype))
+    means = trainer.train()
+    assert dtypes and set(dtypes) == {torch.bfloat16}  # the network ran in bf16
+    assert all(np.isfinite(v) for v in means.values())
+    assert trainer.module.model.hm[0].weight.dtype == torch.float32  # master weights
+    fp16 = cfg_for(data, tmp_path / "fp16", "SOLVER.AMP", "fp16", "DEVICE", "cpu")
+    assert build_trainer(fp16, progress=False).amp == "none"
+    assert "fp16 needs CUDA" in caplog.text
+
+
 def test_resume_ends_with_the_weights_of_an_uninterrupted_run(data, tmp_path):
     train(cfg_for(data, tmp_path / "straight"), progress=False)
     first = cfg_for(data, tmp_path / "resumed", "SOLVER.EPOCHS", "1")

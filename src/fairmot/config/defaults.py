@@ -149,7 +149,9 @@ _C.SOLVER.LR_STEPS = [20]
 _C.SOLVER.GAMMA = 0.1
 # Weight decay (paper: 0).
 _C.SOLVER.WEIGHT_DECAY = 0.0
-# Mixed precision on CUDA ("none", "fp16", "bf16").
+# Mixed precision: "none", "fp16" (CUDA only, with loss scaling; float32 elsewhere), "bf16"
+# (CUDA or CPU autocast: 1.6-1.8x faster training steps on a CPU with AVX-512 BF16 or AMX,
+# slower on one without).
 _C.SOLVER.AMP = "none"
 # Write a numbered snapshot every this many epochs (0: only model_last); model_last is written
 # every epoch.

@@ -108,7 +108,10 @@ class Trainer:
         self.num_workers, self.checkpoint_period = num_workers, checkpoint_period
         self.log_period, self.progress = log_period, progress and self.rank == 0
         self.output_dir = Path(output_dir)
-        self.amp = amp if device.type == "cuda" else "none"
+        if amp == "fp16" and device.type != "cuda":
+            logger.warning("SOLVER.AMP fp16 needs CUDA; training on %s in float32", device)
+            amp = "none"
+        self.amp = amp  # bf16 also on the CPU (autocast; fast where it has bf16 units)
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp == "fp16")
         self.config_text = config_text
         self.start_epoch, self.step = 1, 0
