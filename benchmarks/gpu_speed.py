@@ -19,10 +19,7 @@ from pathlib import Path
 import torch
 from common import Row, format_rows
 from network_speed import SIZES, paper_network
-
-from fairmot.config import get_cfg
-from fairmot.data.synthetic import SceneParams, generate_sequence
-from fairmot.inference import Detector, open_sources, track_source
+from tracking_speed import frames_per_second, hd_sequence
 
 
 def latency_ms(net, width: int, height: int, repeat: int, half: bool, device) -> float:
@@ -39,14 +36,6 @@ def latency_ms(net, width: int, height: int, repeat: int, half: bool, device) ->
     return 1000 * statistics.median(times)
 
 
-def tracking_fps(net, seq_dir: Path, size: tuple, out_dir: Path, device) -> float:
-    detector = Detector(net, size, device)
-    (source,) = open_sources(seq_dir)
-    detector(next(iter(source))[1])  # warm-up: first-call allocations and kernel selection
-    (source,) = open_sources(seq_dir)
-    return track_source(source, get_cfg().TRACKER, out_dir, detector, progress=False).fps()
-
-
 def summary_rows(repeat: int = 30, frames: int = 60, device: str = "cuda") -> list:
     device = torch.device(device)
     net = paper_network("dla34").to(device)
@@ -61,12 +50,10 @@ def summary_rows(repeat: int = 30, frames: int = 60, device: str = "cuda") -> li
                 )
             )
     with tempfile.TemporaryDirectory() as tmp:
-        seq_dir = Path(tmp) / "SYN-HD"
-        params = SceneParams(width=1920, height=1080, length=frames, num_people=20)
-        generate_sequence(seq_dir, params, seed=0, write_det=False)
+        seq_dir = hd_sequence(Path(tmp), frames)
         for width, height in SIZES:
             out_dir = Path(tmp) / f"out{width}"
-            fps = tracking_fps(net, seq_dir, (width, height), out_dir, device)
+            fps = frames_per_second(net, seq_dir, (width, height), out_dir, device)
             rows.append(
                 Row(
                     f"tracking end to end, 1920x1080 frames, DLA-34 at {width}x{height}",

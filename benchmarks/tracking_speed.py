@@ -22,26 +22,34 @@ from fairmot.data.synthetic import SceneParams, generate_sequence
 from fairmot.inference import Detector, open_sources, track_source
 
 
-def frames_per_second(seq_dir: Path, size: tuple, implementation: str, out_dir: Path) -> float:
-    """Frames/s of tracking `seq_dir` end to end (after one warm-up frame)."""
-    detector = Detector(paper_network("dla34", implementation), size, torch.device("cpu"))
+def hd_sequence(folder: Path, frames: int) -> Path:
+    """Render a 1920x1080 synthetic sequence of 20 people into `folder`/SYN-HD."""
+    seq_dir = Path(folder) / "SYN-HD"
+    params = SceneParams(width=1920, height=1080, length=frames, num_people=20)
+    generate_sequence(seq_dir, params, seed=0, write_det=False)
+    return seq_dir
+
+
+def frames_per_second(net, seq_dir: Path, size: tuple, out_dir: Path, device=None) -> float:
+    """Frames/s of tracking `seq_dir` end to end with `net` on `device` (default the CPU),
+    after one warm-up frame (first-call allocations, kernel selection)."""
+    detector = Detector(net, size, device or torch.device("cpu"))
     (source,) = open_sources(seq_dir)
-    detector(next(iter(source))[1])  # warm-up: first-call allocations
+    detector(next(iter(source))[1])
     stats = track_source(source, get_cfg().TRACKER, out_dir, detector, progress=False)
     return stats.fps()
 
 
 def summary_rows(frames: int = 6) -> list:
     with tempfile.TemporaryDirectory() as tmp:
-        seq_dir = Path(tmp) / "SYN-HD"
-        params = SceneParams(width=1920, height=1080, length=frames, num_people=20)
-        generate_sequence(seq_dir, params, seed=0, write_det=False)
+        seq_dir = hd_sequence(Path(tmp), frames)
+        ours, original = paper_network("dla34", "auto"), paper_network("dla34", "torchvision")
         return [
             Row(
                 f"tracking end to end, 1920x1080 frames, DLA-34 at {w}x{h}",
                 "frames/s",
-                frames_per_second(seq_dir, (w, h), "auto", Path(tmp) / "ours"),
-                frames_per_second(seq_dir, (w, h), "torchvision", Path(tmp) / "original"),
+                frames_per_second(ours, seq_dir, (w, h), Path(tmp) / "ours"),
+                frames_per_second(original, seq_dir, (w, h), Path(tmp) / "original"),
                 "torchvision DCN, the original's",
                 higher_is_better=True,
             )
