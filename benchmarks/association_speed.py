@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from common import Row
 
-from fairmot.tracker import JDETracker
+from fairmot.tracker import JDETracker, TrackerParams
 
 #: The original association on the reference scene, this machine class (measured outside).
 ORIGINAL_MS_PER_FRAME = 8.4
@@ -32,7 +32,7 @@ def load_scene(path: Path) -> list:
 
 
 def replay_seconds(frames: list, **kwargs) -> float:
-    tracker = JDETracker(**kwargs)
+    tracker = JDETracker(TrackerParams(**kwargs))
     start = time.perf_counter()
     for dets, feats in frames:
         tracker.update(dets, feats)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from fairmot.config import get_cfg
-from fairmot.tracker import JDETracker, build_tracker, keep_for_output
+from fairmot.tracker import JDETracker, TrackerParams, TrackState, build_tracker, keep_for_output
 from tests.conftest import REFERENCE, needs_reference
 
 
@@ -26,7 +26,7 @@ def scene():
 
 
 def replay(scene, **kwargs):
-    tracker = JDETracker(**kwargs)
+    tracker = JDETracker(TrackerParams(**kwargs))
     rows = []
     for frame, (dets, feats, _) in enumerate(scene, start=1):
         out = tracker.update(dets, feats)
@@ -76,7 +76,7 @@ def test_association_modes(scene):
     assert switches["iou"] > 2 * switches["reid_kf_iou"]
     assert switches["reid_kf_iou"] <= switches["reid"]
     with pytest.raises(ValueError, match="association must be one of"):
-        JDETracker(association="kalman")
+        TrackerParams(association="kalman")
 
 
 def test_low_score_matching_keeps_an_occluded_person_tracked():
@@ -92,7 +92,7 @@ def test_low_score_matching_keeps_an_occluded_person_tracked():
         return np.array([person, [600, 300, 640, 380, 0.2]]), np.stack([view, -feature])
 
     def run(**kwargs):
-        tracker = JDETracker(**kwargs)
+        tracker = JDETracker(TrackerParams(**kwargs))
         outputs = [tracker.update(*frame(t)) for t in range(1, 11)]
         return tracker, outputs
 
@@ -121,9 +121,34 @@ def test_build_tracker_reads_the_config():
     cfg = get_cfg()
     cfg.TRACKER.TRACK_BUFFER, cfg.TRACKER.ASSOCIATION = 60, "reid"
     cfg.TRACKER.LOW_SCORE_MATCHING, cfg.TRACKER.MATCH_THRES_LOW = True, 0.6
+    cfg.TRACKER.DUPLICATE_THRES = 0.2
     tracker = build_tracker(cfg.TRACKER, frame_rate=15)
     assert tracker.max_time_lost == 30 and tracker.use_reid and not tracker.use_motion
-    assert tracker.low_score_matching and tracker.match_thres_low == 0.6
+    assert tracker.params.low_score_matching and tracker.params.match_thres_low == 0.6
+    assert tracker.params.duplicate_thres == 0.2
+    with pytest.raises(AttributeError):  # frozen: one object of thresholds per tracker
+        tracker.params.match_thres_iou = 0.9
+
+
+def test_duplicate_of_a_lost_track_is_dropped_by_the_named_threshold():
+    """A person seen for 5 frames, missed once, then detected in place with another
+    embedding: a second track starts there, and it and the lost first track are one object
+    twice (IoU ~1). The younger (the new one) is dropped, unless DUPLICATE_THRES is 0."""
+    box = np.array([[100.0, 100, 150, 220, 0.9]])
+    first, second = np.eye(8, dtype=np.float32)[:2, None]
+
+    def run(**kwargs):
+        tracker = JDETracker(TrackerParams(**kwargs))
+        for t in range(1, 9):
+            if t == 6:
+                tracker.update(np.zeros((0, 5)), np.zeros((0, 8), np.float32))
+            else:
+                out = tracker.update(box, first if t < 6 else second)
+        lost = [(t.track_id, t.state) for t in tracker.lost]
+        return out.ids.tolist(), lost
+
+    assert run() == ([], [(1, TrackState.LOST)])
+    assert run(duplicate_thres=0.0) == ([2], [(1, TrackState.LOST)])
 
 
 @needs_reference
@@ -143,7 +168,7 @@ def test_ids_restart_after_reset_and_empty_frames_work(scene):
 def test_memory_stays_flat_on_an_endless_stream():
     """100,000 frames of churn: people appear for a while and vanish for good."""
     rng = np.random.default_rng(0)
-    tracker = JDETracker(track_buffer=30)
+    tracker = JDETracker(TrackerParams(track_buffer=30))
     people = {}  # id -> (box, feature, frames left)
     next_person = 0
     sizes, rss = [], []

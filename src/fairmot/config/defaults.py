@@ -223,6 +223,9 @@ _C.TRACKER.MATCH_THRES_UNCONFIRMED = 0.7
 # people whose score drops stay tracked, without the false tracks of a low threshold.
 _C.TRACKER.LOW_SCORE_MATCHING = False
 _C.TRACKER.MATCH_THRES_LOW = 0.5
+# A tracked and a lost track whose boxes are closer than this IoU distance (IoU above
+# 1 - DUPLICATE_THRES) are one object twice: the younger is dropped (original: 0.15).
+_C.TRACKER.DUPLICATE_THRES = 0.15
 # Written boxes must have area above MIN_BOX_AREA px^2 and width/height at most MAX_ASPECT
 # (paper: 100, 1.6; pedestrian-specific: set MAX_ASPECT to 0 to disable for other classes).
 _C.TRACKER.MIN_BOX_AREA = 100.0

@@ -5,27 +5,23 @@ Pure numpy: nothing in this package imports torch, so it runs behind any detecto
 
 import numpy as np
 
-from .jde_tracker import ASSOCIATION_MODES, FrameTracks, JDETracker
+from .jde_tracker import FrameTracks, JDETracker, TrackState
+from .params import ASSOCIATION_MODES, TrackerParams
 
-__all__ = ["ASSOCIATION_MODES", "FrameTracks", "JDETracker", "build_tracker", "keep_for_output"]
+__all__ = [
+    "ASSOCIATION_MODES",
+    "FrameTracks",
+    "JDETracker",
+    "TrackState",
+    "TrackerParams",
+    "build_tracker",
+    "keep_for_output",
+]
 
 
 def build_tracker(tracker_cfg, frame_rate: float) -> JDETracker:
     """A tracker configured by the TRACKER config node for a sequence at `frame_rate`."""
-    return JDETracker(
-        frame_rate=frame_rate,
-        new_track_thres=tracker_cfg.NEW_TRACK_THRES,
-        track_buffer=tracker_cfg.TRACK_BUFFER,
-        association=tracker_cfg.ASSOCIATION,
-        motion_lambda=tracker_cfg.MOTION_LAMBDA,
-        feature_momentum=tracker_cfg.FEATURE_MOMENTUM,
-        gating_thres=tracker_cfg.GATING_THRES,
-        match_thres_reid=tracker_cfg.MATCH_THRES_REID,
-        match_thres_iou=tracker_cfg.MATCH_THRES_IOU,
-        match_thres_unconfirmed=tracker_cfg.MATCH_THRES_UNCONFIRMED,
-        low_score_matching=tracker_cfg.LOW_SCORE_MATCHING,
-        match_thres_low=tracker_cfg.MATCH_THRES_LOW,
-    )
+    return JDETracker(TrackerParams.from_config(tracker_cfg), frame_rate=frame_rate)
 
 
 def keep_for_output(tlwh: np.ndarray, min_area: float, max_aspect: float) -> np.ndarray:

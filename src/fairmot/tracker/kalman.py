@@ -136,20 +136,3 @@ def gating_distance(means: np.ndarray, covariances: np.ndarray, measurements: np
         - 2.0 * (mu * inverse) @ measurements.T
         + np.sum(mu * mu * inverse, axis=1, keepdims=True)
     )
-
-
-def tlwh_to_xyah(tlwh: np.ndarray) -> np.ndarray:
-    """(N, 4) x y w h -> (N, 4) centre x, centre y, width / height, height."""
-    tlwh = np.asarray(tlwh, dtype=np.float64)
-    out = tlwh.copy()
-    out[:, :2] += tlwh[:, 2:] / 2
-    out[:, 2] = tlwh[:, 2] / tlwh[:, 3]
-    return out
-
-
-def xyah_to_tlwh(xyah: np.ndarray) -> np.ndarray:
-    """(N, >=4) centre x, centre y, aspect, height -> (N, 4) x y w h."""
-    out = np.array(xyah[:, :4], dtype=np.float64)
-    out[:, 2] *= out[:, 3]
-    out[:, :2] -= out[:, 2:] / 2
-    return out

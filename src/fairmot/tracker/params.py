@@ -1,0 +1,75 @@
+"""The tracker's thresholds as one frozen object, built from the TRACKER config node in one
+place (`TrackerParams.from_config`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from .kalman import CHI2_95
+
+#: Association modes of the paper's Table 6: (use re-ID, use Kalman motion, use box IoU).
+ASSOCIATION_MODES = {
+    "iou": (False, False, True),
+    "reid": (True, False, False),
+    "reid_kf": (True, True, False),
+    "reid_kf_iou": (True, True, True),
+}
+
+
+@dataclass(frozen=True)
+class TrackerParams:
+    """Every threshold of the association (defaults: the paper's; config keys TRACKER.*).
+
+    Attributes:
+        new_track_thres: minimum detection score to start a track (paper: 0.4).
+        track_buffer: frames a lost track is kept at 30 frames/s (paper: 30); scaled by the
+            sequence's frame rate / 30.
+        association: "iou", "reid", "reid_kf" or "reid_kf_iou" (paper default; Table 6).
+        motion_lambda: weight of the appearance cost when fused with motion (paper: 0.98).
+        feature_momentum: EMA momentum of a track's embedding (paper: 0.9).
+        gating_thres: gate on the squared Mahalanobis distance (chi-square 95 %, 4 dof).
+        match_thres_reid, match_thres_iou, match_thres_unconfirmed: cost thresholds of the
+            three matching stages (paper: 0.4, 0.5, 0.7).
+        low_score_matching: when True, detections scoring below `new_track_thres` take part
+            only in an extra stage: IoU matching to the tracked tracks that the first two
+            stages left, threshold `match_thres_low` (ByteTrack's second association; it
+            keeps people tracked through partial occlusion, where the detector's score
+            drops). Their embeddings do not update the tracks' features. False (paper):
+            every detection given takes part in every stage.
+        duplicate_thres: a tracked and a lost track whose boxes have IoU distance below this
+            are duplicates; the younger is dropped (original: 0.15, i.e. IoU > 0.85).
+    """
+
+    new_track_thres: float = 0.4
+    track_buffer: int = 30
+    association: str = "reid_kf_iou"
+    motion_lambda: float = 0.98
+    feature_momentum: float = 0.9
+    gating_thres: float = CHI2_95[4]
+    match_thres_reid: float = 0.4
+    match_thres_iou: float = 0.5
+    match_thres_unconfirmed: float = 0.7
+    low_score_matching: bool = False
+    match_thres_low: float = 0.5
+    duplicate_thres: float = 0.15
+
+    def __post_init__(self):
+        if self.association not in ASSOCIATION_MODES:
+            raise ValueError(
+                f"association must be one of {sorted(ASSOCIATION_MODES)}, got {self.association!r}"
+            )
+
+    @property
+    def uses(self) -> tuple:
+        """(re-ID, Kalman motion, box IoU) of the association mode."""
+        return ASSOCIATION_MODES[self.association]
+
+    def max_time_lost(self, frame_rate: float) -> int:
+        """Frames a lost track is kept at `frame_rate` (the original's scaling)."""
+        return int(frame_rate / 30.0 * self.track_buffer)
+
+    @classmethod
+    def from_config(cls, tracker_cfg) -> TrackerParams:
+        """The parameters of a TRACKER config node (each field from the key of its name in
+        capitals; the output filter keys MIN_BOX_AREA / MAX_ASPECT are not the tracker's)."""
+        return cls(**{f.name: tracker_cfg[f.name.upper()] for f in fields(cls)})
