@@ -17,9 +17,15 @@ import torch
 from common import Row, format_rows
 from network_speed import SIZES, paper_network
 
-from fairmot.config import get_cfg
 from fairmot.data.synthetic import SceneParams, generate_sequence
-from fairmot.inference import Detector, open_sources, track_source
+from fairmot.inference import (
+    DetectedFrames,
+    Detector,
+    build_writers,
+    open_sources,
+    track_stream,
+)
+from fairmot.tracker import JDETracker
 
 
 def hd_sequence(folder: Path, frames: int) -> Path:
@@ -36,7 +42,10 @@ def frames_per_second(net, seq_dir: Path, size: tuple, out_dir: Path, device=Non
     detector = Detector(net, size, device or torch.device("cpu"))
     (source,) = open_sources(seq_dir)
     detector(next(iter(source))[1])
-    stats = track_source(source, get_cfg().TRACKER, out_dir, detector, progress=False)
+    stream = DetectedFrames(source, detector)
+    tracker = JDETracker(frame_rate=source.frame_rate)
+    writers = build_writers(out_dir, source.name, source.frame_rate)
+    stats = track_stream(stream, tracker, writers=writers, progress=False)
     return stats.fps()
 
 

@@ -11,7 +11,8 @@ import numpy as np
 from fairmot.config import load_cfg
 from fairmot.data.formats import list_sequences, read_mot_results
 from fairmot.data.synthetic import generate_dataset
-from fairmot.pipeline import ABLATION_ROWS, association_ablation, format_ablation
+from fairmot.evaluation import ABLATION_ROWS, format_ablation
+from fairmot.pipeline import association_ablation
 
 REPO = Path(__file__).resolve().parents[1]
 

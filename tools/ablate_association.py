@@ -16,10 +16,10 @@ from pathlib import Path
 
 from fairmot.config import argument_parser, setup
 from fairmot.data.formats import FormatError
-from fairmot.evaluation import EvaluationError
-from fairmot.inference.runner import run_tracking
+from fairmot.evaluation import EvaluationError, write_ablation
+from fairmot.inference import run_tracking
 from fairmot.models import CheckpointError
-from fairmot.pipeline import association_ablation, write_ablation
+from fairmot.pipeline import association_ablation
 
 
 def main():
@@ -38,7 +38,7 @@ def main():
     try:
         detections = args.detections
         if args.weights:
-            stats = run_tracking(cfg, gt_dir, args.weights, save_detections=True)
+            stats = run_tracking(cfg, inputs=gt_dir, weights=args.weights, save_detections=True)
             detections = stats[0].results.parent.parent / "detections"
         rows = association_ablation(cfg, detections, gt_dir)
     except (CheckpointError, EvaluationError, FormatError, FileNotFoundError, ValueError) as exc:

@@ -14,8 +14,7 @@ from pathlib import Path
 
 from fairmot.config import argument_parser, setup
 from fairmot.data.formats import FormatError
-from fairmot.evaluation import BENCHMARKS, EvaluationError, format_table
-from fairmot.pipeline import evaluate_and_report
+from fairmot.evaluation import BENCHMARKS, EvaluationError, format_table, report_split
 
 
 def main():
@@ -37,7 +36,7 @@ def main():
     if not gt_dir:
         sys.exit("error: give --gt (or set EVAL.GT_DIR)")
     try:
-        summary, paths = evaluate_and_report(
+        summary, paths = report_split(
             gt_dir,
             args.results,
             Path(cfg.OUTPUT_DIR) / "eval",

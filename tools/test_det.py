@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fairmot.config import argument_parser, setup
 from fairmot.data.formats import FormatError
-from fairmot.inference.evaluate import evaluate_detection
+from fairmot.inference.model_metrics import checkpoint_detection_ap
 from fairmot.models import CheckpointError
 
 
@@ -22,7 +22,7 @@ def main():
     args = parser.parse_args()
     cfg = setup(args)
     try:
-        summary = evaluate_detection(cfg, args.weights, args.data_cfg)
+        summary = checkpoint_detection_ap(cfg, args.weights, args.data_cfg)
     except (FormatError, CheckpointError) as exc:
         sys.exit(f"error: {exc}")
     print(

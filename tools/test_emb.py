@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fairmot.config import argument_parser, setup
 from fairmot.data.formats import FormatError
-from fairmot.inference.evaluate import evaluate_embeddings
+from fairmot.inference.model_metrics import checkpoint_embedding_tpr
 from fairmot.models import CheckpointError
 
 
@@ -22,7 +22,7 @@ def main():
     args = parser.parse_args()
     cfg = setup(args)
     try:
-        tpr = evaluate_embeddings(cfg, args.weights, args.data_cfg)
+        tpr = checkpoint_embedding_tpr(cfg, args.weights, args.data_cfg)
     except (FormatError, CheckpointError, ValueError) as exc:
         sys.exit(f"error: {exc}")
     for far, value in tpr.items():

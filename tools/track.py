@@ -17,8 +17,7 @@ import sys
 
 from fairmot.config import argument_parser, setup
 from fairmot.data.formats import FormatError
-from fairmot.inference import summary_table
-from fairmot.inference.runner import run_tracking
+from fairmot.inference import run_tracking, summary_table
 from fairmot.models import CheckpointError
 
 
@@ -53,14 +52,14 @@ def main():
     try:
         stats = run_tracking(
             cfg,
-            args.input or None,
-            args.weights,
-            args.detections,
-            args.name,
-            args.video,
-            args.timings,
-            args.frame_rate,
-            args.save_detections,
+            inputs=args.input or None,
+            weights=args.weights,
+            detections_dir=args.detections,
+            name=args.name,
+            video=args.video,
+            timings=args.timings,
+            frame_rate=args.frame_rate,
+            save_detections=args.save_detections,
         )
     except (FormatError, CheckpointError, FileNotFoundError, ValueError) as exc:
         sys.exit(f"error: {exc}")

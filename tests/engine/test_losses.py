@@ -57,4 +57,6 @@ def test_uncertainty_parameters_receive_gradients_and_fixed_weighting(reference)
     expected = terms["det_loss"] + 0.5 * terms["id_loss"]
     assert terms["loss"].item() == pytest.approx(expected.item())
     with pytest.raises(ValueError, match="weighting must be one of"):
-        FairMOTLoss(64, 61, weighting="learned")
+        FairMOTLoss(reid_dim=64, num_ids=61, weighting="learned")
+    with pytest.raises(TypeError):  # keywords only: two weights cannot swap unnoticed
+        FairMOTLoss(64, 61)

@@ -13,7 +13,14 @@ import torch
 
 from fairmot.config import load_cfg
 from fairmot.data.synthetic import generate_dataset
-from fairmot.engine import TrainingError, build_trainer, train
+from fairmot.engine import (
+    Checkpointer,
+    HookBase,
+    PeriodicEvaluation,
+    TrainingError,
+    build_trainer,
+    train,
+)
 from fairmot.inference.detector import build_detector
 
 REPO = Path(__file__).resolve().parents[2]
@@ -74,6 +81,64 @@ def test_training_writes_checkpoints_and_logs(data, tmp_path):
     assert set(state) >= {"optimizer", "loss_state", "lr_scheduler", "num_ids"}
     assert list((tmp_path / "tensorboard").glob("events.out.tfevents.*"))
     assert not list(tmp_path.glob(".*tmp*"))
+
+
+class Recorder(HookBase):
+    def __init__(self):
+        self.calls = []
+
+    def before_train(self, trainer):
+        self.calls.append("before_train")
+
+    def before_epoch(self, trainer):
+        self.calls.append(f"before_epoch {trainer.epoch}")
+
+    def after_step(self, trainer):
+        self.calls.append("step")
+
+    def after_epoch(self, trainer):
+        self.calls.append(f"after_epoch {trainer.epoch}")
+
+    def after_train(self, trainer):
+        self.calls.append("after_train")
+
+
+def test_hooks_run_around_the_loop_and_can_be_left_out(data, tmp_path):
+    cfg = cfg_for(data, tmp_path)
+    trainer = build_trainer(cfg, progress=False)
+    recorder = Recorder()
+    trainer.hooks = [h for h in trainer.hooks if not isinstance(h, Checkpointer)] + [recorder]
+    trainer.train()
+    steps = trainer.step // 2
+    epoch = ["before_epoch {}", *["step"] * steps, "after_epoch {}"]
+    expected = [c.format(e) for e in (1, 2) for c in epoch]
+    assert recorder.calls == ["before_train", *expected, "after_train"]
+    assert steps > 0 and not (tmp_path / "model_last.pth").exists()  # no checkpointer
+    lr = cfg.SOLVER.BASE_LR * cfg.SOLVER.GAMMA  # the LRScheduler hook stepped at epoch 1
+    assert trainer.optimizer.param_groups[0]["lr"] == pytest.approx(lr)
+    with pytest.raises(TrainingError, match="needs a Checkpointer"):
+        trainer.resume(tmp_path / "model_last.pth")
+
+
+def test_periodic_evaluation_every_period_and_after_the_last_epoch(tmp_path):
+    cfg = load_cfg(
+        REPO / "configs/synthetic_instant.yaml",
+        ["SYNTH.SEQ_LENGTH", "6", "SYNTH.VAL_SEQS", "1", "SYNTH.WRITE_DET", "False"],
+    )
+    generate_dataset(cfg.SYNTH, tmp_path / "data", progress=False)
+    out = tmp_path / "out"
+    cfg = cfg_for(tmp_path / "data", out, "SOLVER.EPOCHS", "3", "SOLVER.EVAL_PERIOD", "2")
+    trainer = build_trainer(cfg, progress=False)
+    trainer.train()
+    (hook,) = [h for h in trainer.hooks if isinstance(h, PeriodicEvaluation)]
+    assert sorted(hook.results) == [2, 3]
+    assert all(0 <= r["mAP"] <= 1 for r in hook.results.values())
+    assert trainer.module.model.training  # back in training mode after evaluating
+    assert not [
+        h
+        for h in build_trainer(cfg_for(tmp_path / "data", out)).hooks
+        if isinstance(h, PeriodicEvaluation)
+    ]
 
 
 def test_two_stage_model_trains_and_tracks(data, tmp_path):

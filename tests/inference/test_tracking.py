@@ -14,8 +14,7 @@ import torch
 from fairmot.config import load_cfg
 from fairmot.data.formats import FormatError, read_mot_results
 from fairmot.data.synthetic import generate_dataset
-from fairmot.inference import prefetch
-from fairmot.inference.runner import run_tracking
+from fairmot.inference import prefetch, run_tracking
 from fairmot.models import build_model, save_checkpoint
 from fairmot.visualization import VideoWriter
 from tests.conftest import REFERENCE, SMALL_MODEL, needs_reference
@@ -97,8 +96,10 @@ def test_video_and_image_folder_inputs(workspace, tmp_path):
         shutil.copy(path, folder / path.name)
     cfg = small_cfg(tmp_path / "out")
     weights = str(workspace / "random.pth")
-    (video_stats,) = run_tracking(cfg, tmp_path / "clip.mp4", weights, progress=False)
-    (folder_stats,) = run_tracking(cfg, folder, weights, progress=False)
+    (video_stats,) = run_tracking(
+        cfg, inputs=tmp_path / "clip.mp4", weights=weights, progress=False
+    )
+    (folder_stats,) = run_tracking(cfg, inputs=folder, weights=weights, progress=False)
     assert video_stats.name == "clip" and video_stats.frames == 12
     assert folder_stats.name == "folder" and folder_stats.frames == 12
     for stats in (video_stats, folder_stats):
@@ -110,7 +111,10 @@ def test_a_frame_that_fails_to_decode_is_skipped(workspace, tmp_path):
     shutil.copytree(workspace / "data/images/val/SYN-02", seq)
     (seq / "img1" / "000005.jpg").write_bytes(b"\xff\xd8 truncated")
     (stats,) = run_tracking(
-        small_cfg(tmp_path / "out"), seq, str(workspace / "random.pth"), progress=False
+        small_cfg(tmp_path / "out"),
+        inputs=seq,
+        weights=str(workspace / "random.pth"),
+        progress=False,
     )
     assert stats.skipped == 1 and stats.frames == 39
     frames = read_mot_results(stats.results).frames
@@ -121,12 +125,14 @@ def test_bad_inputs_fail_with_clear_messages(workspace, tmp_path):
     (tmp_path / "broken.mp4").write_bytes(b"not a video")
     cfg, weights = small_cfg(tmp_path / "out"), str(workspace / "random.pth")
     with pytest.raises(FormatError, match="broken.mp4: cannot read a frame"):
-        run_tracking(cfg, tmp_path / "broken.mp4", weights, progress=False)
+        run_tracking(cfg, inputs=tmp_path / "broken.mp4", weights=weights, progress=False)
     (tmp_path / "empty" / "SEQ").mkdir(parents=True)
     with pytest.raises(FormatError, match="holds no sequence folders"):
-        run_tracking(cfg, tmp_path / "empty", weights, progress=False)
+        run_tracking(cfg, inputs=tmp_path / "empty", weights=weights, progress=False)
     with pytest.raises(ValueError, match="needs a trained model"):
-        run_tracking(small_cfg(tmp_path / "out"), workspace / "data/images/val", "", progress=False)
+        run_tracking(
+            small_cfg(tmp_path / "out"), inputs=workspace / "data/images/val", progress=False
+        )
     result = run_track_tool(
         workspace / "random.pth", tmp_path, "--input", str(tmp_path / "broken.mp4")
     )
@@ -164,14 +170,20 @@ def test_saved_detections_replay_to_the_same_tracks(workspace, tmp_path):
     cfg = small_cfg(tmp_path)
     val = workspace / "data/images/val"
     (direct,) = run_tracking(
-        cfg, val, str(workspace / "random.pth"), save_detections=True, progress=False
+        cfg,
+        inputs=val,
+        weights=str(workspace / "random.pth"),
+        save_detections=True,
+        progress=False,
     )
     saved = direct.results.parent.parent / "detections" / "SYN-02.npz"
     data = np.load(saved)
     assert int(data["num_frames"]) == 40 and float(data["frame_rate"]) == 30.0
     assert data["frame000001_dets"].shape[1] == 5
     assert data["frame000001_feats"].shape == (len(data["frame000001_dets"]), 16)
-    (replayed,) = run_tracking(cfg, val, detections_dir=saved.parent, name="replay", progress=False)
+    (replayed,) = run_tracking(
+        cfg, inputs=val, detections_dir=saved.parent, name="replay", progress=False
+    )
     assert direct.boxes > 0
     assert replayed.results.read_text() == direct.results.read_text()
 

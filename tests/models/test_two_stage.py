@@ -104,7 +104,7 @@ def test_decode_embeds_the_detected_boxes():
         rtol=0,
     )
     with pytest.raises(ValueError, match="two_stage"):
-        decode(outputs, (96, 64), (96, 64), sampling="center")
+        decode(outputs, (96, 64), (96, 64), sampling="center", embed_boxes=net.embed_boxes)
     dense = small("dense").eval()
     with torch.no_grad(), pytest.raises(ValueError, match="MODEL.REID_HEAD"):
         decode(dense(torch.rand(1, 3, 64, 96)), (96, 64), (96, 64), sampling="two_stage")

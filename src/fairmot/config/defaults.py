@@ -158,6 +158,9 @@ _C.SOLVER.AMP = "none"
 _C.SOLVER.CHECKPOINT_PERIOD = 5
 # Log scalars to TensorBoard every this many steps.
 _C.SOLVER.LOG_PERIOD = 20
+# Detection mAP (EVAL.DET_IOU_THRES) of the model on the data_cfg's "test" lists every
+# EVAL_PERIOD epochs and after the last, logged and written to TensorBoard (0: never).
+_C.SOLVER.EVAL_PERIOD = 0
 # Deterministic algorithms (bitwise-reproducible runs on CPU; slower).
 _C.SOLVER.DETERMINISTIC = False
 

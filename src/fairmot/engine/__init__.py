@@ -1,13 +1,31 @@
-"""Engine layer: the joint loss and the training loop (checkpoints, resume, logging, DDP)."""
+"""Engine layer: the joint loss and the training loop (hooks: checkpoints, resume,
+learning-rate steps, logging, periodic evaluation; DDP)."""
 
-from .losses import FairMOTLoss, focal_loss, masked_l1_loss
-from .trainer import ModelWithLoss, Trainer, TrainingError, build_trainer, train
+from .errors import TrainingError
+from .hooks import (
+    Checkpointer,
+    EpochLogger,
+    HookBase,
+    LRScheduler,
+    PeriodicEvaluation,
+    TensorBoardWriter,
+)
+from .losses import FairMOTLoss, build_loss, focal_loss, masked_l1_loss
+from .trainer import ModelWithLoss, Trainer, build_hooks, build_trainer, train
 
 __all__ = [
+    "Checkpointer",
+    "EpochLogger",
     "FairMOTLoss",
+    "HookBase",
+    "LRScheduler",
     "ModelWithLoss",
+    "PeriodicEvaluation",
+    "TensorBoardWriter",
     "Trainer",
     "TrainingError",
+    "build_hooks",
+    "build_loss",
     "build_trainer",
     "focal_loss",
     "masked_l1_loss",

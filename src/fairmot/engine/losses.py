@@ -53,14 +53,16 @@ class FairMOTLoss(nn.Module):
         hm_weight, wh_weight, reg_weight: detection loss weights (paper: 1, 0.1, 1).
         s_det_init, s_id_init: initial uncertainty parameters (paper: -1.85, -1.05).
 
-    forward(outputs, batch) -> dict of scalar tensors: loss, hm_loss, wh_loss, off_loss,
-    id_loss, det_loss, and the current s_det, s_id. The re-ID embeddings are the `id` map
-    at the objects' centres or, for a two-stage network, `id_embeddings` (M, reid_dim): the
-    embeddings of the M objects of `reg_mask` in row-major order (see ModelWithLoss).
+    forward(outputs, batch, embeddings=None) -> dict of scalar tensors: loss, hm_loss,
+    wh_loss, off_loss, id_loss, det_loss, and the current s_det, s_id. The re-ID embeddings
+    are `embeddings` (M, reid_dim), those of the M objects of `reg_mask` in row-major order
+    (a two-stage network's, see ModelWithLoss), or when None the dense `id` map at the
+    objects' centres.
     """
 
     def __init__(
         self,
+        *,
         reid_dim: int,
         num_ids: int,
         weighting: str = "uncertainty",
@@ -87,17 +89,15 @@ class FairMOTLoss(nn.Module):
         self.s_det = nn.Parameter(torch.full((1,), s_det_init))
         self.s_id = nn.Parameter(torch.full((1,), s_id_init))
 
-    def forward(self, outputs: dict, batch: dict) -> dict:
+    def forward(self, outputs: dict, batch: dict, embeddings: torch.Tensor | None = None) -> dict:
         hm = torch.clamp(outputs["hm"].float().sigmoid(), min=1e-4, max=1 - 1e-4)
         hm_loss = focal_loss(hm, batch["hm"], self.focal_alpha, self.focal_beta)
         mask, ind = batch["reg_mask"], batch["ind"]
         wh_loss = masked_l1_loss(outputs["wh"].float(), mask, ind, batch["wh"])
         off_loss = masked_l1_loss(outputs["reg"].float(), mask, ind, batch["reg"])
-        if "id" in outputs:
+        if embeddings is None:
             embeddings = gather(outputs["id"].float(), ind)[mask > 0]
-        else:  # two-stage: the RoI head already embedded the objects of the mask
-            embeddings = outputs["id_embeddings"].float()
-        embeddings = self.emb_scale * F.normalize(embeddings, dim=1)
+        embeddings = self.emb_scale * F.normalize(embeddings.float(), dim=1)
         logits = self.classifier(embeddings)
         id_loss = F.cross_entropy(logits, batch["ids"][mask > 0], ignore_index=-1)
         det_loss = self.hm_weight * hm_loss + self.wh_weight * wh_loss + self.reg_weight * off_loss
@@ -121,3 +121,20 @@ class FairMOTLoss(nn.Module):
             "s_det": self.s_det.detach()[0],
             "s_id": self.s_id.detach()[0],
         }
+
+
+def build_loss(cfg, num_ids: int) -> FairMOTLoss:
+    """The loss of a config (MODEL.REID_DIM, LOSS.*) over `num_ids` training identities."""
+    return FairMOTLoss(
+        reid_dim=cfg.MODEL.REID_DIM,
+        num_ids=num_ids,
+        weighting=cfg.LOSS.WEIGHTING,
+        hm_weight=cfg.LOSS.HM_WEIGHT,
+        wh_weight=cfg.LOSS.WH_WEIGHT,
+        reg_weight=cfg.LOSS.REG_WEIGHT,
+        id_weight=cfg.LOSS.ID_WEIGHT,
+        s_det_init=cfg.LOSS.S_DET_INIT,
+        s_id_init=cfg.LOSS.S_ID_INIT,
+        focal_alpha=cfg.LOSS.FOCAL_ALPHA,
+        focal_beta=cfg.LOSS.FOCAL_BETA,
+    )

@@ -1,15 +1,15 @@
 """Training: one network and its loss module optimised together (SPEC §4).
 
-`train(cfg, resume=False)` builds everything from the config and runs epochs; `Trainer`
-holds the loop. A step is load -> loss terms -> backward -> optimiser step; checkpoints,
-learning-rate steps and logging happen at epoch and log boundaries.
+`train(cfg, resume=False)` builds everything from the config (`build_trainer`, the one
+place that reads it) and runs epochs. `Trainer.run_step` is load -> loss terms -> backward
+-> optimiser step and nothing else; learning-rate steps, checkpoints, logging and periodic
+evaluation are hooks (`hooks`) around the loop.
 
-- Checkpoints `{epoch, state_dict, optimizer, loss_state, lr_scheduler, num_ids, config}`
-  are written atomically every epoch to OUTPUT_DIR/model_last.pth (and model_<epoch>.pth every
-  SOLVER.CHECKPOINT_PERIOD epochs); `state_dict` is the network's, readable by the original
-  code's loader. `resume` continues from model_last.pth; with SOLVER.DETERMINISTIC on the
-  CPU an interrupted and resumed run ends with the weights of an uninterrupted one (sample
-  order and augmentation depend only on the seed and the epoch).
+- Checkpoints are written atomically every epoch to OUTPUT_DIR/model_last.pth (and
+  model_<epoch>.pth every SOLVER.CHECKPOINT_PERIOD epochs); `state_dict` is the network's,
+  readable by the original code's loader. `resume` continues from model_last.pth; with
+  SOLVER.DETERMINISTIC on the CPU an interrupted and resumed run ends with the weights of an
+  uninterrupted one (sample order and augmentation depend only on the seed and the epoch).
 - A non-finite loss stops the run naming the epoch, the step and every loss term; the last
   checkpoint, from the previous epoch, stays as it was.
 - Several processes: launch with `torchrun --nproc_per_node N tools/train.py ...`; each
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from pathlib import Path
 
 import torch
@@ -33,14 +32,18 @@ from tqdm import tqdm
 from ..data.dataset import build_train_dataset, collate
 from ..data.formats import read_data_cfg
 from ..models import build_model, load_checkpoint, select_device
-from .losses import FairMOTLoss
+from .errors import TrainingError
+from .hooks import (
+    LOSS_TERMS,
+    Checkpointer,
+    EpochLogger,
+    LRScheduler,
+    PeriodicEvaluation,
+    TensorBoardWriter,
+)
+from .losses import FairMOTLoss, build_loss
 
 logger = logging.getLogger(__name__)
-LOSS_TERMS = ("loss", "hm_loss", "wh_loss", "off_loss", "id_loss")
-
-
-class TrainingError(RuntimeError):
-    """Training cannot go on (a non-finite loss, an unusable setup)."""
 
 
 class ModelWithLoss(nn.Module):
@@ -53,12 +56,11 @@ class ModelWithLoss(nn.Module):
 
     def forward(self, images: torch.Tensor, batch: dict) -> dict:
         outputs = self.model(images)
-        if "feature" in outputs:  # two-stage re-ID: embed the ground-truth boxes
+        embeddings = None
+        if self.model.two_stage:  # the RoI head embeds the ground-truth boxes
             keep = batch["reg_mask"] > 0
-            outputs["id_embeddings"] = self.model.embed_boxes(
-                outputs["feature"], batch["bbox"], keep
-            )
-        return self.loss(outputs, batch)
+            embeddings = self.model.embed_boxes(outputs["feature"], batch["bbox"], keep)
+        return self.loss(outputs, batch, embeddings)
 
 
 def _distributed() -> tuple:
@@ -72,116 +74,73 @@ def _distributed() -> tuple:
 
 
 class Trainer:
-    """The training loop (see the module docstring). Constructors take plain objects;
-    `build_trainer(cfg)` makes them from a config."""
+    """The training loop (see the module docstring).
+
+    Args:
+        net: the network with its loss; optimizer: over `net`'s parameters.
+        dataset: the training set (`set_epoch(epoch)` reseeds its augmentation).
+        batch_size: images per step over all processes; epochs: the last epoch.
+        device: where the step runs; seed: sample order of epoch e uses seed * 1000 + e.
+        amp: "none", "bf16" (autocast, also on the CPU) or "fp16" (CUDA only: elsewhere
+            float32 with a warning).
+        hooks: `hooks.HookBase` objects, run in order around the loop.
+    """
 
     def __init__(
         self,
+        *,
         net: ModelWithLoss,
         optimizer,
         dataset,
         batch_size: int,
         epochs: int,
-        lr_steps,
-        gamma: float,
-        output_dir,
         device,
         seed: int = 0,
         num_workers: int = 0,
-        checkpoint_period: int = 5,
-        log_period: int = 20,
         amp: str = "none",
-        config_text: str = "",
+        hooks=(),
         progress: bool = True,
     ):
         self.rank, self.world = _distributed()
-        self.device = device
+        self.device, self.module = device, net  # the unwrapped module (checkpoints)
         self.net = net.to(device)
-        self.module = net  # the unwrapped module (checkpoints, loss state)
         if self.world > 1:
             self.net = nn.parallel.DistributedDataParallel(
                 net, device_ids=[device.index] if device.type == "cuda" else None
             )
         self.optimizer, self.dataset = optimizer, dataset
-        self.scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, list(lr_steps), gamma)
         self.batch_size, self.epochs, self.seed = batch_size, epochs, seed
-        self.num_workers, self.checkpoint_period = num_workers, checkpoint_period
-        self.log_period, self.progress = log_period, progress and self.rank == 0
-        self.output_dir = Path(output_dir)
+        self.num_workers, self.progress = num_workers, progress and self.rank == 0
         if amp == "fp16" and device.type != "cuda":
             logger.warning("SOLVER.AMP fp16 needs CUDA; training on %s in float32", device)
             amp = "none"
-        self.amp = amp  # bf16 also on the CPU (autocast; fast where it has bf16 units)
+        self.amp = amp
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp == "fp16")
-        self.config_text = config_text
-        self.start_epoch, self.step = 1, 0
-        self.writer = None
-
-    # -- checkpoints -------------------------------------------------------------------------
-
-    def save(self, epoch: int) -> Path:
-        state = {
-            "epoch": epoch,
-            "state_dict": self.module.model.state_dict(),
-            "optimizer": self.optimizer.state_dict(),
-            "loss_state": self.module.loss.state_dict(),
-            "lr_scheduler": self.scheduler.state_dict(),
-            "num_ids": self.module.loss.classifier.out_features,
-            "step": self.step,
-            "config": self.config_text,
-        }
-        path = self.output_dir / "model_last.pth"
-        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-        torch.save(state, tmp)
-        os.replace(tmp, path)  # atomic: a crash mid-write leaves the previous file
-        if self.checkpoint_period and epoch % self.checkpoint_period == 0:
-            snapshot = self.output_dir / f"model_{epoch}.pth"
-            tmp = snapshot.with_name(f".{snapshot.name}.tmp{os.getpid()}")
-            torch.save(state, tmp)
-            os.replace(tmp, snapshot)
-        return path
+        self.hooks = list(hooks)
+        self.start_epoch, self.epoch, self.step = 1, 0, 0
+        self.terms: dict = {}
 
     def resume(self, path) -> None:
-        """Continue after the epoch stored in `path`."""
-        state = torch.load(path, map_location="cpu", weights_only=False)
-        if state.get("num_ids") != self.module.loss.classifier.out_features:
-            raise TrainingError(
-                f"{path} was trained with {state.get('num_ids')} identities, "
-                f"this data has {self.module.loss.classifier.out_features}"
-            )
-        self.module.model.load_state_dict(state["state_dict"])
-        self.module.loss.load_state_dict(state["loss_state"])
-        self.optimizer.load_state_dict(state["optimizer"])
-        self.scheduler.load_state_dict(state["lr_scheduler"])
-        self.start_epoch, self.step = state["epoch"] + 1, state.get("step", 0)
-        logger.info("resumed from %s after epoch %d", path, state["epoch"])
-
-    # -- loop --------------------------------------------------------------------------------
+        """Continue after the epoch stored in `path` (through the Checkpointer hook)."""
+        checkpointers = [h for h in self.hooks if isinstance(h, Checkpointer)]
+        if not checkpointers:
+            raise TrainingError("resuming needs a Checkpointer hook")
+        checkpointers[0].resume(self, path)
 
     def _loader(self, epoch: int) -> DataLoader:
         self.dataset.set_epoch(epoch)
-        generator = torch.Generator().manual_seed(self.seed * 1000 + epoch)
+        common = {"num_workers": self.num_workers, "collate_fn": collate, "drop_last": True}
         if self.world > 1:
             sampler = DistributedSampler(
                 self.dataset, self.world, self.rank, shuffle=True, seed=self.seed
             )
             sampler.set_epoch(epoch)
             return DataLoader(
-                self.dataset,
-                self.batch_size // self.world,
-                sampler=sampler,
-                num_workers=self.num_workers,
-                collate_fn=collate,
-                drop_last=True,
+                self.dataset, self.batch_size // self.world, sampler=sampler, **common
             )
+        generator = torch.Generator().manual_seed(self.seed * 1000 + epoch)
         return DataLoader(
-            self.dataset,
-            self.batch_size,
-            shuffle=True,
-            generator=generator,
-            num_workers=self.num_workers,
-            collate_fn=collate,
-            drop_last=True,
+            self.dataset, self.batch_size, shuffle=True, generator=generator, **common
         )
 
     def run_step(self, batch: dict) -> dict:
@@ -207,127 +166,142 @@ class Trainer:
         self.step += 1
         return {k: float(v.detach()) for k, v in terms.items()}
 
+    def epoch_means(self) -> dict:
+        """Mean loss terms over the steps of the current epoch so far."""
+        return {k: v / max(self._steps, 1) for k, v in self._sums.items()}
+
+    def _call(self, stage: str) -> None:
+        for hook in self.hooks:
+            getattr(hook, stage)(self)
+
+    def _run_epoch(self) -> None:
+        self.net.train()
+        self._sums, self._steps, self.skipped = {}, 0, 0
+        desc = f"epoch {self.epoch}/{self.epochs}"
+        bar = tqdm(self._loader(self.epoch), desc=desc, disable=not self.progress)
+        for batch in bar:
+            self.skipped += batch.pop("skipped")
+            if len(batch.get("input", [])) == 0:
+                continue
+            self.batch_images = len(batch["input"])
+            self.terms = self.run_step(batch)
+            self._steps += 1
+            for key, value in self.terms.items():
+                self._sums[key] = self._sums.get(key, 0.0) + value
+            bar.set_postfix(
+                loss=f"{self.terms['loss']:.3f}",
+                hm=f"{self.terms['hm_loss']:.3f}",
+                id=f"{self.terms['id_loss']:.3f}",
+            )
+            self._call("after_step")
+
     def train(self) -> dict:
         """Run the remaining epochs; returns the last epoch's mean loss terms."""
-        if self.rank == 0:
-            self.output_dir.mkdir(parents=True, exist_ok=True)
-            from torch.utils.tensorboard import SummaryWriter
-
-            self.writer = SummaryWriter(str(self.output_dir / "tensorboard"))
         means = {}
-        for epoch in range(self.start_epoch, self.epochs + 1):
-            self.epoch = epoch
-            self.net.train()
-            sums, count, skipped, start = {}, 0, 0, time.perf_counter()
-            loader = self._loader(epoch)
-            bar = tqdm(loader, desc=f"epoch {epoch}/{self.epochs}", disable=not self.progress)
-            for batch in bar:
-                skipped += batch.pop("skipped")
-                if len(batch.get("input", [])) == 0:
-                    continue
-                terms = self.run_step(batch)
-                count += 1
-                for key, value in terms.items():
-                    sums[key] = sums.get(key, 0.0) + value
-                bar.set_postfix(
-                    loss=f"{terms['loss']:.3f}",
-                    hm=f"{terms['hm_loss']:.3f}",
-                    id=f"{terms['id_loss']:.3f}",
-                )
-                if self.writer is not None and self.step % self.log_period == 0:
-                    self._log(terms, len(batch["input"]) * self.world, start, count)
-            self.scheduler.step()
-            means = {k: v / max(count, 1) for k, v in sums.items()}
-            if skipped:
-                logger.warning("epoch %d: %d unreadable sample(s) skipped", epoch, skipped)
-            if self.rank == 0:
-                self.save(epoch)
-                summary = "  ".join(f"{k} {means.get(k, float('nan')):.4f}" for k in LOSS_TERMS)
-                logger.info(
-                    "epoch %d: %s  s_det %.3f  s_id %.3f",
-                    epoch,
-                    summary,
-                    means.get("s_det", float("nan")),
-                    means.get("s_id", float("nan")),
-                )
-        if self.writer is not None:
-            self.writer.close()
+        self._call("before_train")
+        try:
+            for epoch in range(self.start_epoch, self.epochs + 1):
+                self.epoch = epoch
+                self._call("before_epoch")
+                self._run_epoch()
+                means = self.epoch_means()
+                self._call("after_epoch")
+        finally:
+            self._call("after_train")
         return means
 
-    def _log(self, terms: dict, batch_images: int, start: float, steps: int) -> None:
-        for key, value in terms.items():
-            self.writer.add_scalar(f"train/{key}", value, self.step)
-        self.writer.add_scalar("train/lr", self.optimizer.param_groups[0]["lr"], self.step)
-        elapsed = time.perf_counter() - start
-        self.writer.add_scalar("train/images_per_second", batch_images * steps / elapsed, self.step)
+
+def _device(cfg) -> torch.device:
+    device = select_device(cfg.DEVICE)
+    if device.type == "cuda":  # one GPU per process under torchrun
+        device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+        torch.cuda.set_device(device)
+    return device
 
 
-def build_trainer(cfg, progress: bool = True) -> Trainer:
-    """Everything from the config: data, network (initialised from MODEL.INIT_WEIGHTS when
-    given), loss, Adam over the network and the loss module, the loop."""
-    if cfg.SOLVER.DETERMINISTIC:
-        torch.use_deterministic_algorithms(True, warn_only=True)
-    torch.manual_seed(cfg.SEED)
-    data_cfg = read_data_cfg(cfg.DATA.CFG, root=cfg.DATA.ROOT or None)
-    dataset = build_train_dataset(cfg, data_cfg)
+def build_hooks(cfg, scheduler, evaluate=None) -> list:
+    """The default hooks of a config: LR steps, checkpoints, TensorBoard, the epoch log
+    line, and `evaluate` every SOLVER.EVAL_PERIOD epochs when given and the period > 0."""
+    hooks = [
+        LRScheduler(scheduler),
+        Checkpointer(cfg.OUTPUT_DIR, scheduler, cfg.SOLVER.CHECKPOINT_PERIOD, cfg.dump()),
+        TensorBoardWriter(cfg.OUTPUT_DIR, cfg.SOLVER.LOG_PERIOD),
+        EpochLogger(),
+    ]
+    if evaluate is not None and cfg.SOLVER.EVAL_PERIOD > 0:
+        hooks.append(PeriodicEvaluation(evaluate, cfg.SOLVER.EVAL_PERIOD, cfg.OUTPUT_DIR))
+    return hooks
+
+
+def _log_dataset(dataset, id_counting: str) -> None:
     logger.info(
         "training on %d images (%s), %d identities (%s counting)%s",
         len(dataset),
         ", ".join(f"{k} {v}" for k, v in dataset.dataset_sizes.items()),
         dataset.num_ids,
-        cfg.DATA.ID_COUNTING,
+        id_counting,
         f", {dataset.skipped_at_load} skipped" if dataset.skipped_at_load else "",
     )
+
+
+def build_trainer(cfg, *, data_cfg: str | None = None, progress: bool = True) -> Trainer:
+    """Everything from the config: data (the data_cfg file `data_cfg`, default DATA.CFG),
+    network (initialised from MODEL.INIT_WEIGHTS when given), loss, Adam over the network
+    and the loss module, the hooks, the loop."""
+    if cfg.SOLVER.DETERMINISTIC:
+        torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.manual_seed(cfg.SEED)
+    parsed = read_data_cfg(data_cfg or cfg.DATA.CFG, root=cfg.DATA.ROOT or None)
+    dataset = build_train_dataset(cfg, parsed)
+    _log_dataset(dataset, cfg.DATA.ID_COUNTING)
     model = build_model(cfg)
     if cfg.MODEL.INIT_WEIGHTS:
         load_checkpoint(model, cfg.MODEL.INIT_WEIGHTS, strict=False)
-    loss = FairMOTLoss(
-        cfg.MODEL.REID_DIM,
-        dataset.num_ids,
-        cfg.LOSS.WEIGHTING,
-        cfg.LOSS.HM_WEIGHT,
-        cfg.LOSS.WH_WEIGHT,
-        cfg.LOSS.REG_WEIGHT,
-        cfg.LOSS.ID_WEIGHT,
-        cfg.LOSS.S_DET_INIT,
-        cfg.LOSS.S_ID_INIT,
-        cfg.LOSS.FOCAL_ALPHA,
-        cfg.LOSS.FOCAL_BETA,
-    )
-    net = ModelWithLoss(model, loss)
+    net = ModelWithLoss(model, build_loss(cfg, dataset.num_ids))
     if cfg.SOLVER.OPTIMIZER != "adam":
         raise TrainingError(f"SOLVER.OPTIMIZER {cfg.SOLVER.OPTIMIZER!r}: only 'adam' is provided")
     optimizer = torch.optim.Adam(
         net.parameters(), lr=cfg.SOLVER.BASE_LR, weight_decay=cfg.SOLVER.WEIGHT_DECAY
     )
-    rank = int(os.environ.get("LOCAL_RANK", "0"))
-    device = select_device(cfg.DEVICE)
-    if device.type == "cuda":
-        device = torch.device("cuda", rank)
-        torch.cuda.set_device(device)
+    scheduler = torch.optim.lr_scheduler.MultiStepLR(
+        optimizer, list(cfg.SOLVER.LR_STEPS), cfg.SOLVER.GAMMA
+    )
+    evaluate = _detection_evaluation(cfg, parsed) if cfg.SOLVER.EVAL_PERIOD > 0 else None
     return Trainer(
-        net,
-        optimizer,
-        dataset,
-        cfg.SOLVER.BATCH_SIZE,
-        cfg.SOLVER.EPOCHS,
-        cfg.SOLVER.LR_STEPS,
-        cfg.SOLVER.GAMMA,
-        cfg.OUTPUT_DIR,
-        device,
-        cfg.SEED,
-        cfg.DATA.NUM_WORKERS,
-        cfg.SOLVER.CHECKPOINT_PERIOD,
-        cfg.SOLVER.LOG_PERIOD,
-        cfg.SOLVER.AMP,
-        cfg.dump(),
-        progress,
+        net=net,
+        optimizer=optimizer,
+        dataset=dataset,
+        batch_size=cfg.SOLVER.BATCH_SIZE,
+        epochs=cfg.SOLVER.EPOCHS,
+        device=_device(cfg),
+        seed=cfg.SEED,
+        num_workers=cfg.DATA.NUM_WORKERS,
+        amp=cfg.SOLVER.AMP,
+        hooks=build_hooks(cfg, scheduler, evaluate),
+        progress=progress,
     )
 
 
-def train(cfg, resume: bool = False, progress: bool = True) -> dict:
-    """Train as the config says; with `resume`, continue from OUTPUT_DIR/model_last.pth."""
-    trainer = build_trainer(cfg, progress)
+def _detection_evaluation(cfg, data_cfg):
+    """model -> {"mAP": ..} over the data_cfg's "test" lists (the hook's evaluation)."""
+    from ..inference.model_metrics import build_image_list, detection_ap
+
+    images = build_image_list(cfg, data_cfg, "test")
+    iou_thres, ltrb, down_ratio = cfg.EVAL.DET_IOU_THRES, cfg.MODEL.LTRB, cfg.INPUT.DOWN_RATIO
+
+    def evaluate(model) -> dict:
+        summary = detection_ap(
+            model, images, iou_thres=iou_thres, ltrb=ltrb, down_ratio=down_ratio, progress=False
+        )
+        return {"mAP": summary["mAP"]}
+
+    return evaluate
+
+
+def train(cfg, resume: bool = False, progress: bool = True, data_cfg: str | None = None) -> dict:
+    """Train as the config says; with `resume`, continue from OUTPUT_DIR/model_last.pth.
+    `data_cfg`: the data_cfg file to train on (default DATA.CFG)."""
+    trainer = build_trainer(cfg, data_cfg=data_cfg, progress=progress)
     last = Path(cfg.OUTPUT_DIR) / "model_last.pth"
     if resume:
         if not last.is_file():

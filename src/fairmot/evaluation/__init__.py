@@ -1,6 +1,8 @@
 """Evaluation layer: tracking metrics (HOTA, CLEAR, identity; TrackEval as the engine) over
-arrays read by the data layer, and their reports."""
+arrays read by the data layer, and their reports (tables, files, plots, the association
+ablation's table). Detection AP and re-ID TPR are metrics of a model: `detection`, `reid`."""
 
+from .ablation import ABLATION_METRICS, ABLATION_ROWS, format_ablation, write_ablation
 from .mot_metrics import (
     BENCHMARKS,
     COMBINED,
@@ -10,9 +12,11 @@ from .mot_metrics import (
     evaluate_arrays,
     evaluate_split,
 )
-from .report import format_table, write_reports
+from .report import format_table, report_split, write_reports
 
 __all__ = [
+    "ABLATION_METRICS",
+    "ABLATION_ROWS",
     "BENCHMARKS",
     "COMBINED",
     "METRICS",
@@ -20,6 +24,9 @@ __all__ = [
     "EvaluationResult",
     "evaluate_arrays",
     "evaluate_split",
+    "format_ablation",
     "format_table",
+    "report_split",
+    "write_ablation",
     "write_reports",
 ]

@@ -1,4 +1,4 @@
-"""Writing evaluation results: a printed table, metrics.csv and metrics.json."""
+"""Writing evaluation results: a printed table, metrics.csv, metrics.json and plots."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from ..data.formats import atomic_write_text
-from .mot_metrics import COUNT_METRICS, METRICS
+from .mot_metrics import COMBINED, COUNT_METRICS, METRICS, evaluate_split
 
 #: Column titles of the printed table (TrackEval's CLR_FP / CLR_FN shown as FP / FN).
 TITLES = {"CLR_FP": "FP", "CLR_FN": "FN"}
@@ -43,3 +43,23 @@ def write_reports(summary: dict, out_dir: str | os.PathLike) -> tuple:
         writer.writerow([name, *(row[m] for m in METRICS)])
     atomic_write_text(csv_path, buffer.getvalue())
     return json_path, csv_path
+
+
+def report_split(gt_dir, results_dir, out_dir, seqs=None, benchmark: str = "MOT17") -> tuple:
+    """Evaluate result files against the ground truth (`evaluate_split`) and write
+    metrics.json, metrics.csv, hota_alpha.png and sequences.png into `out_dir`.
+
+    Returns:
+        (summary {sequence or COMBINED: {metric: value}}, list of written paths).
+    """
+    from ..visualization.plots import plot_hota_vs_alpha, plot_per_sequence  # matplotlib
+
+    result = evaluate_split(gt_dir, results_dir, seqs, benchmark)
+    summary = result.summary()
+    out_dir = Path(out_dir)
+    paths = list(write_reports(summary, out_dir))
+    title = f"combined over {len(result.sequences)} sequence(s)"
+    hota = result.raw[COMBINED]["HOTA"]
+    paths.append(plot_hota_vs_alpha(result.alphas, hota, out_dir / "hota_alpha.png", title))
+    paths.append(plot_per_sequence(summary, out_dir / "sequences.png"))
+    return summary, paths

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 
 import numpy as np
@@ -9,7 +10,7 @@ import torch
 
 from ..data.letterbox import letterbox, to_network_input
 from ..models import build_model, load_checkpoint, select_device
-from ..models.decode import Detections, decode
+from ..models.decode import TWO_STAGE, Detections, decode
 
 
 class Detector:
@@ -19,7 +20,10 @@ class Detector:
         model: the network (eval mode is set here).
         input_wh: (width, height) of the letterboxed input, multiples of 32.
         device: where the network runs.
-        conf_thres, top_k, ltrb, sampling, down_ratio, pad_value: decoding parameters.
+        conf_thres, top_k, ltrb, sampling, down_ratio: decoding (`models.decode.decode`);
+            `sampling` "two_stage" goes with a two-stage network, the others with a dense
+            id head.
+        pad_value: letterbox padding grey level.
 
     Attributes:
         timings: seconds of the last call, {"network": ..., "decode": ...}.
@@ -30,17 +34,27 @@ class Detector:
         model,
         input_wh,
         device,
-        conf_thres=0.4,
-        top_k=500,
-        ltrb=True,
-        sampling="center",
-        down_ratio=4,
-        pad_value=127.5,
+        *,
+        conf_thres: float = 0.4,
+        top_k: int = 500,
+        ltrb: bool = True,
+        sampling: str = "center",
+        down_ratio: int = 4,
+        pad_value: float = 127.5,
     ):
         self.model = model.to(device).eval()
         self.input_wh, self.device = tuple(input_wh), device
-        self.conf_thres, self.top_k, self.ltrb = conf_thres, top_k, ltrb
-        self.sampling, self.down_ratio, self.pad_value = sampling, down_ratio, pad_value
+        embed_boxes = model.embed_boxes if model.two_stage else None
+        self.decode = functools.partial(
+            decode,
+            conf_thres=conf_thres,
+            k=top_k,
+            ltrb=ltrb,
+            sampling=sampling,
+            down_ratio=down_ratio,
+            embed_boxes=embed_boxes,
+        )
+        self.pad_value = pad_value
         self.timings = {"network": 0.0, "decode": 0.0}
 
     @torch.no_grad()
@@ -52,17 +66,8 @@ class Detector:
         if self.device.type == "cuda":
             torch.cuda.synchronize()
         middle = time.perf_counter()
-        (result,) = decode(
-            outputs,
-            (image_bgr.shape[1], image_bgr.shape[0]),
-            self.input_wh,
-            self.conf_thres,
-            self.top_k,
-            self.ltrb,
-            self.sampling,
-            self.down_ratio,
-            getattr(self.model, "embed_boxes", None),
-        )
+        frame_wh = (image_bgr.shape[1], image_bgr.shape[0])
+        (result,) = self.decode(outputs, frame_wh, self.input_wh)
         self.timings = {"network": middle - start, "decode": time.perf_counter() - middle}
         return result
 
@@ -77,14 +82,25 @@ def build_detector(cfg, weights: str) -> Detector:
     """The detector of a config with a trained checkpoint (loaded strictly)."""
     model = build_model(cfg)
     load_checkpoint(model, weights, strict=True)
+    check_sampling(cfg.DECODE.REID_SAMPLING, model)
     return Detector(
         model,
         test_input_size(cfg),
         select_device(cfg.DEVICE),
-        cfg.DECODE.CONF_THRES,
-        cfg.DECODE.TOP_K,
-        cfg.MODEL.LTRB,
-        cfg.DECODE.REID_SAMPLING,
-        cfg.INPUT.DOWN_RATIO,
-        cfg.INPUT.PAD_VALUE,
+        conf_thres=cfg.DECODE.CONF_THRES,
+        top_k=cfg.DECODE.TOP_K,
+        ltrb=cfg.MODEL.LTRB,
+        sampling=cfg.DECODE.REID_SAMPLING,
+        down_ratio=cfg.INPUT.DOWN_RATIO,
+        pad_value=cfg.INPUT.PAD_VALUE,
     )
+
+
+def check_sampling(sampling: str, model) -> None:
+    """DECODE.REID_SAMPLING must fit the network (asked whether it is two-stage)."""
+    if (sampling == TWO_STAGE) != model.two_stage:
+        raise ValueError(
+            f"DECODE.REID_SAMPLING {sampling!r} does not fit this network: 'two_stage' goes "
+            "with MODEL.REID_HEAD 'roi' (a two-stage network) and the other samplings with "
+            "MODEL.REID_HEAD 'dense'"
+        )

@@ -1,5 +1,7 @@
-"""Tracking whole sources: frames -> detector -> tracker -> result files (and videos).
+"""Tracking whole sources: detection streams -> tracker -> writers.
 
+`track_stream` is the loop, the same for live and saved detections; `run_tracking` builds
+the streams, the tracker and the writers from a config and runs the loop over each source.
 Results go to `<out_dir>/data/<SEQ>.txt` (MOTChallenge rows, the TrackEval layout), written
 frame by frame and flushed, so an interrupted run keeps what it tracked.
 """
@@ -14,9 +16,11 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from ..tracker import build_tracker, keep_for_output
-from ..visualization import TrailBuffer, VideoWriter, draw_text, draw_tracks
-from .sources import PrecomputedDetections, prefetch
+from ..data.formats import read_detections_dir
+from ..tracker import JDETracker, OutputFilter, TrackerParams
+from .sources import open_sources
+from .streams import DetectedFrames, ReplayedDetections
+from .writers import AnnotatedVideoWriter, DetectionsWriter, ResultsWriter, TimingsWriter
 
 logger = logging.getLogger(__name__)
 STAGES = ("read", "network", "decode", "association")
@@ -30,142 +34,87 @@ class TrackingStats:
     frames: int = 0
     skipped: int = 0
     boxes: int = 0
-    seconds: dict = field(default_factory=lambda: {s: 0.0 for s in STAGES})
+    seconds: dict = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
     results: Path | None = None
+    completed: bool = False
+
+    def add(self, seconds: dict, boxes: int) -> None:
+        self.frames += 1
+        self.boxes += boxes
+        for stage in STAGES:
+            self.seconds[stage] += seconds[stage]
 
     def fps(self, stages=STAGES) -> float:
         total = sum(self.seconds[s] for s in stages)
         return self.frames / total if total > 0 else float("inf")
 
 
-class _ResultWriter:
-    """MOTChallenge result rows, flushed after every frame."""
-
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.file = open(path, "w")  # noqa: SIM115 - closed in close()
-
-    def write(self, frame: int, ids: np.ndarray, tlwh: np.ndarray) -> None:
-        self.file.write(
-            "".join(
-                f"{frame},{i},{x:.2f},{y:.2f},{w:.2f},{h:.2f},1,-1,-1,-1\n"
-                for i, (x, y, w, h) in zip(ids, tlwh)
-            )
-        )
-        self.file.flush()
-
-    def close(self) -> None:
-        self.file.close()
-
-
-def write_detections(path: Path, arrays: dict, num_frames: int, frame_rate: float) -> None:
-    """Write per-frame `frameNNNNNN_dets` / `_feats` arrays as a PrecomputedDetections .npz
-    (atomically: a partial file never carries the final name)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial.npz")
-    np.savez(partial, num_frames=num_frames, frame_rate=frame_rate, **arrays)
-    partial.replace(path)
-
-
-def track_source(
-    source,
-    tracker_cfg,
-    out_dir: str | Path,
-    detector=None,
-    min_box_area=100.0,
-    max_aspect=1.6,
-    video: bool = False,
-    trail_length: int = 15,
-    timings: bool = False,
-    save_detections: bool = False,
-    progress: bool = True,
+def track_stream(
+    stream, tracker: JDETracker, *, writers=(), output_filter=None, progress: bool = True
 ) -> TrackingStats:
-    """Track one source.
+    """Track one detection stream (`streams`), handing each frame's written tracks to the
+    writers (`writers`; closed at the end, also after an error).
 
     Args:
-        source: frames (ImageFiles, VideoFile) with `detector`, or PrecomputedDetections.
-        tracker_cfg: the TRACKER config node (a fresh tracker is built at the source's rate).
-        out_dir: `<out>/<name>`; writes data/<SEQ>.txt, and videos/, timings/ on request.
-        save_detections: also write the detector's output as detections/<SEQ>.npz, the
-            PrecomputedDetections layout, so other trackers can run on the same detections.
+        stream: a detection stream: `name`, `frame_rate`, len, yields `FrameDetections`.
+        tracker: a fresh tracker for this stream.
+        output_filter: which tracks are written (default `OutputFilter()`, the paper's).
     """
-    out_dir = Path(out_dir)
-    tracker = build_tracker(tracker_cfg, source.frame_rate)
-    stats = TrackingStats(source.name, results=out_dir / "data" / f"{source.name}.txt")
-    writer = _ResultWriter(stats.results)
-    per_frame = []
-    trails = TrailBuffer(trail_length)
-    precomputed = isinstance(source, PrecomputedDetections)
-    saved = {} if save_detections and not precomputed else None
-    frames = ((f, None) for f in range(1, len(source) + 1)) if precomputed else prefetch(source)
-    video_writer = None
+    output_filter = output_filter or OutputFilter()
+    stats = TrackingStats(stream.name)
     bar = tqdm(
-        total=len(source) or None, desc=f"track {source.name}", disable=not progress, leave=False
+        total=len(stream) or None, desc=f"track {stream.name}", disable=not progress, leave=False
     )
     try:
-        wait_start = time.perf_counter()
-        for frame, image in frames:
-            read = time.perf_counter() - wait_start
+        for detections in stream:
             bar.update(1)
-            if precomputed:
-                boxes, feats = source.frame(frame)
-                network = decode = 0.0
-            elif image is None:
+            if not detections.decoded:
                 stats.skipped += 1
-                logger.warning("%s: frame %d cannot be decoded; skipped", source.name, frame)
-                wait_start = time.perf_counter()
+                logger.warning(
+                    "%s: frame %d cannot be decoded; skipped", stream.name, detections.frame
+                )
                 continue
-            else:
-                detections = detector(image)
-                boxes, feats = detections.boxes, detections.embeddings
-                network, decode = detector.timings["network"], detector.timings["decode"]
-                if saved is not None:
-                    saved[f"frame{frame:06d}_dets"] = boxes
-                    saved[f"frame{frame:06d}_feats"] = feats
             start = time.perf_counter()
-            tracks = tracker.update(boxes, feats)
-            keep = keep_for_output(tracks.tlwh, min_box_area, max_aspect)
-            association = time.perf_counter() - start
-            ids, tlwh = tracks.ids[keep], tracks.tlwh[keep]
-            writer.write(frame, ids, tlwh)
-            stats.frames += 1
-            stats.boxes += len(ids)
-            for stage, seconds in zip(STAGES, (read, network, decode, association)):
-                stats.seconds[stage] += seconds
-            per_frame.append((frame, read, network, decode, association, len(boxes)))
-            if video and image is not None:
-                if video_writer is None:
-                    video_writer = VideoWriter(
-                        out_dir / "videos" / f"{source.name}.mp4",
-                        source.frame_rate,
-                        (image.shape[1], image.shape[0]),
-                    )
-                trails.update(tlwh, ids)
-                draw_tracks(image, tlwh, ids, trails)
-                draw_text(image, f"{source.name} {frame}  {len(ids)} tracks")
-                video_writer.write(image)
-            wait_start = time.perf_counter()
+            tracks = output_filter(tracker.update(detections.boxes, detections.embeddings))
+            detections.seconds["association"] = time.perf_counter() - start
+            stats.add(detections.seconds, len(tracks))
+            for writer in writers:
+                writer.write(detections, tracks)
+        stats.completed = True
     finally:
         bar.close()
-        writer.close()
-        if video_writer is not None:
-            video_writer.close()
+        for writer in writers:
+            writer.close(stats)
     if stats.skipped:
         logger.warning(
-            "%s: %d frame(s) could not be decoded and were skipped", source.name, stats.skipped
+            "%s: %d frame(s) could not be decoded and were skipped", stream.name, stats.skipped
         )
-    if saved is not None:
-        path = out_dir / "detections" / f"{source.name}.npz"
-        write_detections(path, saved, stats.frames + stats.skipped, source.frame_rate)
-    if timings:
-        path = out_dir / "timings" / f"{source.name}.csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        rows = "".join(
-            f"{f},{r * 1e3:.3f},{n * 1e3:.3f},{d * 1e3:.3f},{a * 1e3:.3f},{k}\n"
-            for f, r, n, d, a, k in per_frame
-        )
-        path.write_text("frame,read_ms,network_ms,decode_ms,association_ms,detections\n" + rows)
     return stats
+
+
+def build_writers(
+    out_dir,
+    name: str,
+    frame_rate: float,
+    *,
+    video=False,
+    timings=False,
+    save_detections=False,
+    trail_length: int = 15,
+) -> list:
+    """The writers of one sequence under `out_dir`: results always; an annotated video,
+    per-frame timings and the detections on request."""
+    out_dir = Path(out_dir)
+    writers = [ResultsWriter(out_dir / "data" / f"{name}.txt")]
+    if video:
+        writers.append(
+            AnnotatedVideoWriter(out_dir / "videos" / f"{name}.mp4", name, frame_rate, trail_length)
+        )
+    if timings:
+        writers.append(TimingsWriter(out_dir / "timings" / f"{name}.csv"))
+    if save_detections:
+        writers.append(DetectionsWriter(out_dir / "detections" / f"{name}.npz", frame_rate))
+    return writers
 
 
 def summary_table(all_stats: list) -> str:
@@ -181,8 +130,32 @@ def summary_table(all_stats: list) -> str:
     return "\n".join(lines) + "\n(frames/s: overall, then of each stage alone)"
 
 
+def detection_streams(
+    cfg, *, inputs=None, weights="", detections_dir=None, frame_rate=None
+) -> list:
+    """The detection streams to track: the saved detections in `detections_dir` (frame
+    rates from the matching sequences of `inputs` where given), or the frames of `inputs`
+    (default EVAL.GT_DIR) through the model in `weights` (default MODEL.WEIGHTS)."""
+    if detections_dir is not None:
+        rates = {s.name: s.frame_rate for s in open_sources(inputs)} if inputs else {}
+        saved = read_detections_dir(detections_dir, rates, frame_rate or 30.0)
+        return [ReplayedDetections(s) for s in saved]
+    inputs = inputs or cfg.EVAL.GT_DIR
+    if not inputs:
+        raise ValueError("nothing to track: give an input (or set EVAL.GT_DIR)")
+    weights = weights or cfg.MODEL.WEIGHTS
+    if not weights:
+        raise ValueError("tracking frames needs a trained model: give --weights (or MODEL.WEIGHTS)")
+    sources = open_sources(inputs, frame_rate)
+    from .detector import build_detector  # torch only when a network runs
+
+    detector = build_detector(cfg, weights)
+    return [DetectedFrames(source, detector) for source in sources]
+
+
 def run_tracking(
     cfg,
+    *,
     inputs=None,
     weights: str = "",
     detections_dir=None,
@@ -191,51 +164,41 @@ def run_tracking(
     timings: bool = False,
     frame_rate: float | None = None,
     save_detections: bool = False,
+    tracker_params: TrackerParams | None = None,
     progress: bool = True,
 ) -> list:
-    """Track every source of `inputs` (default EVAL.GT_DIR) with the model in `weights`
-    (default MODEL.WEIGHTS), or the precomputed detections in `detections_dir` (one .npz per
-    sequence), writing under OUTPUT_DIR/tracks/<name>/. Returns one TrackingStats per
-    sequence."""
-    from .detector import build_detector
-    from .sources import open_sources
+    """Track every stream of `detection_streams` under OUTPUT_DIR/tracks/<name>/.
 
+    Args:
+        cfg: the config (TRACKER, the model and decoding keys, VIS.TRAIL_LENGTH).
+        tracker_params: thresholds to use instead of the config's TRACKER keys.
+        video, timings, save_detections: also write annotated videos, per-frame timings,
+            the detections (see `build_writers`).
+
+    Returns:
+        One TrackingStats per sequence.
+    """
+    streams = detection_streams(
+        cfg, inputs=inputs, weights=weights, detections_dir=detections_dir, frame_rate=frame_rate
+    )
+    params = tracker_params or TrackerParams.from_config(cfg.TRACKER)
+    output_filter = OutputFilter.from_config(cfg.TRACKER)
     out_dir = Path(cfg.OUTPUT_DIR) / "tracks" / name
-    if detections_dir is not None:
-        files = sorted(Path(detections_dir).glob("*.npz"))
-        if not files:
-            raise FileNotFoundError(f"no .npz detection files in {detections_dir}")
-        rates = {}
-        if inputs:  # sequence frame rates from the matching seqinfo.ini files
-            rates = {s.name: s.frame_rate for s in open_sources(inputs)}
-        sources = [PrecomputedDetections(f, rates.get(f.stem, frame_rate or 30.0)) for f in files]
-        detector = None
-    else:
-        inputs = inputs or cfg.EVAL.GT_DIR
-        if not inputs:
-            raise ValueError("nothing to track: give an input (or set EVAL.GT_DIR)")
-        weights = weights or cfg.MODEL.WEIGHTS
-        if not weights:
-            raise ValueError(
-                "tracking frames needs a trained model: give --weights (or MODEL.WEIGHTS)"
-            )
-        sources = open_sources(inputs, frame_rate)
-        detector = build_detector(cfg, weights)
     all_stats = []
-    for source in sources:
-        all_stats.append(
-            track_source(
-                source,
-                cfg.TRACKER,
-                out_dir,
-                detector,
-                cfg.TRACKER.MIN_BOX_AREA,
-                cfg.TRACKER.MAX_ASPECT,
-                video=video,
-                trail_length=cfg.VIS.TRAIL_LENGTH,
-                timings=timings,
-                save_detections=save_detections,
-                progress=progress,
-            )
+    for stream in streams:
+        writers = build_writers(
+            out_dir,
+            stream.name,
+            stream.frame_rate,
+            video=video,
+            timings=timings,
+            save_detections=save_detections and isinstance(stream, DetectedFrames),
+            trail_length=cfg.VIS.TRAIL_LENGTH,
         )
+        tracker = JDETracker(params, frame_rate=stream.frame_rate)
+        stats = track_stream(
+            stream, tracker, writers=writers, output_filter=output_filter, progress=progress
+        )
+        stats.results = writers[0].path
+        all_stats.append(stats)
     return all_stats

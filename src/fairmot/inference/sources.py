@@ -1,6 +1,7 @@
-"""Frame sources for tracking: MOTChallenge sequences, video files, image folders, and
-precomputed detections. Each yields (frame number from 1, BGR image or None when the frame
-cannot be decoded); a background thread can read ahead while the network runs."""
+"""Frame sources for tracking: MOTChallenge sequences, video files and image folders. Each
+has a `name` and a `frame_rate` and yields (frame number from 1, BGR image or None when the
+frame cannot be decoded); a background thread can read ahead while the network runs
+(`prefetch`). Nothing here imports torch."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import threading
 from pathlib import Path
 
 import cv2
-import numpy as np
 
 from ..data.formats import FormatError, MotSequence
 
@@ -92,36 +92,6 @@ def _sequence(seq_dir: Path) -> ImageFiles:
     seq = MotSequence(seq_dir)
     paths = [seq.frame_path(f) for f in range(1, seq.info.seq_length + 1)]
     return ImageFiles(seq.name, paths, seq.info.frame_rate)
-
-
-class PrecomputedDetections:
-    """Detections with embeddings of one sequence from an .npz holding `num_frames` and per
-    frame `frameNNNNNN_dets` (N, 5: x1 y1 x2 y2 score) and `frameNNNNNN_feats` (N, D)."""
-
-    def __init__(self, path: str | os.PathLike, frame_rate: float = 30.0):
-        self.path = Path(path)
-        try:
-            self.data = np.load(self.path)
-            self.num_frames = int(self.data["num_frames"])
-        except (OSError, ValueError, KeyError) as exc:
-            raise FormatError(
-                self.path,
-                f"expected an .npz with num_frames and frameNNNNNN_dets / _feats arrays ({exc})",
-            ) from None
-        self.name = self.path.stem
-        self.frame_rate = (
-            float(self.data["frame_rate"]) if "frame_rate" in self.data else frame_rate
-        )
-
-    def __len__(self) -> int:
-        return self.num_frames
-
-    def frame(self, frame: int):
-        """(dets (N, 5), feats (N, D)) of a 1-based frame; empty when the frame has none."""
-        key = f"frame{frame:06d}"
-        if f"{key}_dets" not in self.data:
-            return np.zeros((0, 5), np.float32), np.zeros((0, 1), np.float32)
-        return self.data[f"{key}_dets"], self.data[f"{key}_feats"].astype(np.float32)
 
 
 def prefetch(iterable, depth: int = 2):

@@ -1,8 +1,9 @@
 """From head outputs to detections in frame pixels (SPEC §5), batched in torch.
 
 Peaks: a 3x3 max-pool keeps local maxima of the (sigmoid) heatmap; the top K over all
-classes are boxes from the offset and size heads; `letterbox_to_frame` maps them back
-through the letterbox the way the original does (centre and scale of the frame).
+classes are boxes from the offset and size heads; `dets_to_frame` maps them back through the
+letterbox the way the original does (`boxes.letterbox_to_frame`: centre and scale of the
+frame).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torchvision.ops import roi_align
+
+from ..boxes import tlbr_to_frame
 
 #: Re-ID samplings of the dense id map; "two_stage" reads a RoI head instead (see `decode`).
 REID_SAMPLINGS = ("center", "center_bi", "roi_align", "pos_anchor")
@@ -126,30 +129,12 @@ def sample_embeddings(
     return F.normalize(feats, dim=2)
 
 
-def letterbox_to_frame(points: np.ndarray, frame_wh, input_wh, down_ratio: int = 4):
-    """Map (..., 2) output-grid x y to frame pixels, inverting a centred letterbox.
-
-    As the original: the frame's centre maps to the grid's centre and the scale is
-    s = max(input_w / input_h * frame_h, frame_w) frame pixels per grid width.
-    """
-    frame_w, frame_h = frame_wh
-    out_w, out_h = input_wh[0] // down_ratio, input_wh[1] // down_ratio
-    scale = max(input_wh[0] / input_wh[1] * frame_h, frame_w) / out_w
-    points = np.asarray(points, dtype=np.float64)
-    return np.stack(
-        [
-            (points[..., 0] - out_w / 2) * scale + frame_w / 2,
-            (points[..., 1] - out_h / 2) * scale + frame_h / 2,
-        ],
-        axis=-1,
-    )
-
-
 @torch.no_grad()
 def decode(
     outputs: dict,
     frame_wh,
     input_wh,
+    *,
     conf_thres: float = 0.4,
     k: int = 500,
     ltrb: bool = True,
@@ -164,23 +149,23 @@ def decode(
             two-stage network, 'feature'}.
         frame_wh: (width, height) of the original frames.
         input_wh: (width, height) of the letterboxed network input.
-        sampling: one of REID_SAMPLINGS, or "two_stage": then `embed_boxes` (the network's
-            method of that name) embeds the boxes above the threshold.
+        sampling: one of REID_SAMPLINGS for a dense id head, or "two_stage" for a
+            two-stage network, whose `embed_boxes` method then embeds the boxes above the
+            threshold (give it exactly for a two-stage network: `net.two_stage`).
 
     Returns:
         one Detections per image.
     """
-    hm = outputs["hm"].float().sigmoid()
-    dets, inds, centres = decode_raw(hm, outputs["wh"].float(), outputs.get("reg"), ltrb, k)
-    if (sampling == TWO_STAGE) != ("id" not in outputs):
+    two_stage = embed_boxes is not None
+    if (sampling == TWO_STAGE) != two_stage:
         raise ValueError(
             "DECODE.REID_SAMPLING 'two_stage' goes with a two-stage network (MODEL.REID_HEAD "
             f"'roi') and the other samplings with a dense id head; got {sampling!r} with "
-            f"{'a dense id head' if 'id' in outputs else 'a two-stage network'}"
+            f"{'a two-stage network' if two_stage else 'a dense id head'}"
         )
-    if sampling == TWO_STAGE:
-        if embed_boxes is None:
-            raise ValueError("two_stage decoding needs embed_boxes (the network's method)")
+    hm = outputs["hm"].float().sigmoid()
+    dets, inds, centres = decode_raw(hm, outputs["wh"].float(), outputs.get("reg"), ltrb, k)
+    if two_stage:
         keep = dets[..., 4] > conf_thres
         embedded = embed_boxes(outputs["feature"], dets[..., :4], keep).float()
         feats = dets.new_zeros((*keep.shape, embedded.shape[1]))
@@ -188,16 +173,17 @@ def decode(
     else:
         feats = sample_embeddings(outputs["id"].float(), inds, centres, dets[..., :4], sampling)
     return [
-        _to_frame(d, f, frame_wh, input_wh, conf_thres, down_ratio)
+        dets_to_frame(d, f, frame_wh, input_wh, conf_thres, down_ratio)
         for d, f in zip(dets.cpu().numpy(), feats.cpu().numpy())
     ]
 
 
-def _to_frame(dets, feats, frame_wh, input_wh, conf_thres, down_ratio) -> Detections:
+def dets_to_frame(dets, feats, frame_wh, input_wh, conf_thres, down_ratio=4) -> Detections:
+    """One image's (K, 6) output-grid detections x1 y1 x2 y2 score class and (K, D)
+    embeddings -> the Detections scoring above `conf_thres`, boxes in frame pixels."""
     keep = dets[:, 4] > conf_thres
     dets, feats = dets[keep], feats[keep]
     boxes = np.empty((len(dets), 5), np.float32)
-    corners = letterbox_to_frame(dets[:, :4].reshape(-1, 2, 2), frame_wh, input_wh, down_ratio)
-    boxes[:, :4] = corners.reshape(-1, 4)
+    boxes[:, :4] = tlbr_to_frame(dets[:, :4], frame_wh, input_wh, down_ratio)
     boxes[:, 4] = dets[:, 4]
     return Detections(boxes, dets[:, 5].astype(np.int64), feats.astype(np.float32))

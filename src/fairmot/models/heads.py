@@ -85,6 +85,12 @@ class FairMOTNet(nn.Module):
                         nn.init.zeros_(module.bias)
             self.add_module(name, head)
 
+    @property
+    def two_stage(self) -> bool:
+        """True when re-ID embeddings come from the RoI head on boxes (MODEL.REID_HEAD
+        "roi"): the outputs then hold `feature` instead of `id`."""
+        return self.roi_id is not None
+
     def set_roi_reid_head(self, head: RoIReIDHead) -> None:
         """Make this a two-stage network: `head` gives the re-ID embeddings (the network
         must have been built without a dense `id` head)."""

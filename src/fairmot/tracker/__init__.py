@@ -3,6 +3,10 @@
 Pure numpy: nothing in this package imports torch, so it runs behind any detector.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 import numpy as np
 
 from .jde_tracker import FrameTracks, JDETracker, TrackState
@@ -12,6 +16,7 @@ __all__ = [
     "ASSOCIATION_MODES",
     "FrameTracks",
     "JDETracker",
+    "OutputFilter",
     "TrackState",
     "TrackerParams",
     "build_tracker",
@@ -32,3 +37,19 @@ def keep_for_output(tlwh: np.ndarray, min_area: float, max_aspect: float) -> np.
     if max_aspect > 0:
         keep &= ~(tlwh[:, 2] / tlwh[:, 3] > max_aspect)
     return keep
+
+
+@dataclass(frozen=True)
+class OutputFilter:
+    """Which tracks a frame writes to the results (`keep_for_output`; TRACKER.MIN_BOX_AREA,
+    TRACKER.MAX_ASPECT)."""
+
+    min_area: float = 100.0
+    max_aspect: float = 1.6
+
+    def __call__(self, tracks: FrameTracks) -> FrameTracks:
+        return tracks[keep_for_output(tracks.tlwh, self.min_area, self.max_aspect)]
+
+    @classmethod
+    def from_config(cls, tracker_cfg) -> OutputFilter:
+        return cls(min_area=tracker_cfg.MIN_BOX_AREA, max_aspect=tracker_cfg.MAX_ASPECT)

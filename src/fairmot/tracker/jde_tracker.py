@@ -99,6 +99,10 @@ class FrameTracks:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def __getitem__(self, keep) -> FrameTracks:
+        """The tracks selected by a (K,) bool mask or index array."""
+        return FrameTracks(self.ids[keep], self.tlwh[keep], self.scores[keep])
+
 
 class _Detections:
     """One frame's detections in the forms the stages use."""

@@ -280,7 +280,7 @@ def _format_number(value: float) -> str:
     )
 
 
-def _write_rows(path: str | os.PathLike, columns: list[np.ndarray], integer_columns: set) -> None:
+def _format_rows(columns: list[np.ndarray], integer_columns: set) -> str:
     n = len(columns[0]) if columns else 0
     lines = []
     for i in range(n):
@@ -288,8 +288,12 @@ def _write_rows(path: str | os.PathLike, columns: list[np.ndarray], integer_colu
             str(int(col[i])) if j in integer_columns else _format_number(col[i])
             for j, col in enumerate(columns)
         ]
-        lines.append(",".join(fields))
-    atomic_write_text(path, "".join(line + "\n" for line in lines))
+        lines.append(",".join(fields) + "\n")
+    return "".join(lines)
+
+
+def _write_rows(path: str | os.PathLike, columns: list[np.ndarray], integer_columns: set) -> None:
+    atomic_write_text(path, _format_rows(columns, integer_columns))
 
 
 def write_mot_gt(path: str | os.PathLike, gt: MotGroundTruth) -> None:
@@ -351,23 +355,57 @@ def read_mot_results(path: str | os.PathLike, seq_length: int | None = None) -> 
     )
 
 
+_RESULT_INTEGER_COLUMNS = {0, 1, 7, 8, 9}
+
+
+def _result_columns(frames, ids, tlwh, scores) -> list:
+    minus_one = np.full(len(frames), -1)
+    return [
+        frames,
+        ids,
+        *np.asarray(tlwh).reshape(-1, 4).T,
+        scores,
+        minus_one,
+        minus_one,
+        minus_one,
+    ]
+
+
 def write_mot_results(path: str | os.PathLike, tracks: MotTracks) -> None:
     """Write a tracker result file in the 10-field layout, sorted by frame then id."""
     order = np.lexsort((tracks.ids, tracks.frames))
-    minus_one = np.full(len(order), -1)
-    _write_rows(
-        path,
-        [
-            tracks.frames[order],
-            tracks.ids[order],
-            *tracks.tlwh[order].T,
-            tracks.scores[order],
-            minus_one,
-            minus_one,
-            minus_one,
-        ],
-        integer_columns={0, 1, 7, 8, 9},
+    columns = _result_columns(
+        tracks.frames[order], tracks.ids[order], tracks.tlwh[order], tracks.scores[order]
     )
+    _write_rows(path, columns, _RESULT_INTEGER_COLUMNS)
+
+
+class MotResultsWriter:
+    """A tracker result file written frame by frame (the layout of `write_mot_results`) and
+    flushed after each frame, so an interrupted run keeps what it tracked. A context
+    manager; `close()` when done."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = open(self.path, "w")  # noqa: SIM115 - closed in close()
+
+    def write(self, frame: int, ids: np.ndarray, tlwh: np.ndarray, scores: np.ndarray) -> None:
+        """One frame's rows: (K,) ids, (K, 4) x y w h boxes, (K,) scores."""
+        frames = np.full(len(ids), frame)
+        self.file.write(
+            _format_rows(_result_columns(frames, ids, tlwh, scores), _RESULT_INTEGER_COLUMNS)
+        )
+        self.file.flush()
+
+    def close(self) -> None:
+        self.file.close()
+
+    def __enter__(self) -> MotResultsWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 class MotSequence:

@@ -1,0 +1,6 @@
+"""The engine's error."""
+
+
+class TrainingError(RuntimeError):
+    """Training cannot go on (a non-finite loss, an unusable setup, a checkpoint that does
+    not fit)."""

@@ -1,0 +1,102 @@
+"""Frames -> detections: one interface for the live detector and saved detections.
+
+A detection stream has a `name`, a `frame_rate`, a length (frames, 0 when unknown) and
+yields one `FrameDetections` per frame, so the tracking loop does not know where the
+detections come from:
+
+- `DetectedFrames`: a frame source (`sources`) run through a detector (`Detector`);
+- `ReplayedDetections`: saved detections (`data.formats.SavedDetections`), any detector's.
+
+Nothing here imports torch (the detector is handed in).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .sources import prefetch
+
+#: The stages a frame's `seconds` times (association is added by the tracking loop).
+DETECTION_STAGES = ("read", "network", "decode")
+
+
+@dataclass
+class FrameDetections:
+    """One frame's detections.
+
+    Attributes:
+        frame: 1-based frame number.
+        boxes: (N, 5) x1 y1 x2 y2 score in frame pixels.
+        embeddings: (N, D) re-ID embeddings.
+        image: the (H, W, 3) BGR frame, or None (saved detections, or a frame that could
+            not be decoded: then `decoded` is False and there are no detections).
+        seconds: time spent on it per stage of DETECTION_STAGES.
+    """
+
+    frame: int
+    boxes: np.ndarray
+    embeddings: np.ndarray
+    image: np.ndarray | None = None
+    decoded: bool = True
+    seconds: dict = field(default_factory=lambda: dict.fromkeys(DETECTION_STAGES, 0.0))
+
+
+def _undecodable(frame: int, read_seconds: float) -> FrameDetections:
+    return FrameDetections(
+        frame,
+        np.zeros((0, 5), np.float32),
+        np.zeros((0, 1), np.float32),
+        decoded=False,
+        seconds={"read": read_seconds, "network": 0.0, "decode": 0.0},
+    )
+
+
+class DetectedFrames:
+    """The frames of a source run through a detector (frames are read one or two ahead in a
+    background thread while the network runs).
+
+    Args:
+        source: a frame source (`ImageFiles`, `VideoFile`, ...).
+        detector: callable BGR frame -> `models.decode.Detections`, with a `timings` dict
+            {"network": s, "decode": s} of its last call (`Detector`).
+    """
+
+    def __init__(self, source, detector):
+        self.source, self.detector = source, detector
+        self.name, self.frame_rate = source.name, source.frame_rate
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def __iter__(self):
+        wait_start = time.perf_counter()
+        for frame, image in prefetch(self.source):
+            read = time.perf_counter() - wait_start
+            if image is None:
+                yield _undecodable(frame, read)
+            else:
+                detections = self.detector(image)
+                seconds = {"read": read, **self.detector.timings}
+                yield FrameDetections(
+                    frame, detections.boxes, detections.embeddings, image, seconds=seconds
+                )
+            wait_start = time.perf_counter()
+
+
+class ReplayedDetections:
+    """Saved detections of a sequence, frame by frame (no images)."""
+
+    def __init__(self, saved):
+        self.saved = saved
+        self.name, self.frame_rate = saved.name, saved.frame_rate
+
+    def __len__(self) -> int:
+        return len(self.saved)
+
+    def __iter__(self):
+        for frame in range(1, len(self.saved) + 1):
+            boxes, embeddings = self.saved.frame(frame)
+            yield FrameDetections(frame, boxes, embeddings)

@@ -1,0 +1,96 @@
+"""What tracking writes, one writer per output, apart from the tracking loop.
+
+Every writer takes `write(detections, tracks)` once per tracked frame (a `FrameDetections`
+and the frame's written `FrameTracks`) and `close(stats)` at the end, also after an error
+(`stats` the run's `TrackingStats`). Under `<out>/` (the TrackEval layout for results):
+
+- `ResultsWriter`: data/<SEQ>.txt, MOTChallenge rows, flushed per frame;
+- `DetectionsWriter`: detections/<SEQ>.npz, the saved-detections format;
+- `AnnotatedVideoWriter`: videos/<SEQ>.mp4, frames annotated with identities and trails;
+- `TimingsWriter`: timings/<SEQ>.csv, milliseconds per stage and frame.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..data.formats import MotResultsWriter, write_detections
+from ..visualization import TrailBuffer, VideoWriter, draw_text, draw_tracks
+
+
+class ResultsWriter:
+    """MOTChallenge result rows of the written tracks."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.file = MotResultsWriter(self.path)
+
+    def write(self, detections, tracks) -> None:
+        self.file.write(detections.frame, tracks.ids, tracks.tlwh, tracks.scores)
+
+    def close(self, stats) -> None:
+        self.file.close()
+
+
+class DetectionsWriter:
+    """The detector's boxes and embeddings of every frame, written (atomically) at the end
+    for `--detections` replays; nothing is written when the run fails."""
+
+    def __init__(self, path: Path, frame_rate: float):
+        self.path, self.frame_rate = Path(path), frame_rate
+        self.frames: dict = {}
+
+    def write(self, detections, tracks) -> None:
+        self.frames[detections.frame] = (detections.boxes, detections.embeddings)
+
+    def close(self, stats) -> None:
+        if stats.completed:
+            num_frames = stats.frames + stats.skipped
+            write_detections(self.path, self.frames, num_frames, self.frame_rate)
+
+
+class AnnotatedVideoWriter:
+    """Frames annotated with the written tracks (boxes, identities, trails), as an MP4 at
+    the stream's frame rate; frames without an image (saved detections) are not drawn."""
+
+    def __init__(self, path: Path, name: str, frame_rate: float, trail_length: int = 15):
+        self.path, self.name, self.frame_rate = Path(path), name, frame_rate
+        self.trails = TrailBuffer(trail_length)
+        self.video = None
+
+    def write(self, detections, tracks) -> None:
+        image = detections.image
+        if image is None:
+            return
+        if self.video is None:
+            size = (image.shape[1], image.shape[0])
+            self.video = VideoWriter(self.path, self.frame_rate, size)
+        self.trails.update(tracks.tlwh, tracks.ids)
+        draw_tracks(image, tracks.tlwh, tracks.ids, self.trails)
+        draw_text(image, f"{self.name} {detections.frame}  {len(tracks)} tracks")
+        self.video.write(image)
+
+    def close(self, stats) -> None:
+        if self.video is not None:
+            self.video.close()
+
+
+class TimingsWriter:
+    """Per-frame milliseconds of each stage and the number of detections, as CSV."""
+
+    HEADER = "frame,read_ms,network_ms,decode_ms,association_ms,detections\n"
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.rows: list = []
+
+    def write(self, detections, tracks) -> None:
+        s = detections.seconds
+        self.rows.append(
+            f"{detections.frame},{s['read'] * 1e3:.3f},{s['network'] * 1e3:.3f},"
+            f"{s['decode'] * 1e3:.3f},{s['association'] * 1e3:.3f},{len(detections.boxes)}\n"
+        )
+
+    def close(self, stats) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(self.HEADER + "".join(self.rows))
