@@ -64,6 +64,12 @@ def tlwh_to_cxcywh(tlwh: np.ndarray) -> np.ndarray:
     return np.column_stack([tlwh[:, :2] + tlwh[:, 2:] / 2, tlwh[:, 2:]])
 
 
+def cxcywh_to_tlwh(cxcywh: np.ndarray) -> np.ndarray:
+    """(N, 4) centre x, centre y, w, h -> (N, 4) x y w h."""
+    b = _float(cxcywh)
+    return np.stack([b[:, 0] - b[:, 2] / 2, b[:, 1] - b[:, 3] / 2, b[:, 2], b[:, 3]], axis=1)
+
+
 def cxcywh_to_tlbr(cxcywh: np.ndarray) -> np.ndarray:
     """(N, 4) centre x, centre y, w, h -> (N, 4) x1 y1 x2 y2."""
     b = _float(cxcywh)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ..boxes import cxcywh_to_tlbr, tlbr_to_cxcywh
 from .letterbox import letterbox_geometry
 
 
@@ -75,9 +76,9 @@ def transform_boxes(
     x1, y1, x2, y2 = xs.min(1), ys.min(1), xs.max(1), ys.max(1)
     # The enclosing box of a rotated box is too large: shrink it as the original does.
     reduction = max(abs(math.sin(math.radians(angle))), abs(math.cos(math.radians(angle)))) ** 0.5
-    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
-    w, h = (x2 - x1) * reduction, (y2 - y1) * reduction
-    out = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=1)
+    enclosing = tlbr_to_cxcywh(np.stack([x1, y1, x2, y2], axis=1))
+    enclosing[:, 2:] *= reduction
+    out = cxcywh_to_tlbr(enclosing)
     out[:, [0, 2]] = out[:, [0, 2]].clip(0, input_wh[0])
     out[:, [1, 3]] = out[:, [1, 3]].clip(0, input_wh[1])
     w, h = out[:, 2] - out[:, 0], out[:, 3] - out[:, 1]

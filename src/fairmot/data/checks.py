@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from ..boxes import cxcywh_to_tlbr
 from .formats import (
     DATA_CFG_PURPOSES,
     FormatError,
@@ -119,15 +120,15 @@ def check_dataset(list_path: Path, root: Path, purpose: str, name: str):
                 continue
             stats.boxes += len(rows)
             identities.update(int(i) for i in rows[:, 1] if i >= 0)
-            cx, cy, w, h = rows[:, 2], rows[:, 3], rows[:, 4], rows[:, 5]
-            outside = (cx + w / 2 <= 0) | (cx - w / 2 >= 1) | (cy + h / 2 <= 0) | (cy - h / 2 >= 1)
+            x1, y1, x2, y2 = cxcywh_to_tlbr(rows[:, 2:6]).T
+            outside = (x2 <= 0) | (x1 >= 1) | (y2 <= 0) | (y1 >= 1)
             for k in np.flatnonzero(outside):
                 defects.append(
                     Defect(
                         "box_outside",
                         label,
-                        f"box cx={cx[k]:.4f} cy={cy[k]:.4f} w={w[k]:.4f} "
-                        f"h={h[k]:.4f} lies wholly outside the image",
+                        "box cx={:.4f} cy={:.4f} w={:.4f} h={:.4f} lies wholly outside the "
+                        "image".format(*rows[k, 2:6]),
                         int(lines[k]),
                     )
                 )

@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from ..boxes import cxcywh_to_tlbr, normalized_to_pixels, pixels_to_normalized, tlbr_to_cxcywh
 from .augment import (
     AugmentParams,
     hsv_jitter,
@@ -224,23 +225,11 @@ class JointDataset:
             hsv_jitter(warped, rng, self.augment)
         # Boxes: file pixels -> input pixels through the same transform.
         rows = entry.labels
-        w_img, h_img = image_wh
-        boxes = np.stack(
-            [
-                (rows[:, 2] - rows[:, 4] / 2) * w_img,
-                (rows[:, 3] - rows[:, 5] / 2) * h_img,
-                (rows[:, 2] + rows[:, 4] / 2) * w_img,
-                (rows[:, 3] + rows[:, 5] / 2) * h_img,
-            ],
-            axis=1,
-        )
+        boxes = normalized_to_pixels(cxcywh_to_tlbr(rows[:, 2:6]), image_wh)
         boxes, keep = transform_boxes(boxes, total, angle, self.input_wh, self.augment)
         boxes, rows = boxes[keep], rows[keep]
         labels = rows.copy().astype(np.float32)
-        labels[:, 2] = (boxes[:, 0] + boxes[:, 2]) / 2 / width
-        labels[:, 3] = (boxes[:, 1] + boxes[:, 3]) / 2 / height
-        labels[:, 4] = (boxes[:, 2] - boxes[:, 0]) / width
-        labels[:, 5] = (boxes[:, 3] - boxes[:, 1]) / height
+        labels[:, 2:6] = pixels_to_normalized(tlbr_to_cxcywh(boxes), (width, height))
         return warped, labels
 
 

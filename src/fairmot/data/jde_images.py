@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ..boxes import cxcywh_to_tlbr, normalized_to_pixels
 from .formats import DataCfg, FormatError, label_path_for_image, read_jde_labels
 from .letterbox import letterbox, to_network_input
 
@@ -65,13 +66,7 @@ class JDEImageList:
             raise FormatError(path, "cannot read this image")
         height, width = image.shape[:2]
         padded, ratio, dw, dh = letterbox(image, *self.input_wh, self.pad_value)
-        cx, cy, w, h = (
-            rows[:, 2] * width,
-            rows[:, 3] * height,
-            rows[:, 4] * width,
-            rows[:, 5] * height,
-        )
-        boxes = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=1)
+        boxes = cxcywh_to_tlbr(normalized_to_pixels(rows[:, 2:6], (width, height)))
         return LabelledImage(
             to_network_input(padded),
             (width, height),

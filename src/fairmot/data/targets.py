@@ -12,6 +12,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..boxes import (
+    cxcywh_to_tlbr,
+    cxcywh_to_tlwh,
+    letterbox_forward,
+    pixels_to_normalized,
+    tlbr_to_cxcywh,
+    tlwh_to_tlbr,
+)
+
 MIN_OVERLAP = 0.7
 
 
@@ -92,8 +101,7 @@ def encode_targets(
     n = len(boxes)
     scale = np.array([out_w, out_h, out_w, out_h], dtype=np.float32)
     box = boxes * scale  # cx cy w h in output cells, float32 as the original
-    left, top = box[:, 0] - box[:, 2] / 2.0, box[:, 1] - box[:, 3] / 2.0
-    right, bottom = left + box[:, 2], top + box[:, 3]
+    left, top, right, bottom = tlwh_to_tlbr(cxcywh_to_tlwh(box)).T
     cx = np.clip(box[:, 0], 0, out_w - 1)
     cy = np.clip(box[:, 1], 0, out_h - 1)
     w, h = box[:, 2], box[:, 3]
@@ -129,8 +137,9 @@ def encode_targets(
     targets["reg"][k] = (centre - centre_int)[k]
     targets["reg_mask"][k] = 1
     targets["ids"][k] = np.asarray(ids, dtype=np.int64)[:n][k]
-    x1, y1 = cx - w / 2, cy - h / 2
-    targets["bbox"][k] = np.stack([x1, y1, x1 + w, y1 + h], 1)[k]
+    # The box around the clipped centre, as the original's target.
+    centred = np.stack([cx, cy, w, h], axis=1)
+    targets["bbox"][k] = tlwh_to_tlbr(cxcywh_to_tlwh(centred))[k]
     return targets
 
 
@@ -138,15 +147,7 @@ def labels_to_input(labels: np.ndarray, image_wh, ratio: float, pad, input_wh) -
     """Label rows (N, 6) `class id cx cy w h` normalised to the image -> the same rows with
     the box normalised to the letterboxed input (float32 arithmetic, as the original)."""
     labels = np.asarray(labels, dtype=np.float32).reshape(-1, 6)
-    width, height = image_wh
-    padw, padh = pad
-    x1 = ratio * width * (labels[:, 2] - labels[:, 4] / 2) + padw
-    y1 = ratio * height * (labels[:, 3] - labels[:, 5] / 2) + padh
-    x2 = ratio * width * (labels[:, 2] + labels[:, 4] / 2) + padw
-    y2 = ratio * height * (labels[:, 3] + labels[:, 5] / 2) + padh
+    tlbr = letterbox_forward(cxcywh_to_tlbr(labels[:, 2:6]), ratio, pad, image_wh)
     out = labels.copy()
-    out[:, 2] = (x1 + x2) / 2 / input_wh[0]
-    out[:, 3] = (y1 + y2) / 2 / input_wh[1]
-    out[:, 4] = (x2 - x1) / input_wh[0]
-    out[:, 5] = (y2 - y1) / input_wh[1]
+    out[:, 2:6] = pixels_to_normalized(tlbr_to_cxcywh(tlbr), input_wh)
     return out

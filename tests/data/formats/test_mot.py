@@ -9,6 +9,7 @@ from fairmot.data.formats import (
     FormatError,
     MotDetections,
     MotGroundTruth,
+    MotResultsWriter,
     MotSequence,
     MotTracks,
     SeqInfo,
@@ -188,3 +189,25 @@ def test_sequence_folder(tmp_path):
         seq.frame_paths()
     with pytest.raises(FormatError, match="no sequence folders"):
         list_sequences(tmp_path)
+
+
+def test_results_written_frame_by_frame_equal_the_whole_file(tmp_path):
+    tracks = MotTracks(
+        frames=np.array([1, 1, 2]),
+        ids=np.array([3, 7, 3]),
+        tlwh=np.array([[1.5, 2.25, 30.0, 60.125], [10, 20, 5, 5], [2.0, 3.0, 30.0, 61.0]]),
+        scores=np.array([0.9, 0.45, 0.875]),
+    )
+    write_mot_results(tmp_path / "whole.txt", tracks)
+    with MotResultsWriter(tmp_path / "streamed.txt") as writer:
+        for frame in (1, 2):
+            rows = tracks.frames == frame
+            writer.write(frame, tracks.ids[rows], tracks.tlwh[rows], tracks.scores[rows])
+            # flushed per frame: the rows so far are on disk before the file is closed
+            lines = (tmp_path / "streamed.txt").read_text().count("\n")
+            assert lines == np.count_nonzero(tracks.frames <= frame)
+    text = (tmp_path / "streamed.txt").read_text()
+    assert text == (tmp_path / "whole.txt").read_text()
+    assert text.splitlines()[0] == "1,3,1.5,2.25,30,60.125,0.9,-1,-1,-1"
+    back = read_mot_results(tmp_path / "streamed.txt")
+    np.testing.assert_array_equal(back.scores, tracks.scores)

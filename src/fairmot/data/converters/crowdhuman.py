@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ...boxes import pixels_to_normalized, tlwh_to_cxcywh
 from ..formats import FormatError, label_path_for_image, write_image_list, write_jde_labels
 from .links import relative_to_root
 
@@ -112,8 +113,7 @@ def convert_crowdhuman(
                 image.symlink_to(source.resolve())
             with Image.open(source) as img:
                 width, height = img.size
-            scale = np.array([width, height, width, height], np.float64)
-            centres = np.column_stack([boxes[:, :2] + boxes[:, 2:] / 2, boxes[:, 2:]]) / scale
+            centres = pixels_to_normalized(tlwh_to_cxcywh(boxes), (width, height))
             zeros = np.zeros(len(boxes))
             if "det" in modes:
                 write_jde_labels(

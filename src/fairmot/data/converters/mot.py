@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...boxes import pixels_to_normalized, tlwh_to_cxcywh
 from ..formats import (
     FormatError,
     MotGroundTruth,
@@ -83,8 +84,7 @@ def mot_sequences_to_jde(
         global_ids = dense + identity
         identity += len(unique_ids)
         info = seq.info
-        scale = np.array([info.im_width, info.im_height, info.im_width, info.im_height], float)
-        centres = np.column_stack([tlwh[:, :2] + tlwh[:, 2:] / 2, tlwh[:, 2:]]) / scale
+        centres = pixels_to_normalized(tlwh_to_cxcywh(tlwh), (info.im_width, info.im_height))
         order = np.argsort(frames, kind="stable")
         frames, global_ids, centres = frames[order], global_ids[order], centres[order]
         starts = np.searchsorted(frames, np.arange(1, info.seq_length + 2))
