@@ -16,6 +16,7 @@ from ..boxes import (
     cxcywh_to_tlbr,
     cxcywh_to_tlwh,
     letterbox_forward,
+    normalized_to_pixels,
     pixels_to_normalized,
     tlbr_to_cxcywh,
     tlwh_to_tlbr,
@@ -67,6 +68,32 @@ def draw_gaussians(heatmap: np.ndarray, centres: np.ndarray, radii: np.ndarray) 
     np.maximum.at(heatmap.reshape(-1), ys[inside] * width + xs[inside], values[inside])
 
 
+def _empty_targets(num_classes: int, output_wh, max_objs: int, ltrb: bool) -> dict:
+    out_w, out_h = output_wh
+    return {
+        "hm": np.zeros((num_classes, out_h, out_w), np.float32),
+        "wh": np.zeros((max_objs, 4 if ltrb else 2), np.float32),
+        "reg": np.zeros((max_objs, 2), np.float32),
+        "ind": np.zeros(max_objs, np.int64),
+        "reg_mask": np.zeros(max_objs, np.uint8),
+        "ids": np.zeros(max_objs, np.int64),
+        "bbox": np.zeros((max_objs, 4), np.float32),
+    }
+
+
+def _draw_heatmaps(hm: np.ndarray, classes, centre_int, h, w) -> None:
+    """Splat a Gaussian per object (radius from its size) into its class's (H, W) map."""
+    radii = np.maximum(
+        0,
+        gaussian_radius(np.ceil(h).astype(np.float64), np.ceil(w).astype(np.float64)).astype(
+            np.int64
+        ),
+    )
+    for c in np.unique(classes):
+        of_class = classes == c
+        draw_gaussians(hm[c], centre_int[of_class], radii[of_class])
+
+
 def encode_targets(
     boxes: np.ndarray,
     classes: np.ndarray,
@@ -99,36 +126,17 @@ def encode_targets(
             )
         boxes, classes, ids = boxes[:max_objs], classes[:max_objs], ids[:max_objs]
     n = len(boxes)
-    scale = np.array([out_w, out_h, out_w, out_h], dtype=np.float32)
-    box = boxes * scale  # cx cy w h in output cells, float32 as the original
+    box = normalized_to_pixels(boxes, output_wh)  # cx cy w h in output cells, float32
     left, top, right, bottom = tlwh_to_tlbr(cxcywh_to_tlwh(box)).T
     cx = np.clip(box[:, 0], 0, out_w - 1)
     cy = np.clip(box[:, 1], 0, out_h - 1)
     w, h = box[:, 2], box[:, 3]
-    valid = (h > 0) & (w > 0)
+    k = np.flatnonzero((h > 0) & (w > 0))
     centre = np.stack([cx, cy], axis=1).astype(np.float32)
     centre_int = centre.astype(np.int32)
-
-    targets = {
-        "hm": np.zeros((num_classes, out_h, out_w), np.float32),
-        "wh": np.zeros((max_objs, 4 if ltrb else 2), np.float32),
-        "reg": np.zeros((max_objs, 2), np.float32),
-        "ind": np.zeros(max_objs, np.int64),
-        "reg_mask": np.zeros(max_objs, np.uint8),
-        "ids": np.zeros(max_objs, np.int64),
-        "bbox": np.zeros((max_objs, 4), np.float32),
-    }
-    k = np.flatnonzero(valid)
-    radii = np.maximum(
-        0,
-        gaussian_radius(np.ceil(h[k]).astype(np.float64), np.ceil(w[k]).astype(np.float64)).astype(
-            np.int64
-        ),
-    )
+    targets = _empty_targets(num_classes, output_wh, max_objs, ltrb)
     classes = np.asarray(classes, dtype=np.int64)[:n]
-    for c in np.unique(classes[k]):
-        of_class = classes[k] == c
-        draw_gaussians(targets["hm"][c], centre_int[k][of_class], radii[of_class])
+    _draw_heatmaps(targets["hm"], classes[k], centre_int[k], h[k], w[k])
     if ltrb:
         targets["wh"][k] = np.stack([cx - left, cy - top, right - cx, bottom - cy], 1)[k]
     else:

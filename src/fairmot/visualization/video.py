@@ -59,6 +59,27 @@ class VideoWriter:
             self.tmp.unlink(missing_ok=True)
 
 
+def _draw_unevaluated(image: np.ndarray, gt, rows: np.ndarray) -> None:
+    """Thin grey boxes captioned with the class for rows that are not evaluated."""
+    for r in rows:
+        x, y, w, h = gt.tlwh[r]
+        cv2.rectangle(image, (int(x), int(y)), (int(x + w), int(y + h)), (160, 160, 160), 1)
+        name = MOT_CLASSES.get(int(gt.classes[r]), str(gt.classes[r]))
+        caption = f"{name}{' (ignored)' if gt.consider[r] == 0 else ''}"
+        origin = (int(x), int(y + h) + 10)
+        font = cv2.FONT_HERSHEY_SIMPLEX
+        cv2.putText(image, caption, origin, font, 0.3, (200, 200, 200), 1, cv2.LINE_AA)
+
+
+def _draw_ground_truth(image, gt, rows, trails: TrailBuffer, title: str) -> None:
+    evaluated = rows[(gt.classes[rows] == 1) & (gt.consider[rows] == 1)]
+    _draw_unevaluated(image, gt, rows[~np.isin(rows, evaluated)])
+    trails.update(gt.tlwh[evaluated], gt.ids[evaluated])
+    captions = [f"{i} v{v:.1f}" for i, v in zip(gt.ids[evaluated], gt.visibility[evaluated])]
+    draw_tracks(image, gt.tlwh[evaluated], gt.ids[evaluated], trails, captions)
+    draw_text(image, title)
+
+
 def render_gt_video(
     sequence: MotSequence,
     out_path: str | os.PathLike,
@@ -84,47 +105,22 @@ def render_gt_video(
     Returns:
         The path of the written video.
     """
-    info = sequence.info
-    gt = sequence.read_gt()
+    info, gt = sequence.info, sequence.read_gt()
     paths = sequence.frame_paths()
     if max_frames > 0:
         paths = paths[:max_frames]
     order = np.argsort(gt.frames, kind="stable")
-    frames_sorted = gt.frames[order]
-    bounds = np.searchsorted(frames_sorted, np.arange(1, len(paths) + 2))
-    trails = TrailBuffer(trail_length)
-    out_path = Path(out_path)
+    bounds = np.searchsorted(gt.frames[order], np.arange(1, len(paths) + 2))
+    trails, out_path = TrailBuffer(trail_length), Path(out_path)
+    frames = enumerate(tqdm(paths, desc=f"video {info.name}", disable=not progress), start=1)
     with VideoWriter(out_path, fps or info.frame_rate, (info.im_width, info.im_height)) as video:
-        for frame, path in enumerate(
-            tqdm(paths, desc=f"video {info.name}", disable=not progress), start=1
-        ):
+        for frame, path in frames:
             image = cv2.imread(str(path))
             if image is None:
                 raise OSError(f"cannot decode frame {path}")
             rows = order[bounds[frame - 1] : bounds[frame]]
-            evaluated = rows[(gt.classes[rows] == 1) & (gt.consider[rows] == 1)]
-            others = rows[~np.isin(rows, evaluated)]
-            for r in others:
-                x, y, w, h = gt.tlwh[r]
-                cv2.rectangle(image, (int(x), int(y)), (int(x + w), int(y + h)), (160, 160, 160), 1)
-                name = MOT_CLASSES.get(int(gt.classes[r]), str(gt.classes[r]))
-                caption = f"{name}{' (ignored)' if gt.consider[r] == 0 else ''}"
-                cv2.putText(
-                    image,
-                    caption,
-                    (int(x), int(y + h) + 10),
-                    cv2.FONT_HERSHEY_SIMPLEX,
-                    0.3,
-                    (200, 200, 200),
-                    1,
-                    cv2.LINE_AA,
-                )
-            trails.update(gt.tlwh[evaluated], gt.ids[evaluated])
-            captions = [
-                f"{i} v{v:.1f}" for i, v in zip(gt.ids[evaluated], gt.visibility[evaluated])
-            ]
-            draw_tracks(image, gt.tlwh[evaluated], gt.ids[evaluated], trails, captions)
-            draw_text(image, f"{info.name}  frame {frame}/{info.seq_length}  ground truth")
+            title = f"{info.name}  frame {frame}/{info.seq_length}  ground truth"
+            _draw_ground_truth(image, gt, rows, trails, title)
             video.write(image)
             if frame == still_frame:
                 cv2.imwrite(str(out_path.with_suffix(".png")), image)

@@ -73,6 +73,32 @@ def _find_image(src: Path, split: str, image_id: str) -> Path:
     raise FormatError(src / "Images" / f"{image_id}.jpg", "missing CrowdHuman image")
 
 
+def _link_image(source: Path, image: Path) -> tuple:
+    """Link the release's image at `image`; returns its (width, height)."""
+    image.parent.mkdir(parents=True, exist_ok=True)
+    if not image.exists():
+        if image.is_symlink():
+            image.unlink()  # a dangling link from an earlier conversion
+        image.symlink_to(source.resolve())
+    with Image.open(source) as img:
+        return img.size
+
+
+def _write_labels(root: Path, split, image: Path, centres, modes, first_identity: int) -> None:
+    """The label files of one image: without identities ("det") and with one identity per
+    box counted from `first_identity` ("selfsup")."""
+    zeros = np.zeros(len(centres))
+    if "det" in modes:
+        rows = np.column_stack([zeros, zeros - 1, centres])
+        write_jde_labels(label_path_for_image(image), rows)
+    if "selfsup" in modes:
+        ids = np.arange(first_identity, first_identity + len(centres))
+        selfsup_image = root / "CrowdHuman_selfsup" / "images" / split / image.name
+        write_jde_labels(
+            label_path_for_image(selfsup_image), np.column_stack([zeros, ids, centres])
+        )
+
+
 def convert_crowdhuman(
     src: str | os.PathLike, root: str | os.PathLike, modes: tuple = MODES
 ) -> dict:
@@ -102,32 +128,15 @@ def convert_crowdhuman(
             )
     result, lists = {}, {}
     for split, odgt in splits.items():
-        images, next_identity, boxes_written = [], 0, 0
+        images, next_identity = [], 0
         for _, image_id, boxes in read_odgt(odgt):
-            source = _find_image(src, split, image_id)
             image = image_root / split / f"{image_id}.jpg"
-            image.parent.mkdir(parents=True, exist_ok=True)
-            if not image.exists():
-                if image.is_symlink():
-                    image.unlink()  # a dangling link from an earlier conversion
-                image.symlink_to(source.resolve())
-            with Image.open(source) as img:
-                width, height = img.size
+            width, height = _link_image(_find_image(src, split, image_id), image)
             centres = pixels_to_normalized(tlwh_to_cxcywh(boxes), (width, height))
-            zeros = np.zeros(len(boxes))
-            if "det" in modes:
-                write_jde_labels(
-                    label_path_for_image(image), np.column_stack([zeros, zeros - 1, centres])
-                )
-            if "selfsup" in modes:
-                ids = np.arange(next_identity, next_identity + len(boxes))
-                selfsup_image = root / "CrowdHuman_selfsup" / "images" / split / image.name
-                write_jde_labels(
-                    label_path_for_image(selfsup_image), np.column_stack([zeros, ids, centres])
-                )
+            _write_labels(root, split, image, centres, modes, next_identity)
             next_identity += len(boxes)
-            boxes_written += len(boxes)
             images.append(image.name)
+        boxes_written = next_identity  # one self-supervised identity per box
         for mode in modes:
             folder = "CrowdHuman" if mode == "det" else "CrowdHuman_selfsup"
             name = f"crowdhuman.{split}" if mode == "det" else f"crowdhuman_selfsup.{split}"

@@ -11,7 +11,7 @@ identities in ascending gt order; one label file per frame (empty when nothing i
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +21,6 @@ from ..formats import (
     FormatError,
     MotGroundTruth,
     MotSequence,
-    SeqInfo,
     label_path_for_image,
     write_image_list,
     write_jde_labels,
@@ -147,6 +146,30 @@ def convert_mot_release(benchmark: str, src: str | os.PathLike, root: str | os.P
     }
 
 
+def _write_val_half(seq: MotSequence, out: Path, half: int) -> None:
+    """The frames after `half` of a sequence as a sequence of their own under `out`:
+    frames renumbered from 1 (symbolic links), the ground truth renumbered, seqinfo.ini."""
+    info, frames = seq.info, seq.frame_paths()
+    (out / info.im_dir).mkdir(parents=True, exist_ok=True)
+    for new_frame, old_path in enumerate(frames[half:], start=1):
+        link = out / info.im_dir / info.frame_name(new_frame)
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(os.path.relpath(old_path, link.parent))
+    gt = seq.read_gt()
+    keep = gt.frames > half
+    renumbered = MotGroundTruth(
+        gt.frames[keep] - half,
+        gt.ids[keep],
+        gt.tlwh[keep],
+        gt.consider[keep],
+        gt.classes[keep],
+        gt.visibility[keep],
+    )
+    write_mot_gt(out / "gt" / "gt.txt", renumbered)
+    write_seqinfo(out, replace(info, seq_length=info.seq_length - half))
+
+
 def make_half_split(root: str | os.PathLike, benchmark: str = "MOT17") -> dict:
     """The paper's half split of a converted release (SPEC §4): per sequence, the first
     floor(n/2) frames train and the rest validate.
@@ -162,9 +185,8 @@ def make_half_split(root: str | os.PathLike, benchmark: str = "MOT17") -> dict:
     val_dir = root / benchmark / "images" / "val_half"
     train_images, val_images = [], []
     for seq in (MotSequence(d) for d in _release_sequences(train_dir, benchmark)):
-        info = seq.info
         frames = seq.frame_paths()
-        half = info.seq_length // 2
+        half = seq.info.seq_length // 2
         for frame in frames:
             if not label_path_for_image(frame).is_file():
                 raise FormatError(
@@ -173,39 +195,7 @@ def make_half_split(root: str | os.PathLike, benchmark: str = "MOT17") -> dict:
                 )
         train_images += [relative_to_root(p, root) for p in frames[:half]]
         val_images += [relative_to_root(p, root) for p in frames[half:]]
-
-        out = val_dir / info.name
-        (out / info.im_dir).mkdir(parents=True, exist_ok=True)
-        for new_frame, old_path in enumerate(frames[half:], start=1):
-            link = out / info.im_dir / info.frame_name(new_frame)
-            if link.is_symlink() or link.exists():
-                link.unlink()
-            link.symlink_to(os.path.relpath(old_path, link.parent))
-        gt = seq.read_gt()
-        keep = gt.frames > half
-        write_mot_gt(
-            out / "gt" / "gt.txt",
-            MotGroundTruth(
-                gt.frames[keep] - half,
-                gt.ids[keep],
-                gt.tlwh[keep],
-                gt.consider[keep],
-                gt.classes[keep],
-                gt.visibility[keep],
-            ),
-        )
-        write_seqinfo(
-            out,
-            SeqInfo(
-                info.name,
-                info.im_dir,
-                info.frame_rate,
-                info.seq_length - half,
-                info.im_width,
-                info.im_height,
-                info.im_ext,
-            ),
-        )
+        _write_val_half(seq, val_dir / seq.info.name, half)
     name = f"{benchmark.lower()}_half"
     lists = {f"{name}.{k}": root / "lists" / f"{name}.{k}" for k in ("train", "val", "emb")}
     write_image_list(lists[f"{name}.train"], train_images)

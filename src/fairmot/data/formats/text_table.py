@@ -65,9 +65,11 @@ def read_table(
     except (OSError, UnicodeDecodeError) as exc:
         raise FormatError(path, f"unreadable ({exc}); expected text rows of {what}") from exc
     fast = _parse_uniform(text, num_columns, delimiter)
-    if fast is not None:
-        return fast
-    # Slow path: line by line, to name the first offending line and field.
+    return fast if fast is not None else _parse_lines(path, text, num_columns, what, delimiter)
+
+
+def _parse_lines(path: Path, text: str, num_columns, what: str, delimiter) -> tuple:
+    """`read_table` line by line, naming the first offending line and field."""
     rows: list[list[float]] = []
     line_numbers: list[int] = []
     width = None

@@ -108,8 +108,101 @@ def _torso_texture(app: Appearance, w: int, h: int, scale: int) -> np.ndarray:
     return patch
 
 
+@dataclass(frozen=True)
+class _Body:
+    """Where a pose's parts go, in canonical sprite pixels (drawn at `scale` times that)."""
+
+    h: float  # body height
+    cx: float  # body centre x
+    shoulder: float  # half shoulder width
+    leg_angle: float
+    arm_angle: float
+    scale: int = 2
+
+    hip_y = property(lambda self: 0.52 * self.h)
+    shoulder_y = property(lambda self: 0.17 * self.h)
+    leg_len = property(lambda self: 0.47 * self.h)
+    leg_w = property(lambda self: 0.095 * self.h)
+    arm_len = property(lambda self: 0.34 * self.h)
+    arm_w = property(lambda self: 0.065 * self.h)
+    head_r = property(lambda self: 0.068 * self.h)
+
+    def pt(self, x: float, y: float) -> tuple:
+        return _pt(x, y, self.scale)
+
+
+def _draw_back_limbs(canvas, mask, app: Appearance, body: _Body) -> None:
+    """The back arm and both legs with shoes (before the torso, which covers their tops)."""
+    h, cx, scale = body.h, body.cx, body.scale
+    start = (cx - body.shoulder + body.arm_w / 2, body.shoulder_y + body.arm_w / 2)
+    back_shirt = tuple(int(c * 0.8) for c in app.shirt)
+    _limb(canvas, mask, start, -body.arm_angle - 4, body.arm_len, body.arm_w, back_shirt, scale)
+    for sign, shade in ((-1, 0.8), (1, 1.0)):
+        start = (cx - sign * 0.055 * h, body.hip_y)
+        colour = tuple(int(c * shade) for c in app.pants)
+        length = body.leg_len - 0.03 * h
+        foot = _limb(canvas, mask, start, sign * body.leg_angle, length, body.leg_w, colour, scale)
+        # Shoe: a short segment forward of the ankle, ending on the ground line.
+        ground = h - body.leg_w * 0.35
+        ankle = (foot[0], min(foot[1], ground))
+        toe = (ankle[0] + 0.07 * h, ground)
+        thickness = max(1, int(round(body.leg_w * 0.7 * scale)))
+        cv2.line(canvas, body.pt(*ankle), body.pt(*toe), app.shoes, thickness)
+        cv2.line(mask, body.pt(*ankle), body.pt(*toe), 255, thickness)
+
+
+def _draw_rectangle(canvas, mask, tl, br, colour) -> None:
+    cv2.rectangle(canvas, tl, br, colour, -1)
+    cv2.rectangle(mask, tl, br, 255, -1)
+
+
+def _draw_torso(canvas, mask, app: Appearance, body: _Body) -> None:
+    """A backpack behind the torso when worn, then the torso with the clothing pattern."""
+    h, cx, shoulder = body.h, body.cx, body.shoulder
+    if app.accessory == "backpack":
+        tl = body.pt(cx - shoulder - 0.07 * h, body.shoulder_y + 0.03 * h)
+        br = body.pt(cx - shoulder + 0.04 * h, body.hip_y - 0.05 * h)
+        _draw_rectangle(canvas, mask, tl, br, app.accessory_colour)
+    x0, x1 = body.pt(cx - shoulder, body.shoulder_y), body.pt(cx + shoulder, body.hip_y + 0.02 * h)
+    patch = _torso_texture(app, x1[0] - x0[0], x1[1] - x0[1], body.scale)
+    canvas[x0[1] : x1[1], x0[0] : x1[0]] = patch
+    mask[x0[1] : x1[1], x0[0] : x1[0]] = 255
+
+
+def _draw_head(canvas, mask, app: Appearance, body: _Body) -> None:
+    """Neck, head, and hair (or a hat) on the canvas only: it lies inside the head."""
+    h, cx, scale, head_r = body.h, body.cx, body.scale, body.head_r
+    head_c = (cx + 0.01 * h, head_r + 0.5)
+    neck = (body.pt(cx, head_c[1]), body.pt(cx, body.shoulder_y + 2))
+    neck_width = max(1, int(0.05 * h * scale))
+    cv2.line(canvas, *neck, app.skin, neck_width)
+    cv2.line(mask, *neck, 255, neck_width)
+    cv2.circle(canvas, body.pt(*head_c), int(head_r * scale), app.skin, -1)
+    cv2.circle(mask, body.pt(*head_c), int(head_r * scale), 255, -1)
+    hair = app.accessory_colour if app.accessory == "hat" else app.hair
+    radius = int(head_r * scale)
+    cv2.ellipse(canvas, body.pt(*head_c), (radius, radius), 0, 180, 360, hair, -1)
+    back = body.pt(head_c[0] - head_r * 0.5, head_c[1])
+    cv2.ellipse(canvas, back, (int(head_r * 0.6 * scale), radius), 0, 90, 270, hair, -1)
+
+
+def _draw_front_arm(canvas, mask, app: Appearance, body: _Body) -> None:
+    """The front arm with a skin-coloured hand, and the bag it carries when it has one."""
+    h, scale = body.h, body.scale
+    start = (body.cx + body.shoulder - body.arm_w / 2, body.shoulder_y + body.arm_w / 2)
+    hand = _limb(
+        canvas, mask, start, body.arm_angle + 4, body.arm_len, body.arm_w, app.shirt, scale
+    )
+    cv2.circle(canvas, body.pt(*hand), int(body.arm_w * 0.6 * scale), app.skin, -1)
+    cv2.circle(mask, body.pt(*hand), int(body.arm_w * 0.6 * scale), 255, -1)
+    if app.accessory == "bag":
+        tl = body.pt(hand[0] - 0.05 * h, hand[1] - 0.02 * h)
+        br = body.pt(hand[0] + 0.05 * h, hand[1] + 0.09 * h)
+        _draw_rectangle(canvas, mask, tl, br, app.accessory_colour)
+
+
 def draw_figure(app: Appearance, phase: float | None) -> np.ndarray:
-    """Draw one pose facing right.
+    """Draw one pose facing right, back parts first so the front ones cover them.
 
     Args:
         app: the identity's appearance.
@@ -119,123 +212,16 @@ def draw_figure(app: Appearance, phase: float | None) -> np.ndarray:
         (SPRITE_HEIGHT, SPRITE_WIDTH, 4) uint8: premultiplied BGR and alpha, feet on the
         bottom row, body centred horizontally.
     """
-    scale = 2
     height, width = SPRITE_HEIGHT, SPRITE_WIDTH
-    canvas = np.zeros((height * scale, width * scale, 3), np.uint8)
-    mask = np.zeros((height * scale, width * scale), np.uint8)
-    h = height - 1.0  # body height in canonical pixels
-    cx = width / 2.0
     swing = 0.0 if phase is None else np.sin(2 * np.pi * phase)
-    leg_angle, arm_angle = 12.0 * swing, 8.0 * swing
-    shoulder = 0.14 * h * app.build
-    hip_y, shoulder_y = 0.52 * h, 0.17 * h
-    leg_len, leg_w = 0.47 * h, 0.095 * h
-    arm_len, arm_w = 0.34 * h, 0.065 * h
-
-    # Back arm and back leg first, so the front limbs are drawn over them.
-    _limb(
-        canvas,
-        mask,
-        (cx - shoulder + arm_w / 2, shoulder_y + arm_w / 2),
-        -arm_angle - 4,
-        arm_len,
-        arm_w,
-        tuple(int(c * 0.8) for c in app.shirt),
-        scale,
-    )
-    for sign, shade in ((-1, 0.8), (1, 1.0)):
-        start = (cx - sign * 0.055 * h, hip_y)
-        colour = tuple(int(c * shade) for c in app.pants)
-        foot = _limb(
-            canvas, mask, start, sign * leg_angle, leg_len - 0.03 * h, leg_w, colour, scale
-        )
-        # Shoe: a short segment forward of the ankle, ending on the ground line.
-        ground = h - leg_w * 0.35
-        ankle = (foot[0], min(foot[1], ground))
-        toe = (ankle[0] + 0.07 * h, ground)
-        thickness = max(1, int(round(leg_w * 0.7 * scale)))
-        cv2.line(canvas, _pt(*ankle, scale), _pt(*toe, scale), app.shoes, thickness)
-        cv2.line(mask, _pt(*ankle, scale), _pt(*toe, scale), 255, thickness)
-
-    if app.accessory == "backpack":
-        tl, br = (
-            _pt(cx - shoulder - 0.07 * h, shoulder_y + 0.03 * h, scale),
-            _pt(cx - shoulder + 0.04 * h, hip_y - 0.05 * h, scale),
-        )
-        cv2.rectangle(canvas, tl, br, app.accessory_colour, -1)
-        cv2.rectangle(mask, tl, br, 255, -1)
-
-    # Torso with the clothing pattern.
-    x0, x1 = _pt(cx - shoulder, shoulder_y, scale), _pt(cx + shoulder, hip_y + 0.02 * h, scale)
-    patch = _torso_texture(app, x1[0] - x0[0], x1[1] - x0[1], scale)
-    canvas[x0[1] : x1[1], x0[0] : x1[0]] = patch
-    mask[x0[1] : x1[1], x0[0] : x1[0]] = 255
-
-    # Neck and head.
-    head_r = 0.068 * h
-    head_c = (cx + 0.01 * h, head_r + 0.5)
-    cv2.line(
-        canvas,
-        _pt(cx, head_c[1], scale),
-        _pt(cx, shoulder_y + 2, scale),
-        app.skin,
-        max(1, int(0.05 * h * scale)),
-    )
-    cv2.line(
-        mask,
-        _pt(cx, head_c[1], scale),
-        _pt(cx, shoulder_y + 2, scale),
-        255,
-        max(1, int(0.05 * h * scale)),
-    )
-    cv2.circle(canvas, _pt(*head_c, scale), int(head_r * scale), app.skin, -1)
-    cv2.circle(mask, _pt(*head_c, scale), int(head_r * scale), 255, -1)
-    hair_colour = app.accessory_colour if app.accessory == "hat" else app.hair
-    cv2.ellipse(
-        canvas,
-        _pt(*head_c, scale),
-        (int(head_r * scale), int(head_r * scale)),
-        0,
-        180,
-        360,
-        hair_colour,
-        -1,
-    )
-    cv2.ellipse(
-        canvas,
-        _pt(head_c[0] - head_r * 0.5, head_c[1], scale),
-        (int(head_r * 0.6 * scale), int(head_r * scale)),
-        0,
-        90,
-        270,
-        hair_colour,
-        -1,
-    )
-
-    # Front arm (skin-coloured hand at its end).
-    hand = _limb(
-        canvas,
-        mask,
-        (cx + shoulder - arm_w / 2, shoulder_y + arm_w / 2),
-        arm_angle + 4,
-        arm_len,
-        arm_w,
-        app.shirt,
-        scale,
-    )
-    cv2.circle(canvas, _pt(*hand, scale), int(arm_w * 0.6 * scale), app.skin, -1)
-    cv2.circle(mask, _pt(*hand, scale), int(arm_w * 0.6 * scale), 255, -1)
-    if app.accessory == "bag":
-        tl, br = (
-            _pt(hand[0] - 0.05 * h, hand[1] - 0.02 * h, scale),
-            _pt(hand[0] + 0.05 * h, hand[1] + 0.09 * h, scale),
-        )
-        cv2.rectangle(canvas, tl, br, app.accessory_colour, -1)
-        cv2.rectangle(mask, tl, br, 255, -1)
-
+    h = height - 1.0
+    body = _Body(h, width / 2.0, 0.14 * h * app.build, 12.0 * swing, 8.0 * swing)
+    canvas = np.zeros((height * body.scale, width * body.scale, 3), np.uint8)
+    mask = np.zeros((height * body.scale, width * body.scale), np.uint8)
+    for draw in (_draw_back_limbs, _draw_torso, _draw_head, _draw_front_arm):
+        draw(canvas, mask, app, body)
     canvas[mask == 0] = 0  # premultiplied: no colour outside the figure
-    small = cv2.resize(np.dstack([canvas, mask]), (width, height), interpolation=cv2.INTER_AREA)
-    return small
+    return cv2.resize(np.dstack([canvas, mask]), (width, height), interpolation=cv2.INTER_AREA)
 
 
 class SpriteBank:

@@ -110,6 +110,43 @@ def _public_detections(gt: MotGroundTruth, params: SceneParams, rng: np.random.G
     )
 
 
+def _render_frames(seq_dir: Path, info: SeqInfo, scene, renderer, jpeg_quality, progress):
+    """Render every frame into seq_dir/img1; returns one annotation row per visible object
+    and frame: (frame, (kind, id), tlwh, class, consider, visibility)."""
+    encode = [cv2.IMWRITE_JPEG_QUALITY, int(jpeg_quality)]
+    rows = []
+    frames = range(1, info.seq_length + 1)
+    for frame in tqdm(frames, desc=seq_dir.name, disable=not progress, leave=False):
+        scene.step()
+        rendered = renderer.render()
+        path = seq_dir / "img1" / info.frame_name(frame)
+        if not cv2.imwrite(str(path), rendered.image, encode):
+            raise OSError(f"could not write frame {path}")
+        rows += [
+            (frame, (o.kind, o.object_id), o.tlwh, o.mot_class, o.consider, o.visibility)
+            for o in rendered.objects
+        ]
+    return rows
+
+
+def _ground_truth(rows: list) -> MotGroundTruth:
+    """The annotation rows as ground truth; static objects get identities after every
+    walker's."""
+    walker_ids = [key[1] for _, key, *_ in rows if key[0] == "walker"]
+    static_base = max(walker_ids, default=0)
+    ids = np.array(
+        [key[1] if key[0] == "walker" else static_base + key[1] for _, key, *_ in rows], np.int64
+    )
+    return MotGroundTruth(
+        frames=np.array([r[0] for r in rows], np.int64),
+        ids=ids,
+        tlwh=np.array([r[2] for r in rows], np.float64).reshape(-1, 4),
+        consider=np.array([r[4] for r in rows], np.int64),
+        classes=np.array([r[3] for r in rows], np.int64),
+        visibility=np.round(np.array([r[5] for r in rows], np.float64), 6),
+    )
+
+
 def generate_sequence(
     seq_dir: str | os.PathLike,
     params: SceneParams,
@@ -134,41 +171,8 @@ def generate_sequence(
     info = SeqInfo(
         seq_dir.name, "img1", params.frame_rate, params.length, params.width, params.height, ".jpg"
     )
-    encode = [cv2.IMWRITE_JPEG_QUALITY, int(jpeg_quality)]
-    rows = []  # (frame, (kind, id), tlwh, class, consider, visibility)
-    for frame in tqdm(
-        range(1, params.length + 1), desc=seq_dir.name, disable=not progress, leave=False
-    ):
-        scene.step()
-        rendered = renderer.render()
-        path = seq_dir / "img1" / info.frame_name(frame)
-        if not cv2.imwrite(str(path), rendered.image, encode):
-            raise OSError(f"could not write frame {path}")
-        for obj in rendered.objects:
-            rows.append(
-                (
-                    frame,
-                    (obj.kind, obj.object_id),
-                    obj.tlwh,
-                    obj.mot_class,
-                    obj.consider,
-                    obj.visibility,
-                )
-            )
-    # Static objects get identities after every walker's.
-    walker_ids = [key[1] for _, key, *_ in rows if key[0] == "walker"]
-    static_base = max(walker_ids, default=0)
-    ids = np.array(
-        [key[1] if key[0] == "walker" else static_base + key[1] for _, key, *_ in rows], np.int64
-    )
-    gt = MotGroundTruth(
-        frames=np.array([r[0] for r in rows], np.int64),
-        ids=ids,
-        tlwh=np.array([r[2] for r in rows], np.float64).reshape(-1, 4),
-        consider=np.array([r[4] for r in rows], np.int64),
-        classes=np.array([r[3] for r in rows], np.int64),
-        visibility=np.round(np.array([r[5] for r in rows], np.float64), 6),
-    )
+    rows = _render_frames(seq_dir, info, scene, renderer, jpeg_quality, progress)
+    gt = _ground_truth(rows)
     (seq_dir / "gt").mkdir(exist_ok=True)
     write_mot_gt(seq_dir / "gt" / "gt.txt", gt)
     if write_det:
@@ -194,18 +198,9 @@ def _generate_job(job):
     return generate_sequence(seq_dir, params, seed, quality, write_det, progress)
 
 
-def generate_dataset(synth_cfg, data_root: str | os.PathLike, progress: bool = True) -> dict:
-    """Render every sequence of both splits and write labels, lists and the data_cfg.
-
-    Args:
-        synth_cfg: the SYNTH config node.
-        data_root: folder to write into (created; existing sequences are overwritten).
-        progress: show progress bars.
-
-    Returns:
-        The summary also written to `data_root/summary.json`.
-    """
-    root = Path(data_root).resolve()
+def _sequence_jobs(synth_cfg, root: Path, progress: bool) -> tuple:
+    """(jobs, their splits): one `generate_sequence` job per sequence, numbered SYN-01...
+    over the splits in order."""
     params = scene_params_from_cfg(synth_cfg)
     counts = {"train": synth_cfg.TRAIN_SEQS, "val": synth_cfg.VAL_SEQS}
     split_params = {
@@ -213,41 +208,36 @@ def generate_dataset(synth_cfg, data_root: str | os.PathLike, progress: bool = T
         "val": params,
     }
     jobs, splits = [], []
-    number = 1
     for split in SPLITS:
         for index in range(counts[split]):
-            seq_dir = root / "images" / split / f"SYN-{number:02d}"
+            seq_dir = root / "images" / split / f"SYN-{len(jobs) + 1:02d}"
+            seed = sequence_seed(synth_cfg.SEED, split, index)
+            bars = progress and synth_cfg.NUM_WORKERS == 0  # no bars from worker processes
             jobs.append(
                 (
                     seq_dir,
                     split_params[split],
-                    sequence_seed(synth_cfg.SEED, split, index),
+                    seed,
                     synth_cfg.JPEG_QUALITY,
                     synth_cfg.WRITE_DET,
-                    progress and synth_cfg.NUM_WORKERS == 0,
+                    bars,
                 )
             )
             splits.append(split)
-            number += 1
-    start = time.perf_counter()
-    if synth_cfg.NUM_WORKERS > 0:
-        with ProcessPoolExecutor(synth_cfg.NUM_WORKERS) as pool:
-            summaries = list(
-                tqdm(
-                    pool.map(_generate_job, jobs),
-                    total=len(jobs),
-                    desc="sequences",
-                    disable=not progress,
-                )
-            )
-    else:
-        summaries = [
-            _generate_job(job) for job in tqdm(jobs, desc="sequences", disable=not progress)
-        ]
-    elapsed = time.perf_counter() - start
-    for summary, split in zip(summaries, splits):
-        summary.split = split
+    return jobs, splits
 
+
+def _run_jobs(jobs: list, num_workers: int, progress: bool) -> list:
+    if num_workers > 0:
+        with ProcessPoolExecutor(num_workers) as pool:
+            results = pool.map(_generate_job, jobs)
+            return list(tqdm(results, total=len(jobs), desc="sequences", disable=not progress))
+    return [_generate_job(job) for job in tqdm(jobs, desc="sequences", disable=not progress)]
+
+
+def _write_lists(root: Path, jobs: list, splits: list) -> dict:
+    """JDE labels and image lists of each split, and the data_cfg synthetic.json (the val
+    split's every third frame is the re-ID test list). Returns {split: JdeSplit}."""
     lists = {}
     for split in SPLITS:
         seq_dirs = [job[0] for job, s in zip(jobs, splits) if s == split]
@@ -263,7 +253,28 @@ def generate_dataset(synth_cfg, data_root: str | os.PathLike, progress: bool = T
         data_cfg.test["synthetic"] = root / "synthetic.val"
         data_cfg.test_emb["synthetic"] = root / "synthetic.emb"
     write_data_cfg(root / "synthetic.json", data_cfg)
+    return lists
 
+
+def generate_dataset(synth_cfg, data_root: str | os.PathLike, progress: bool = True) -> dict:
+    """Render every sequence of both splits and write labels, lists and the data_cfg.
+
+    Args:
+        synth_cfg: the SYNTH config node.
+        data_root: folder to write into (created; existing sequences are overwritten).
+        progress: show progress bars.
+
+    Returns:
+        The summary also written to `data_root/summary.json`.
+    """
+    root = Path(data_root).resolve()
+    jobs, splits = _sequence_jobs(synth_cfg, root, progress)
+    start = time.perf_counter()
+    summaries = _run_jobs(jobs, synth_cfg.NUM_WORKERS, progress)
+    elapsed = time.perf_counter() - start
+    for summary, split in zip(summaries, splits):
+        summary.split = split
+    lists = _write_lists(root, jobs, splits)
     total_frames = sum(s.frames for s in summaries)
     summary = {
         "frames": total_frames,

@@ -67,16 +67,46 @@ def deform_conv2d_gather(
             f"deform_conv2d_gather supports one offset group and groups=1: input {channels} "
             f"channels, weight {tuple(weight.shape)}, offset {tuple(offset.shape)}"
         )
-    (sh, sw), (ph, pw), (dh, dw) = _pair(stride), _pair(padding), _pair(dilation)
+    sample_y, sample_x = _sample_points(offset, (kh, kw), stride, padding, dilation, x.dtype)
+    indices, weights = _bilinear_bags(sample_y, sample_x, (height, width), mask)
+    # The table holds each image's pixels as rows plus a zero row, images one after the other.
+    zero_row = height * width
+    table = torch.cat(
+        [x.permute(0, 2, 3, 1).reshape(batch, zero_row, channels), x.new_zeros(batch, 1, channels)],
+        dim=1,
+    ).reshape(-1, channels)
+    sampled = F.embedding_bag(indices, table, mode="sum", per_sample_weights=weights)
     out_h, out_w = offset.shape[-2:]
-    taps = kh * kw
-    dtype, device = x.dtype, x.device
+    sampled = sampled.view(batch, out_h * out_w, kh * kw * channels)
+    matrix = weight.permute(0, 2, 3, 1).reshape(out_channels, kh * kw * channels)
+    out = torch.matmul(sampled, matrix.t())
+    if bias is not None:
+        out = out + bias
+    return out.view(batch, out_h, out_w, out_channels).permute(0, 3, 1, 2)
+
+
+def _sample_points(offset, kernel, stride, padding, dilation, dtype) -> tuple:
+    """(B, K, Ho, Wo) y and x input coordinates each tap samples: the regular grid of the
+    convolution plus the learned offsets."""
+    (kh, kw), (sh, sw), (ph, pw) = kernel, _pair(stride), _pair(padding)
+    dh, dw = _pair(dilation)
+    out_h, out_w = offset.shape[-2:]
+    device, taps = offset.device, kh * kw
     rows = (torch.arange(out_h, dtype=dtype, device=device) * sh - ph).view(1, 1, out_h, 1)
     cols = (torch.arange(out_w, dtype=dtype, device=device) * sw - pw).view(1, 1, 1, out_w)
     tap_y = (torch.arange(kh, dtype=dtype, device=device) * dh).repeat_interleave(kw)
     tap_x = (torch.arange(kw, dtype=dtype, device=device) * dw).repeat(kh)
-    sample_y = rows + tap_y.view(1, taps, 1, 1) + offset[:, 0::2]  # (B, K, Ho, Wo)
+    sample_y = rows + tap_y.view(1, taps, 1, 1) + offset[:, 0::2]
     sample_x = cols + tap_x.view(1, taps, 1, 1) + offset[:, 1::2]
+    return sample_y, sample_x
+
+
+def _bilinear_bags(sample_y, sample_x, size, mask) -> tuple:
+    """Rows of the pixel table and bilinear weights (times the modulation) of the 4
+    neighbours of every sample point: (N, 4) each, bags ordered (batch, output pixel, tap).
+    Neighbours outside the image point at the image's zero row."""
+    height, width = size
+    batch = sample_y.shape[0]
     y0, x0 = torch.floor(sample_y), torch.floor(sample_x)
     frac_y, frac_x = sample_y - y0, sample_x - x0
     y0, x0 = y0.long(), x0.long()
@@ -88,22 +118,10 @@ def deform_conv2d_gather(
             inside = (yy >= 0) & (yy < height) & (xx >= 0) & (xx < width)
             indices.append(torch.where(inside, yy * width + xx, zero_row))
             weights.append(weight_y * weight_x if mask is None else weight_y * weight_x * mask)
-    # Bags ordered (batch, output pixel, tap), each of its 4 neighbours; the table holds each
-    # image's pixels as rows plus a zero row, images one after the other.
-    first_row = (torch.arange(batch, device=device) * (zero_row + 1)).view(batch, 1, 1, 1, 1)
+    first_row = (torch.arange(batch, device=y0.device) * (zero_row + 1)).view(batch, 1, 1, 1, 1)
     indices = (torch.stack(indices, -1) + first_row).permute(0, 2, 3, 1, 4).reshape(-1, 4)
     weights = torch.stack(weights, -1).permute(0, 2, 3, 1, 4).reshape(-1, 4)
-    table = torch.cat(
-        [x.permute(0, 2, 3, 1).reshape(batch, zero_row, channels), x.new_zeros(batch, 1, channels)],
-        dim=1,
-    ).reshape(-1, channels)
-    sampled = F.embedding_bag(indices, table, mode="sum", per_sample_weights=weights)
-    sampled = sampled.view(batch, out_h * out_w, taps * channels)
-    matrix = weight.permute(0, 2, 3, 1).reshape(out_channels, taps * channels)
-    out = torch.matmul(sampled, matrix.t())
-    if bias is not None:
-        out = out + bias
-    return out.view(batch, out_h, out_w, out_channels).permute(0, 3, 1, 2)
+    return indices, weights
 
 
 class ModulatedDeformConv2d(nn.Module):
