@@ -10,32 +10,27 @@ With --weights the model first tracks EVAL.GT_DIR once and saves its detections
 the same detections and embeddings. Writes OUTPUT_DIR/eval/association_ablation.md.
 """
 
-import argparse
 import sys
 from pathlib import Path
 
 from fairmot.config import argument_parser, setup
 from fairmot.data.formats import FormatError
-from fairmot.evaluation import EvaluationError, write_ablation
+from fairmot.evaluation import EvaluationError, ground_truth_dir, write_ablation
 from fairmot.inference import run_tracking
 from fairmot.models import CheckpointError
 from fairmot.pipeline import association_ablation
 
 
 def main():
-    parser = argument_parser(__doc__.splitlines()[0])
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = "\n".join(__doc__.splitlines()[1:])
+    parser = argument_parser(__doc__)
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--weights", help="trained checkpoint: detect once, then ablate")
     source.add_argument("--detections", help="folder of <SEQ>.npz precomputed detections")
     parser.add_argument("--gt", default="", help="ground-truth split folder (EVAL.GT_DIR)")
     args = parser.parse_args()
     cfg = setup(args)
-    gt_dir = args.gt or cfg.EVAL.GT_DIR
-    if not gt_dir:
-        sys.exit("error: give --gt (or set EVAL.GT_DIR)")
     try:
+        gt_dir = ground_truth_dir(args.gt, cfg)
         detections = args.detections
         if args.weights:
             stats = run_tracking(cfg, inputs=gt_dir, weights=args.weights, save_detections=True)

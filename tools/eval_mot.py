@@ -8,19 +8,22 @@ Prints a table per sequence and COMBINED, and writes OUTPUT_DIR/eval/metrics.csv
 metrics.json, hota_alpha.png and sequences.png. Numbers equal TrackEval's.
 """
 
-import argparse
 import sys
 from pathlib import Path
 
 from fairmot.config import argument_parser, setup
 from fairmot.data.formats import FormatError
-from fairmot.evaluation import BENCHMARKS, EvaluationError, format_table, report_split
+from fairmot.evaluation import (
+    BENCHMARKS,
+    EvaluationError,
+    format_table,
+    ground_truth_dir,
+    report_split,
+)
 
 
 def main():
-    parser = argument_parser(__doc__.splitlines()[0])
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = "\n".join(__doc__.splitlines()[1:])
+    parser = argument_parser(__doc__)
     parser.add_argument("--gt", default="", help="ground-truth split folder (EVAL.GT_DIR)")
     parser.add_argument("--results", required=True, help="folder of <SEQ>.txt result files")
     parser.add_argument("--seqs", nargs="+", default=None, help="sequences (EVAL.SEQS)")
@@ -32,12 +35,9 @@ def main():
     )
     args = parser.parse_args()
     cfg = setup(args)
-    gt_dir = args.gt or cfg.EVAL.GT_DIR
-    if not gt_dir:
-        sys.exit("error: give --gt (or set EVAL.GT_DIR)")
     try:
         summary, paths = report_split(
-            gt_dir,
+            ground_truth_dir(args.gt, cfg),
             args.results,
             Path(cfg.OUTPUT_DIR) / "eval",
             args.seqs or list(cfg.EVAL.SEQS) or None,

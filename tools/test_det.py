@@ -3,11 +3,11 @@ the "test" lists of a data_cfg.
 
     python tools/test_det.py --cfg configs/mot17_half_dla34.yaml --weights model.pth \\
         [--data-cfg data_cfg/mot17_half.json] [KEY VALUE ...]
+
+Writes OUTPUT_DIR/eval/detection.json.
 """
 
-import json
 import sys
-from pathlib import Path
 
 from fairmot.config import argument_parser, setup
 from fairmot.data.formats import FormatError
@@ -16,22 +16,15 @@ from fairmot.models import CheckpointError
 
 
 def main():
-    parser = argument_parser(__doc__.splitlines()[0])
-    parser.add_argument("--weights", default="", help="trained checkpoint (MODEL.WEIGHTS)")
-    parser.add_argument("--data-cfg", default=None, help="data_cfg file (DATA.CFG)")
-    args = parser.parse_args()
-    cfg = setup(args)
+    cfg = setup(args := argument_parser(__doc__, weights=True, data_cfg=True).parse_args())
     try:
-        summary = checkpoint_detection_ap(cfg, args.weights, args.data_cfg)
+        summary, path = checkpoint_detection_ap(cfg, args.weights, args.data_cfg)
     except (FormatError, CheckpointError) as exc:
         sys.exit(f"error: {exc}")
     print(
         f"mAP@{cfg.EVAL.DET_IOU_THRES}: {summary['mAP']:.4f}  recall {summary['recall']:.4f}"
-        f"  precision {summary['precision']:.4f}  over {summary['images']} images"
+        f"  precision {summary['precision']:.4f}  over {summary['images']} images ({path})"
     )
-    out = Path(cfg.OUTPUT_DIR) / "eval" / "detection.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(summary, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -3,11 +3,11 @@ definition) over the ground-truth boxes of the "test_emb" lists of a data_cfg.
 
     python tools/test_emb.py --cfg configs/mot17_half_dla34.yaml --weights model.pth \\
         [--data-cfg data_cfg/mot17_half.json] [KEY VALUE ...]
+
+Writes OUTPUT_DIR/eval/embedding.json.
 """
 
-import json
 import sys
-from pathlib import Path
 
 from fairmot.config import argument_parser, setup
 from fairmot.data.formats import FormatError
@@ -16,20 +16,12 @@ from fairmot.models import CheckpointError
 
 
 def main():
-    parser = argument_parser(__doc__.splitlines()[0])
-    parser.add_argument("--weights", default="", help="trained checkpoint (MODEL.WEIGHTS)")
-    parser.add_argument("--data-cfg", default=None, help="data_cfg file (DATA.CFG)")
-    args = parser.parse_args()
-    cfg = setup(args)
+    cfg = setup(args := argument_parser(__doc__, weights=True, data_cfg=True).parse_args())
     try:
-        tpr = checkpoint_embedding_tpr(cfg, args.weights, args.data_cfg)
+        tpr, path = checkpoint_embedding_tpr(cfg, args.weights, args.data_cfg)
     except (FormatError, CheckpointError, ValueError) as exc:
         sys.exit(f"error: {exc}")
-    for far, value in tpr.items():
-        print(f"TPR@FAR={far:g}: {value:.4f}")
-    out = Path(cfg.OUTPUT_DIR) / "eval" / "embedding.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({f"TPR@FAR={k:g}": v for k, v in tpr.items()}, indent=2) + "\n")
+    print("  ".join(f"TPR@FAR={far:g}: {value:.4f}" for far, value in tpr.items()) + f" ({path})")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ with --video an annotated MP4 per sequence, with --timings per-frame timings, wi
 --detections layout).
 """
 
-import argparse
 import logging
 import sys
 
@@ -22,10 +21,7 @@ from fairmot.models import CheckpointError
 
 
 def main():
-    parser = argument_parser(__doc__.splitlines()[0])
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = "\n".join(__doc__.splitlines()[1:])
-    parser.add_argument("--weights", default="", help="trained checkpoint (MODEL.WEIGHTS)")
+    parser = argument_parser(__doc__, weights=True)
     parser.add_argument("--input", default="", help="split, sequence, video or image folder")
     parser.add_argument(
         "--detections",

@@ -7,7 +7,6 @@ Writes OUTPUT_DIR/model_last.pth every epoch (and model_<epoch>.pth every
 SOLVER.CHECKPOINT_PERIOD epochs), TensorBoard scalars to OUTPUT_DIR/tensorboard.
 """
 
-import argparse
 import logging
 import sys
 
@@ -19,9 +18,7 @@ from fairmot.models import CheckpointError
 
 
 def main():
-    parser = argument_parser(__doc__.splitlines()[0])
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = "\n".join(__doc__.splitlines()[1:])
+    parser = argument_parser(__doc__)
     parser.add_argument(
         "--resume", action="store_true", help="continue from OUTPUT_DIR/model_last.pth"
     )

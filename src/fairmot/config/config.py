@@ -192,14 +192,32 @@ def load_cfg(cfg_file: str | os.PathLike | None = None, opts: Iterable[str] = ()
     return cfg
 
 
-def argument_parser(description: str) -> argparse.ArgumentParser:
-    """The parser every tool starts from: `--cfg FILE` and trailing `KEY VALUE` overrides."""
+def argument_parser(
+    doc: str, *, weights: bool = False, data_cfg: bool = False
+) -> argparse.ArgumentParser:
+    """The parser every tool starts from: `--cfg FILE` and trailing `KEY VALUE` overrides.
+
+    Args:
+        doc: the tool's docstring: its first line describes the tool, the rest (usage
+            examples, what is written) is shown after the options as written.
+        weights, data_cfg: also take `--weights` (MODEL.WEIGHTS) / `--data-cfg` (DATA.CFG).
+    """
+    first, _, rest = doc.strip().partition("\n")
+    rest = rest.strip("\n").rstrip()  # the usage lines keep their indentation
+    overrides = (
+        "Trailing KEY VALUE pairs override config keys, e.g. OUTPUT_DIR out/run1 "
+        "SOLVER.BASE_LR 2e-4."
+    )
     parser = argparse.ArgumentParser(
-        description=description,
-        epilog="Trailing KEY VALUE pairs override config keys, e.g. OUTPUT_DIR out/run1 "
-        "SOLVER.BASE_LR 2e-4.",
+        description=first,
+        epilog=f"{rest}\n\n{overrides}" if rest else overrides,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--cfg", metavar="FILE", default="", help="YAML experiment file")
+    if weights:
+        parser.add_argument("--weights", default="", help="trained checkpoint (MODEL.WEIGHTS)")
+    if data_cfg:
+        parser.add_argument("--data-cfg", default=None, help="data_cfg file (DATA.CFG)")
     parser.add_argument(
         "opts", nargs=argparse.REMAINDER, metavar="KEY VALUE", help="config overrides"
     )

@@ -12,7 +12,7 @@ from .mot_metrics import (
     evaluate_arrays,
     evaluate_split,
 )
-from .report import format_table, report_split, write_reports
+from .report import format_table, ground_truth_dir, report_split, write_reports
 
 __all__ = [
     "ABLATION_METRICS",
@@ -26,6 +26,7 @@ __all__ = [
     "evaluate_split",
     "format_ablation",
     "format_table",
+    "ground_truth_dir",
     "report_split",
     "write_ablation",
     "write_reports",

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from ..data.formats import atomic_write_text
-from .mot_metrics import COMBINED, COUNT_METRICS, METRICS, evaluate_split
+from .mot_metrics import COMBINED, COUNT_METRICS, METRICS, EvaluationError, evaluate_split
 
 #: Column titles of the printed table (TrackEval's CLR_FP / CLR_FN shown as FP / FN).
 TITLES = {"CLR_FP": "FP", "CLR_FN": "FN"}
@@ -43,6 +43,14 @@ def write_reports(summary: dict, out_dir: str | os.PathLike) -> tuple:
         writer.writerow([name, *(row[m] for m in METRICS)])
     atomic_write_text(csv_path, buffer.getvalue())
     return json_path, csv_path
+
+
+def ground_truth_dir(given, cfg) -> str:
+    """The ground-truth split a tool evaluates against: `given` (its --gt) or EVAL.GT_DIR."""
+    gt_dir = str(given or cfg.EVAL.GT_DIR)
+    if not gt_dir:
+        raise EvaluationError("no ground truth to evaluate against: give --gt (or EVAL.GT_DIR)")
+    return gt_dir
 
 
 def report_split(gt_dir, results_dir, out_dir, seqs=None, benchmark: str = "MOT17") -> tuple:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import time
 
@@ -10,7 +11,7 @@ import torch
 
 from ..data.letterbox import letterbox, to_network_input
 from ..models import build_model, load_checkpoint, select_device
-from ..models.decode import TWO_STAGE, Detections, decode
+from ..models.decode import TWO_STAGE, DecodeParams, Detections, decode
 
 
 class Detector:
@@ -20,9 +21,8 @@ class Detector:
         model: the network (eval mode is set here).
         input_wh: (width, height) of the letterboxed input, multiples of 32.
         device: where the network runs.
-        conf_thres, top_k, ltrb, sampling, down_ratio: decoding (`models.decode.decode`);
-            `sampling` "two_stage" goes with a two-stage network, the others with a dense
-            id head.
+        decode_params: decoding (`models.decode.DecodeParams`); its sampling "two_stage"
+            goes with a two-stage network, the others with a dense id head.
         pad_value: letterbox padding grey level.
 
     Attributes:
@@ -35,25 +35,14 @@ class Detector:
         input_wh,
         device,
         *,
-        conf_thres: float = 0.4,
-        top_k: int = 500,
-        ltrb: bool = True,
-        sampling: str = "center",
-        down_ratio: int = 4,
+        decode_params: DecodeParams | None = None,
         pad_value: float = 127.5,
     ):
         self.model = model.to(device).eval()
         self.input_wh, self.device = tuple(input_wh), device
         embed_boxes = model.embed_boxes if model.two_stage else None
-        self.decode = functools.partial(
-            decode,
-            conf_thres=conf_thres,
-            k=top_k,
-            ltrb=ltrb,
-            sampling=sampling,
-            down_ratio=down_ratio,
-            embed_boxes=embed_boxes,
-        )
+        params = dataclasses.asdict(decode_params or DecodeParams())
+        self.decode = functools.partial(decode, **params, embed_boxes=embed_boxes)
         self.pad_value = pad_value
         self.timings = {"network": 0.0, "decode": 0.0}
 
@@ -87,11 +76,7 @@ def build_detector(cfg, weights: str) -> Detector:
         model,
         test_input_size(cfg),
         select_device(cfg.DEVICE),
-        conf_thres=cfg.DECODE.CONF_THRES,
-        top_k=cfg.DECODE.TOP_K,
-        ltrb=cfg.MODEL.LTRB,
-        sampling=cfg.DECODE.REID_SAMPLING,
-        down_ratio=cfg.INPUT.DOWN_RATIO,
+        decode_params=DecodeParams.from_config(cfg),
         pad_value=cfg.INPUT.PAD_VALUE,
     )
 

@@ -5,13 +5,16 @@ training loop's periodic evaluation), `checkpoint_detection_ap` and
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
 from ..boxes import letterbox_forward, tlbr_to_cxcywh
-from ..data.formats import read_data_cfg
+from ..data.formats import atomic_write_text, read_data_cfg
 from ..data.jde_images import JDEImageList
 from ..evaluation.detection import DetectionAP
 from ..evaluation.reid import FAR_LEVELS, tpr_at_far
@@ -106,13 +109,24 @@ def _setup(cfg, weights: str, purpose: str, data_cfg_path: str | None):
     return model, build_image_list(cfg, data_cfg, purpose)
 
 
+def _write_json(cfg, name: str, numbers: dict) -> Path:
+    path = Path(cfg.OUTPUT_DIR) / "eval" / name
+    atomic_write_text(path, json.dumps(numbers, indent=2) + "\n")
+    return path
+
+
 def checkpoint_detection_ap(
     cfg, weights: str = "", data_cfg_path=None, progress: bool = True
-) -> dict:
+) -> tuple:
     """`detection_ap` of a checkpoint (default MODEL.WEIGHTS) over the "test" lists of a
-    data_cfg (default DATA.CFG) at EVAL.DET_IOU_THRES."""
+    data_cfg (default DATA.CFG) at EVAL.DET_IOU_THRES, written to
+    OUTPUT_DIR/eval/detection.json.
+
+    Returns:
+        ({"mAP", "recall", "precision", "images"}, the JSON file's path).
+    """
     model, images = _setup(cfg, weights, "test", data_cfg_path)
-    return detection_ap(
+    summary = detection_ap(
         model,
         images,
         iou_thres=cfg.EVAL.DET_IOU_THRES,
@@ -120,13 +134,21 @@ def checkpoint_detection_ap(
         down_ratio=cfg.INPUT.DOWN_RATIO,
         progress=progress,
     )
+    return summary, _write_json(cfg, "detection.json", summary)
 
 
 def checkpoint_embedding_tpr(
     cfg, weights: str = "", data_cfg_path=None, far_levels=FAR_LEVELS, progress: bool = True
 ) -> dict:
-    """`embedding_tpr` of a checkpoint over the "test_emb" lists of a data_cfg."""
+    """`embedding_tpr` of a checkpoint over the "test_emb" lists of a data_cfg, written to
+    OUTPUT_DIR/eval/embedding.json as {"TPR@FAR=<far>": tpr}.
+
+    Returns:
+        ({far: tpr}, the JSON file's path).
+    """
     model, images = _setup(cfg, weights, "test_emb", data_cfg_path)
-    return embedding_tpr(
+    tpr = embedding_tpr(
         model, images, far_levels=far_levels, down_ratio=cfg.INPUT.DOWN_RATIO, progress=progress
     )
+    named = {f"TPR@FAR={far:g}": value for far, value in tpr.items()}
+    return tpr, _write_json(cfg, "embedding.json", named)

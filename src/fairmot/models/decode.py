@@ -22,6 +22,36 @@ REID_SAMPLINGS = ("center", "center_bi", "roi_align", "pos_anchor")
 TWO_STAGE = "two_stage"
 
 
+@dataclass(frozen=True)
+class DecodeParams:
+    """How `decode` turns head outputs into detections (config keys DECODE.*, MODEL.LTRB,
+    INPUT.DOWN_RATIO).
+
+    Attributes:
+        conf_thres: detections must score above this (paper: 0.4).
+        k: peaks kept per image before the threshold (DECODE.TOP_K).
+        ltrb: the size head predicts left, top, right, bottom distances (else w, h).
+        sampling: re-ID sampling, one of REID_SAMPLINGS or "two_stage".
+        down_ratio: input pixels per output cell.
+    """
+
+    conf_thres: float = 0.4
+    k: int = 500
+    ltrb: bool = True
+    sampling: str = "center"
+    down_ratio: int = 4
+
+    @classmethod
+    def from_config(cls, cfg) -> DecodeParams:
+        return cls(
+            conf_thres=cfg.DECODE.CONF_THRES,
+            k=cfg.DECODE.TOP_K,
+            ltrb=cfg.MODEL.LTRB,
+            sampling=cfg.DECODE.REID_SAMPLING,
+            down_ratio=cfg.INPUT.DOWN_RATIO,
+        )
+
+
 @dataclass
 class Detections:
     """Decoded detections of one image.

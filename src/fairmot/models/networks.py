@@ -40,13 +40,27 @@ class DLASeg(FairMOTNet):
 
 class _ResNetNet(FairMOTNet):
     """A torchvision ResNet trunk registered on the network itself (its keys stay those of
-    torchvision's ImageNet files, so such a file initialises it non-strictly)."""
+    torchvision's ImageNet files, so such a file initialises it non-strictly), an
+    up-sampling path to stride 4 (`add_up_path`, per subclass), and the heads."""
 
-    def add_trunk(self, depth_name: str) -> list:
-        """Register the trunk; returns the channels of stages 1-4."""
+    def __init__(
+        self,
+        heads: dict,
+        head_conv: int = 256,
+        hm_bias: float = -2.19,
+        deformable: bool = True,
+        depth_name: str = "resnet34",
+    ):
+        super().__init__()
         for name, module in resnet_trunk(depth_name).items():
             self.add_module(name, module)
-        return stage_channels(depth_name)
+        self.add_up_path(stage_channels(depth_name), deformable)
+        self.add_heads(64, heads, head_conv, hm_bias)
+
+    def add_up_path(self, channels: list, deformable: bool) -> None:
+        """Register the layers from the stage outputs (`channels` of stages 1-4) to a
+        64-channel stride-4 map."""
+        raise NotImplementedError
 
     def stages(self, x: torch.Tensor) -> list:
         """Outputs of stages 1-4 (strides 4, 8, 16, 32)."""
@@ -62,22 +76,12 @@ class ResNetDCN(_ResNetNet):
     """ResNet-34/50 with three deformable up-sampling stages (256, 128, 64 channels) from
     stride 32 to stride 4 (CenterNet's resnet_dcn; paper Table 2)."""
 
-    def __init__(
-        self,
-        heads: dict,
-        head_conv: int = 256,
-        hm_bias: float = -2.19,
-        deformable: bool = True,
-        depth_name: str = "resnet34",
-    ):
-        super().__init__()
-        channels = self.add_trunk(depth_name)[-1]
-        layers = []
+    def add_up_path(self, channels: list, deformable: bool) -> None:
+        layers, width = [], channels[-1]
         for out in (256, 128, 64):
-            layers += deconv_stage(channels, out, deformable)
-            channels = out
+            layers += deconv_stage(width, out, deformable)
+            width = out
         self.deconv_layers = nn.Sequential(*layers)
-        self.add_heads(64, heads, head_conv, hm_bias)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         return self.deconv_layers(self.stages(x)[-1])
@@ -88,23 +92,14 @@ class ResNetFPNDCN(_ResNetNet):
     x2 transposed conv) is summed with a deformable projection of the lateral stage and
     smoothed by another deformable conv, down to stride 4 (paper Table 2, ResNet-34-FPN)."""
 
-    def __init__(
-        self,
-        heads: dict,
-        head_conv: int = 256,
-        hm_bias: float = -2.19,
-        deformable: bool = True,
-        depth_name: str = "resnet34",
-    ):
-        super().__init__()
-        c2, c3, c4, c5 = self.add_trunk(depth_name)
+    def add_up_path(self, channels: list, deformable: bool) -> None:
+        c2, c3, c4, c5 = channels
         widths, laterals, inputs = (256, 128, 64), (c4, c3, c2), (c5, 256, 128)
         for k, (width, lateral, inp) in enumerate(zip(widths, laterals, inputs), start=1):
             stage = deconv_stage(inp, width, deformable)
             setattr(self, f"deconv_layer{k}", nn.Sequential(*stage))
             setattr(self, f"project_layer{k}", DeformConvBlock(lateral, width, deformable))
             setattr(self, f"smooth_layer{k}", DeformConvBlock(width, width, deformable))
-        self.add_heads(64, heads, head_conv, hm_bias)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         c2, c3, c4, p = self.stages(x)

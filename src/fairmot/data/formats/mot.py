@@ -26,9 +26,11 @@ from .text_table import (
     FormatError,
     atomic_write_text,
     check_rows,
+    format_rows,
     is_integer,
     read_table,
     require_file,
+    write_rows,
 )
 
 SEQINFO_KEYS = ("name", "imDir", "frameRate", "seqLength", "imWidth", "imHeight", "imExt")
@@ -274,32 +276,10 @@ def read_mot_gt(path: str | os.PathLike, seq_length: int | None = None) -> MotGr
     )
 
 
-def _format_number(value: float) -> str:
-    return (
-        f"{value:.6f}".rstrip("0").rstrip(".") if not float(value).is_integer() else str(int(value))
-    )
-
-
-def _format_rows(columns: list[np.ndarray], integer_columns: set) -> str:
-    n = len(columns[0]) if columns else 0
-    lines = []
-    for i in range(n):
-        fields = [
-            str(int(col[i])) if j in integer_columns else _format_number(col[i])
-            for j, col in enumerate(columns)
-        ]
-        lines.append(",".join(fields) + "\n")
-    return "".join(lines)
-
-
-def _write_rows(path: str | os.PathLike, columns: list[np.ndarray], integer_columns: set) -> None:
-    atomic_write_text(path, _format_rows(columns, integer_columns))
-
-
 def write_mot_gt(path: str | os.PathLike, gt: MotGroundTruth) -> None:
     """Write gt.txt in the 9-field MOT16/17/20 layout, sorted by frame then id."""
     order = np.lexsort((gt.ids, gt.frames))
-    _write_rows(
+    write_rows(
         path,
         [
             gt.frames[order],
@@ -327,7 +307,7 @@ def write_mot_det(path: str | os.PathLike, det: MotDetections) -> None:
     order = np.argsort(det.frames, kind="stable")
     n = len(order)
     minus_one = np.full(n, -1)
-    _write_rows(
+    write_rows(
         path,
         [
             det.frames[order],
@@ -377,7 +357,7 @@ def write_mot_results(path: str | os.PathLike, tracks: MotTracks) -> None:
     columns = _result_columns(
         tracks.frames[order], tracks.ids[order], tracks.tlwh[order], tracks.scores[order]
     )
-    _write_rows(path, columns, _RESULT_INTEGER_COLUMNS)
+    write_rows(path, columns, _RESULT_INTEGER_COLUMNS)
 
 
 class MotResultsWriter:
@@ -394,7 +374,7 @@ class MotResultsWriter:
         """One frame's rows: (K,) ids, (K, 4) x y w h boxes, (K,) scores."""
         frames = np.full(len(ids), frame)
         self.file.write(
-            _format_rows(_result_columns(frames, ids, tlwh, scores), _RESULT_INTEGER_COLUMNS)
+            format_rows(_result_columns(frames, ids, tlwh, scores), _RESULT_INTEGER_COLUMNS)
         )
         self.file.flush()
 

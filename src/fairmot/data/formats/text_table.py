@@ -1,4 +1,5 @@
-"""Reading numeric text tables (MOTChallenge CSV, JDE label rows) with errors that say where.
+"""Reading and writing numeric text tables (MOTChallenge CSV, JDE label rows), with errors
+that say where.
 
 Every reader in `fairmot.data.formats` goes through `read_table`, so a malformed file always
 fails the same way: `FormatError` naming the file, the 1-based line and what was expected.
@@ -168,3 +169,29 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     tmp.write_text(text)
     os.replace(tmp, path)
+
+
+def format_number(value: float) -> str:
+    """A whole number without decimals, others with at most 6 (trailing zeros dropped)."""
+    return (
+        f"{value:.6f}".rstrip("0").rstrip(".") if not float(value).is_integer() else str(int(value))
+    )
+
+
+def format_rows(columns: list[np.ndarray], integer_columns: set) -> str:
+    """Text rows of equally long columns, comma-separated: the `integer_columns` (indices)
+    as whole numbers, the others by `format_number`."""
+    n = len(columns[0]) if columns else 0
+    lines = []
+    for i in range(n):
+        fields = [
+            str(int(col[i])) if j in integer_columns else format_number(col[i])
+            for j, col in enumerate(columns)
+        ]
+        lines.append(",".join(fields) + "\n")
+    return "".join(lines)
+
+
+def write_rows(path: str | os.PathLike, columns: list[np.ndarray], integer_columns: set) -> None:
+    """`format_rows` written to `path` atomically."""
+    atomic_write_text(path, format_rows(columns, integer_columns))
