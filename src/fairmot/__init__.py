@@ -2,13 +2,20 @@
 
 Layers, with data flowing one way (frames -> model -> decode -> tracker -> writer -> evaluation):
 
-- `fairmot.config`: the defaults tree and experiment merging.
-- `fairmot.data`: file formats (MOTChallenge, JDE), data sets, targets, the synthetic data set.
-- `fairmot.models`: backbones, necks, heads, checkpoints.
-- `fairmot.engine`: the training loop, checkpointing, logging.
-- `fairmot.tracker`: online association (numpy only).
-- `fairmot.evaluation`: tracking, detection and re-ID metrics.
-- `fairmot.visualization`: drawing tracks and writing videos.
+- `fairmot.boxes`: every box conversion (tlwh, tlbr, xyah, cxcywh, normalised, letterbox),
+  numpy only, used by all layers below.
+- `fairmot.config`: the defaults tree, experiment merging, the tools' argument parser.
+- `fairmot.data`: file formats (MOTChallenge, JDE, saved detections), converters of the
+  public releases, the training data set, targets and augmentation, the synthetic data set.
+- `fairmot.models`: backbones, necks, heads, deformable convolution, decode, checkpoints.
+- `fairmot.engine`: the joint loss, the training loop and its hooks (checkpoints, LR,
+  logging, periodic evaluation).
+- `fairmot.tracker`: online association and its parameters (numpy only, no torch).
+- `fairmot.inference`: frame sources, the detector, detection streams (live or saved), the
+  tracking loop and its writers (torch only for the detector), a model's AP and TPR.
+- `fairmot.evaluation`: tracking, detection and re-ID metrics, reports, the ablation table.
+- `fairmot.visualization`: drawing tracks, writing videos, metric plots.
+- `fairmot.pipeline`: the main job (generate -> train -> track -> evaluate -> ablate).
 """
 
 __version__ = "0.1.0"
