@@ -1,14 +1,20 @@
-"""Track MOTChallenge sequences, videos or image folders with a trained FairMOT model.
+"""Track sequences, videos, images, cameras or streams with a trained FairMOT model.
 
     python tools/track.py --cfg configs/mot17_half_dla34.yaml --weights model.pth \\
         --input datasets/MOT17/images/val_half [--video] [--timings] [KEY VALUE ...]
+    python tools/track.py --weights model.pth --input 0 --show      (webcam, live)
+    python tools/track.py --weights model.pth --input rtsp://camera.local/stream --video
     python tools/track.py --cfg configs/synthetic.yaml --detections DIR   (any detector)
 
---input is a split folder (every sequence), one sequence, a video file or an image folder
-(default: EVAL.GT_DIR). Results: OUTPUT_DIR/tracks/<name>/data/<SEQ>.txt (TrackEval layout),
-with --video an annotated MP4 per sequence, with --timings per-frame timings, with
---save-detections the network's detections and embeddings (detections/<SEQ>.npz, the
---detections layout).
+--input is a split folder (every sequence), one sequence, a video file, an image folder, an
+image, a quoted glob ("frames/*.jpg"), a camera index or a stream URL (default:
+EVAL.GT_DIR). Live sources drop frames when tracking is slower (INFERENCE.DROP_FRAMES) and
+end when they stall (INFERENCE.STALL_SECONDS); Ctrl-C stops cleanly, keeping what was
+tracked. The config stored in a checkpoint trained here is the base (--cfg and KEY VALUE
+override it), so --cfg is optional. Results: OUTPUT_DIR/tracks/<name>/data/<SEQ>.txt
+(TrackEval layout), with --video an annotated MP4 per sequence, with --timings per-frame
+timings, with --save-detections the network's detections and embeddings
+(detections/<SEQ>.npz, the --detections layout), with --show a preview window.
 """
 
 import logging
@@ -17,12 +23,16 @@ import sys
 from fairmot.config import argument_parser, setup
 from fairmot.data.formats import FormatError
 from fairmot.inference import run_tracking, summary_table
-from fairmot.models import CheckpointError
+from fairmot.models import CheckpointError, stored_config
 
 
 def main():
     parser = argument_parser(__doc__, weights=True)
-    parser.add_argument("--input", default="", help="split, sequence, video or image folder")
+    parser.add_argument(
+        "--input",
+        default="",
+        help="split, sequence, video, image folder, image, glob, camera index or stream URL",
+    )
     parser.add_argument(
         "--detections",
         default=None,
@@ -31,6 +41,7 @@ def main():
     parser.add_argument("--name", default="fairmot", help="tracker name in the results tree")
     parser.add_argument("--video", action="store_true", help="write annotated MP4s")
     parser.add_argument("--timings", action="store_true", help="write per-frame timings")
+    parser.add_argument("--show", action="store_true", help="show the tracks in a window")
     parser.add_argument(
         "--save-detections",
         action="store_true",
@@ -44,8 +55,8 @@ def main():
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    cfg = setup(args)
     try:
+        cfg = setup(args, stored_config(args.weights) if args.weights else None)
         stats = run_tracking(
             cfg,
             inputs=args.input or None,
@@ -56,11 +67,17 @@ def main():
             timings=args.timings,
             frame_rate=args.frame_rate,
             save_detections=args.save_detections,
+            show=args.show,
         )
     except (FormatError, CheckpointError, FileNotFoundError, ValueError) as exc:
         sys.exit(f"error: {exc}")
+    except KeyboardInterrupt:  # before tracking began (loading the model, opening inputs)
+        sys.exit("interrupted before tracking began; nothing written")
     print(summary_table(stats))
     print(f"results in {stats[0].results.parent}")
+    if stats[-1].interrupted:
+        print("interrupted: the results and videos hold the frames tracked until then")
+        sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -182,9 +182,21 @@ def merge_from_list(cfg: CfgNode, opts: Sequence[str]) -> CfgNode:
     return cfg
 
 
-def load_cfg(cfg_file: str | os.PathLike | None = None, opts: Iterable[str] = ()) -> CfgNode:
-    """Defaults, then `cfg_file`, then `opts`; returned frozen."""
+def load_cfg(
+    cfg_file: str | os.PathLike | None = None,
+    opts: Iterable[str] = (),
+    stored: tuple | None = None,
+) -> CfgNode:
+    """Defaults, then a stored config (`stored`: (YAML text, where it comes from), e.g. the
+    config a checkpoint was trained with), then `cfg_file`, then `opts`; returned frozen."""
     cfg = get_cfg()
+    if stored and stored[0]:
+        text, source = stored
+        try:
+            values = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{source}: the stored config is not valid YAML ({exc})") from None
+        _merge_dict(cfg, cfg, values, source=source)
     if cfg_file:
         merge_from_file(cfg, cfg_file)
     merge_from_list(cfg, list(opts))
@@ -224,13 +236,14 @@ def argument_parser(
     return parser
 
 
-def setup(args: argparse.Namespace) -> CfgNode:
-    """Build the frozen config of a tool run and record it in OUTPUT_DIR/config.yaml.
+def setup(args: argparse.Namespace, stored: tuple | None = None) -> CfgNode:
+    """Build the frozen config of a tool run (`load_cfg`; `stored` the config a checkpoint
+    carries) and record it in OUTPUT_DIR/config.yaml.
 
     Exits the program with the error's message (status 1) when the config does not fit.
     """
     try:
-        cfg = load_cfg(args.cfg, args.opts)
+        cfg = load_cfg(args.cfg, args.opts, stored)
     except ConfigError as exc:
         raise SystemExit(f"error: {exc}") from None
     out = Path(cfg.OUTPUT_DIR)

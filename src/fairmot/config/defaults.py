@@ -201,6 +201,17 @@ _C.DECODE.REID_SAMPLING = "center"
 # ---------------------------------------------------------------------------------------------
 # Online association (paper §5)
 # ---------------------------------------------------------------------------------------------
+# ---------------------------------------------------------------------------------------------
+# Live sources: cameras (--input 0) and network streams (--input rtsp://...)
+# ---------------------------------------------------------------------------------------------
+_C.INFERENCE = CN()
+# When tracking is slower than a live source, track only the newest frame and drop the rest
+# (counted and reported) instead of falling ever further behind. False: every frame, late.
+_C.INFERENCE.DROP_FRAMES = True
+# A live source that delivers no frame for this many seconds has stalled: tracking ends,
+# keeping what was tracked.
+_C.INFERENCE.STALL_SECONDS = 10.0
+
 _C.TRACKER = CN()
 # Detections with score above this start new tracks (paper: 0.4).
 _C.TRACKER.NEW_TRACK_THRES = 0.4

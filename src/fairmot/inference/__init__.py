@@ -2,11 +2,12 @@
 (live or saved), the tracking loop and its writers.
 
 Importing this package, its sources, streams, writers or runner does not import torch: the
-detector (`Detector`, `build_detector`) is loaded on first use.
+detector (`Detector`, `build_detector`) and the frame-by-frame API (`OnlineTracker`) are
+loaded on first use.
 """
 
 from .runner import TrackingStats, build_writers, run_tracking, summary_table, track_stream
-from .sources import ImageFiles, VideoFile, open_sources, prefetch
+from .sources import ImageFiles, LiveCapture, SourceError, VideoFile, open_sources, prefetch
 from .streams import DetectedFrames, FrameDetections, ReplayedDetections
 
 __all__ = [
@@ -14,7 +15,10 @@ __all__ = [
     "Detector",
     "FrameDetections",
     "ImageFiles",
+    "LiveCapture",
+    "OnlineTracker",
     "ReplayedDetections",
+    "SourceError",
     "TrackingStats",
     "VideoFile",
     "build_detector",
@@ -26,12 +30,12 @@ __all__ = [
     "track_stream",
 ]
 
-_TORCH_ATTRIBUTES = {"Detector", "build_detector"}
+_LAZY = {"Detector": "detector", "build_detector": "detector", "OnlineTracker": "api"}
 
 
 def __getattr__(name: str):
-    if name in _TORCH_ATTRIBUTES:
-        from . import detector
+    if name in _LAZY:
+        import importlib
 
-        return getattr(detector, name)
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

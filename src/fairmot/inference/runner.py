@@ -20,7 +20,13 @@ from ..data.formats import read_detections_dir
 from ..tracker import JDETracker, OutputFilter, TrackerParams
 from .sources import open_sources
 from .streams import DetectedFrames, ReplayedDetections
-from .writers import AnnotatedVideoWriter, DetectionsWriter, ResultsWriter, TimingsWriter
+from .writers import (
+    AnnotatedVideoWriter,
+    DetectionsWriter,
+    PreviewWindow,
+    ResultsWriter,
+    TimingsWriter,
+)
 
 logger = logging.getLogger(__name__)
 STAGES = ("read", "network", "decode", "association")
@@ -28,15 +34,25 @@ STAGES = ("read", "network", "decode", "association")
 
 @dataclass
 class TrackingStats:
-    """What tracking one source did; `seconds` sums each stage over the frames."""
+    """What tracking one source did; `seconds` sums each stage over the frames.
+
+    Attributes:
+        skipped: frames that could not be decoded; dropped: frames a live source dropped
+            because tracking was slower than it.
+        completed: the source was tracked to its end; interrupted: stopped by Ctrl-C (what
+            was tracked is written); ended: how a live source ended ("ended", "stalled").
+    """
 
     name: str
     frames: int = 0
     skipped: int = 0
+    dropped: int = 0
     boxes: int = 0
     seconds: dict = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
     results: Path | None = None
     completed: bool = False
+    interrupted: bool = False
+    ended: str | None = None
 
     def add(self, seconds: dict, boxes: int) -> None:
         self.frames += 1
@@ -65,8 +81,9 @@ def track_stream(
     bar = tqdm(
         total=len(stream) or None, desc=f"track {stream.name}", disable=not progress, leave=False
     )
+    frames = iter(stream)
     try:
-        for detections in stream:
+        for detections in frames:
             bar.update(1)
             if not detections.decoded:
                 stats.skipped += 1
@@ -81,15 +98,28 @@ def track_stream(
             for writer in writers:
                 writer.write(detections, tracks)
         stats.completed = True
+    except KeyboardInterrupt:  # Ctrl-C: stop here, keep and close what was written
+        stats.interrupted = True
     finally:
+        getattr(frames, "close", lambda: None)()  # stop readers, release captures
+        stats.dropped = getattr(stream, "dropped", 0)
+        stats.ended = getattr(stream, "ended", None)
         bar.close()
         for writer in writers:
             writer.close(stats)
-    if stats.skipped:
-        logger.warning(
-            "%s: %d frame(s) could not be decoded and were skipped", stream.name, stats.skipped
-        )
+    _report(stream.name, stats)
     return stats
+
+
+def _report(name: str, stats: TrackingStats) -> None:
+    if stats.dropped:
+        logger.warning(
+            "%s: %d frame(s) dropped: tracking was slower than the source", name, stats.dropped
+        )
+    if stats.ended == "stalled":
+        logger.warning("%s: the stream stalled (no frame in time); kept what was tracked", name)
+    if stats.skipped:
+        logger.warning("%s: %d frame(s) could not be decoded and were skipped", name, stats.skipped)
 
 
 def build_writers(
@@ -100,11 +130,13 @@ def build_writers(
     video=False,
     timings=False,
     save_detections=False,
+    show=False,
     trail_length: int = 15,
 ) -> list:
     """The writers of one sequence under `out_dir`: results always; an annotated video,
-    per-frame timings and the detections on request."""
+    per-frame timings, the detections and a preview window on request."""
     out_dir = Path(out_dir)
+    preview = PreviewWindow(name, trail_length) if show else None  # fails before any file
     writers = [ResultsWriter(out_dir / "data" / f"{name}.txt")]
     if video:
         writers.append(
@@ -114,19 +146,24 @@ def build_writers(
         writers.append(TimingsWriter(out_dir / "timings" / f"{name}.csv"))
     if save_detections:
         writers.append(DetectionsWriter(out_dir / "detections" / f"{name}.npz", frame_rate))
+    if preview is not None:
+        writers.append(preview)
     return writers
 
 
 def summary_table(all_stats: list) -> str:
     """Frames/s per sequence, overall and per stage."""
     lines = [
-        f"{'sequence':<24} {'frames':>7} {'skipped':>7} {'fps':>8} {'network':>8} "
-        f"{'decode':>8} {'assoc.':>8}"
+        f"{'sequence':<24} {'frames':>7} {'skipped':>7} {'dropped':>7} {'fps':>8} "
+        f"{'network':>8} {'decode':>8} {'assoc.':>8}"
     ]
     for s in all_stats:
         per_stage = [s.fps((stage,)) for stage in ("network", "decode", "association")]
         cells = " ".join(f"{v:8.1f}" if np.isfinite(v) else f"{'-':>8}" for v in per_stage)
-        lines.append(f"{s.name:<24} {s.frames:>7} {s.skipped:>7} {s.fps():8.1f} {cells}")
+        note = "  (interrupted)" if s.interrupted else "  (stalled)" if s.ended == "stalled" else ""
+        lines.append(
+            f"{s.name:<24} {s.frames:>7} {s.skipped:>7} {s.dropped:>7} {s.fps():8.1f} {cells}{note}"
+        )
     return "\n".join(lines) + "\n(frames/s: overall, then of each stage alone)"
 
 
@@ -146,7 +183,12 @@ def detection_streams(
     weights = weights or cfg.MODEL.WEIGHTS
     if not weights:
         raise ValueError("tracking frames needs a trained model: give --weights (or MODEL.WEIGHTS)")
-    sources = open_sources(inputs, frame_rate)
+    sources = open_sources(
+        inputs,
+        frame_rate,
+        drop_frames=cfg.INFERENCE.DROP_FRAMES,
+        stall_seconds=cfg.INFERENCE.STALL_SECONDS,
+    )
     from .detector import build_detector  # torch only when a network runs
 
     detector = build_detector(cfg, weights)
@@ -164,6 +206,7 @@ def run_tracking(
     timings: bool = False,
     frame_rate: float | None = None,
     save_detections: bool = False,
+    show: bool = False,
     tracker_params: TrackerParams | None = None,
     progress: bool = True,
 ) -> list:
@@ -172,11 +215,12 @@ def run_tracking(
     Args:
         cfg: the config (TRACKER, the model and decoding keys, VIS.TRAIL_LENGTH).
         tracker_params: thresholds to use instead of the config's TRACKER keys.
-        video, timings, save_detections: also write annotated videos, per-frame timings,
-            the detections (see `build_writers`).
+        video, timings, save_detections, show: also write annotated videos, per-frame
+            timings, the detections, or show the frames (see `build_writers`).
 
     Returns:
-        One TrackingStats per sequence.
+        One TrackingStats per sequence tracked; after Ctrl-C (or Esc in the preview) the
+        last one is marked `interrupted` and the sequences after it are not tracked.
     """
     streams = detection_streams(
         cfg, inputs=inputs, weights=weights, detections_dir=detections_dir, frame_rate=frame_rate
@@ -193,6 +237,7 @@ def run_tracking(
             video=video,
             timings=timings,
             save_detections=save_detections and isinstance(stream, DetectedFrames),
+            show=show,
             trail_length=cfg.VIS.TRAIL_LENGTH,
         )
         tracker = JDETracker(params, frame_rate=stream.frame_rate)
@@ -201,4 +246,6 @@ def run_tracking(
         )
         stats.results = writers[0].path
         all_stats.append(stats)
+        if stats.interrupted:
+            break
     return all_stats

@@ -1,10 +1,12 @@
-"""Frame sources for tracking: MOTChallenge sequences, video files and image folders. Each
-has a `name` and a `frame_rate` and yields (frame number from 1, BGR image or None when the
-frame cannot be decoded); a background thread can read ahead while the network runs
-(`prefetch`). Nothing here imports torch."""
+"""Frame sources for tracking: MOTChallenge sequences, video files, image folders, single
+images and globs, cameras and network streams (`open_sources` tells them apart). Each has a
+`name` and a `frame_rate` and yields (frame number from 1, BGR image or None when the frame
+cannot be decoded); a background thread reads ahead while the network runs (`prefetch`, or
+the live source's own reader). Nothing here imports torch."""
 
 from __future__ import annotations
 
+import glob
 import os
 import queue
 import threading
@@ -67,13 +69,134 @@ class VideoFile:
             capture.release()
 
 
-def open_sources(path: str | os.PathLike, frame_rate: float | None = None) -> list:
-    """The sources under `path`: a MOT split (every sequence), one sequence, a video file, or
-    an image folder. Sequences run at the frame rate of their seqinfo.ini."""
-    path = Path(path)
+class SourceError(ValueError):
+    """A camera or stream that cannot be opened."""
+
+
+class LiveCapture:
+    """Frames of a camera (an index) or a network stream (an rtsp://, http://... URL),
+    read by OpenCV in a background thread as they arrive.
+
+    With `drop_frames`, only the newest frame waits for the consumer: when tracking is
+    slower than the source, older frames are dropped (counted in `dropped`) instead of
+    falling ever further behind; frame numbers count every frame the source delivered. A
+    source that delivers nothing for `stall_seconds` ends the iteration (`ended` says
+    "stalled"); one that stops delivering ends it with "ended".
+
+    Raises:
+        SourceError: the camera or stream cannot be opened.
+    """
+
+    threaded = True  # reads ahead itself: no `prefetch` on top (it would hold stale frames)
+
+    def __init__(self, target, *, frame_rate=None, drop_frames=True, stall_seconds=10.0):
+        self.target = target
+        self.name = f"camera{target}" if isinstance(target, int) else _stream_name(target)
+        self.capture = cv2.VideoCapture(target)
+        if not self.capture.isOpened():
+            what = f"camera {target}" if isinstance(target, int) else f"stream {target}"
+            raise SourceError(f"{what}: cannot open it (no such device, or unreachable)")
+        fps = self.capture.get(cv2.CAP_PROP_FPS)
+        self.frame_rate = float(frame_rate or (fps if fps and 0 < fps < 1000 else 30.0))
+        self.drop_frames, self.stall_seconds = drop_frames, stall_seconds
+        self.dropped, self.ended = 0, None
+
+    def __len__(self) -> int:
+        return 0  # unknown
+
+    def _read(self, slot: list, ready: threading.Condition, stop: threading.Event) -> None:
+        frame = 0
+        while not stop.is_set():
+            ok, image = self.capture.read()
+            with ready:
+                if not ok:
+                    slot.append(None)  # the source ended
+                    ready.notify()
+                    return
+                frame += 1
+                if self.drop_frames and slot:
+                    self.dropped += len(slot)
+                    slot.clear()
+                slot.append((frame, image))
+                ready.notify()
+
+    def __iter__(self):
+        slot, ready, stop = [], threading.Condition(), threading.Event()
+        reader = threading.Thread(target=self._read, args=(slot, ready, stop), daemon=True)
+        reader.start()
+        try:
+            while True:
+                with ready:
+                    if not ready.wait_for(lambda: slot, timeout=self.stall_seconds):
+                        self.ended = "stalled"
+                        return
+                    item = slot.pop(0)
+                if item is None:
+                    self.ended = "ended"
+                    return
+                yield item
+        finally:
+            stop.set()
+            reader.join(timeout=1.0)
+            self.capture.release()
+
+
+def _stream_name(url: str) -> str:
+    """A file-system-safe name for a stream URL (host and path)."""
+    tail = url.split("://", 1)[-1]
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in tail).strip("_") or "stream"
+
+
+def open_sources(
+    path: str | os.PathLike | int,
+    frame_rate: float | None = None,
+    *,
+    drop_frames: bool = True,
+    stall_seconds: float = 10.0,
+) -> list:
+    """The sources named by `path`: a camera index (0, "0"), a stream URL (rtsp://,
+    http://, ...), an image file, a glob of images ("frames/*.jpg"), a video file, a MOT
+    split (every sequence), one sequence, or an image folder. Sequences run at the frame
+    rate of their seqinfo.ini; live sources (cameras, streams) read as described in
+    `LiveCapture` with `drop_frames` and `stall_seconds`."""
+    text = str(path)
+    if isinstance(path, int) or text.isdigit():
+        return [
+            LiveCapture(
+                int(text),
+                frame_rate=frame_rate,
+                drop_frames=drop_frames,
+                stall_seconds=stall_seconds,
+            )
+        ]
+    if "://" in text:
+        return [
+            LiveCapture(
+                text, frame_rate=frame_rate, drop_frames=drop_frames, stall_seconds=stall_seconds
+            )
+        ]
+    if any(c in text for c in "*?["):
+        return [_glob_images(text, frame_rate)]
+    return _open_path(Path(path), frame_rate)
+
+
+def _glob_images(pattern: str, frame_rate: float | None) -> ImageFiles:
+    matches = sorted(Path(p) for p in glob.glob(pattern))
+    images = [p for p in matches if p.suffix.lower() in IMAGE_SUFFIXES]
+    if not images:
+        raise FormatError(pattern, f"matches no image files ({', '.join(IMAGE_SUFFIXES)})")
+    return ImageFiles(images[0].parent.name or "images", images, frame_rate or 30.0)
+
+
+def _open_path(path: Path, frame_rate: float | None) -> list:
     if path.is_file():
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            return [ImageFiles(path.stem, [path], frame_rate or 30.0)]
         if path.suffix.lower() not in VIDEO_SUFFIXES:
-            raise FormatError(path, f"not a video file (expected one of {VIDEO_SUFFIXES})")
+            raise FormatError(
+                path,
+                f"not a video or image file (expected one of {VIDEO_SUFFIXES + IMAGE_SUFFIXES})",
+            )
         return [VideoFile(path, frame_rate)]
     if not path.is_dir():
         raise FormatError(path, "no such file or folder to track")

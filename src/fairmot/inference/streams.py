@@ -71,9 +71,20 @@ class DetectedFrames:
     def __len__(self) -> int:
         return len(self.source)
 
+    @property
+    def dropped(self) -> int:
+        """Frames a live source dropped because tracking was slower (0 for files)."""
+        return getattr(self.source, "dropped", 0)
+
+    @property
+    def ended(self) -> str | None:
+        """How a live source ended ("ended", "stalled"), else None."""
+        return getattr(self.source, "ended", None)
+
     def __iter__(self):
         wait_start = time.perf_counter()
-        for frame, image in prefetch(self.source):
+        frames = self.source if getattr(self.source, "threaded", False) else prefetch(self.source)
+        for frame, image in frames:
             read = time.perf_counter() - wait_start
             if image is None:
                 yield _undecodable(frame, read)

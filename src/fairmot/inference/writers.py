@@ -7,12 +7,15 @@ and the frame's written `FrameTracks`) and `close(stats)` at the end, also after
 - `ResultsWriter`: data/<SEQ>.txt, MOTChallenge rows, flushed per frame;
 - `DetectionsWriter`: detections/<SEQ>.npz, the saved-detections format;
 - `AnnotatedVideoWriter`: videos/<SEQ>.mp4, frames annotated with identities and trails;
-- `TimingsWriter`: timings/<SEQ>.csv, milliseconds per stage and frame.
+- `TimingsWriter`: timings/<SEQ>.csv, milliseconds per stage and frame;
+- `PreviewWindow`: the annotated frames on screen.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import cv2
 
 from ..data.formats import MotResultsWriter, write_detections
 from ..visualization import TrailBuffer, VideoWriter, draw_text, draw_tracks
@@ -34,7 +37,8 @@ class ResultsWriter:
 
 class DetectionsWriter:
     """The detector's boxes and embeddings of every frame, written (atomically) at the end
-    for `--detections` replays; nothing is written when the run fails."""
+    for `--detections` replays (after Ctrl-C: the frames tracked so far); nothing is written
+    when the run fails."""
 
     def __init__(self, path: Path, frame_rate: float):
         self.path, self.frame_rate = Path(path), frame_rate
@@ -44,8 +48,8 @@ class DetectionsWriter:
         self.frames[detections.frame] = (detections.boxes, detections.embeddings)
 
     def close(self, stats) -> None:
-        if stats.completed:
-            num_frames = stats.frames + stats.skipped
+        if stats.completed or stats.interrupted:
+            num_frames = stats.frames + stats.skipped + stats.dropped
             write_detections(self.path, self.frames, num_frames, self.frame_rate)
 
 
@@ -73,6 +77,38 @@ class AnnotatedVideoWriter:
     def close(self, stats) -> None:
         if self.video is not None:
             self.video.close()
+
+
+class PreviewWindow:
+    """Frames annotated as for the video, shown in a window as they are tracked (`--show`).
+    Closing it with Esc or q ends the run as Ctrl-C does.
+
+    Raises:
+        ValueError: OpenCV cannot open a window here (no display, or the headless build).
+    """
+
+    def __init__(self, name: str, trail_length: int = 15):
+        self.title, self.trails = f"FairMOT {name}", TrailBuffer(trail_length)
+        try:
+            cv2.namedWindow(self.title, cv2.WINDOW_NORMAL)
+        except cv2.error:
+            raise ValueError(
+                "--show needs a display and OpenCV with GUI support "
+                "(pip install opencv-python instead of opencv-python-headless)"
+            ) from None
+
+    def write(self, detections, tracks) -> None:
+        if detections.image is None:
+            return
+        image = detections.image.copy()
+        self.trails.update(tracks.tlwh, tracks.ids)
+        draw_tracks(image, tracks.tlwh, tracks.ids, self.trails)
+        cv2.imshow(self.title, image)
+        if cv2.waitKey(1) & 0xFF in (27, ord("q")):
+            raise KeyboardInterrupt
+
+    def close(self, stats) -> None:
+        cv2.destroyWindow(self.title)
 
 
 class TimingsWriter:

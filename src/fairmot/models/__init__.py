@@ -5,7 +5,13 @@ released checkpoint format.
 """
 
 from .build import ARCHITECTURES, build_model, build_network
-from .checkpoint import CheckpointError, LoadReport, load_checkpoint, save_checkpoint
+from .checkpoint import (
+    CheckpointError,
+    LoadReport,
+    load_checkpoint,
+    save_checkpoint,
+    stored_config,
+)
 from .device import select_device
 from .heads import FairMOTNet, head_channels
 
@@ -20,4 +26,5 @@ __all__ = [
     "load_checkpoint",
     "save_checkpoint",
     "select_device",
+    "stored_config",
 ]

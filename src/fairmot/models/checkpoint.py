@@ -137,6 +137,20 @@ def load_checkpoint(model: nn.Module, path: str | os.PathLike, strict: bool = Tr
     return report
 
 
+def stored_config(path: str | os.PathLike) -> tuple:
+    """(YAML text of the config a checkpoint was trained with, a description of where it
+    comes from); the text is "" for a checkpoint without one (the authors' releases)."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"checkpoint not found: {path}")
+    try:
+        data = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises many kinds for a corrupt or foreign file
+        raise CheckpointError(f"cannot read checkpoint {path}: {exc}") from exc
+    text = data.get("config", "") if isinstance(data, dict) else ""
+    return (text if isinstance(text, str) else ""), f"the config stored in {path}"
+
+
 def save_checkpoint(path: str | os.PathLike, model: nn.Module, epoch: int, **extra) -> None:
     """Write `{'epoch', 'state_dict', **extra}` atomically (temporary file + rename), so an
     interrupted write leaves the previous checkpoint intact. The state dict has no `module.`

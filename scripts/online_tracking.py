@@ -1,0 +1,41 @@
+"""Track a video, a camera or a stream frame by frame from Python (the API an application
+uses), printing each frame's tracks.
+
+    python scripts/online_tracking.py output/synthetic/model_last.pth VIDEO_OR_CAMERA_OR_URL
+
+The checkpoint must carry its config (the trainer stores it); for the authors' released
+checkpoints, pass their config: OnlineTracker.from_checkpoint(path, cfg_file=...).
+"""
+
+import sys
+
+import cv2
+
+from fairmot.inference import OnlineTracker
+
+
+def main(weights: str, source: str) -> None:
+    capture = cv2.VideoCapture(int(source) if source.isdigit() else source)
+    if not capture.isOpened():
+        sys.exit(f"error: cannot open {source}")
+    fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
+    tracker = OnlineTracker.from_checkpoint(weights, frame_rate=fps)
+    frame = 0
+    while True:
+        ok, image = capture.read()
+        if not ok:
+            break
+        frame += 1
+        tracks = tracker.update(image)
+        boxes = ", ".join(
+            f"{i}: ({x:.0f}, {y:.0f}, {w:.0f}, {h:.0f}) {s:.2f}"
+            for i, (x, y, w, h), s in zip(tracks.ids, tracks.tlwh, tracks.scores)
+        )
+        print(f"frame {frame}: {boxes}")
+    capture.release()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    main(sys.argv[1], sys.argv[2])

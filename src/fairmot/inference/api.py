@@ -1,0 +1,73 @@
+"""Frame-by-frame tracking for applications: one object from a checkpoint, frames in,
+tracks out.
+
+    from fairmot.inference import OnlineTracker
+
+    tracker = OnlineTracker.from_checkpoint("output/synthetic/model_last.pth")
+    for frame in frames:                     # (H, W, 3) uint8 BGR, e.g. from cv2
+        tracks = tracker.update(frame)       # tracks.ids, tracks.tlwh, tracks.scores
+    tracker.reset()                          # before the next, unrelated video
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ..config import load_cfg
+from ..tracker import FrameTracks, JDETracker, OutputFilter, TrackerParams
+
+
+class OnlineTracker:
+    """The detector and the tracker of one video, driven frame by frame.
+
+    Args:
+        detector: callable BGR frame -> `models.decode.Detections` (`Detector`).
+        tracker: the association (`JDETracker`).
+        output_filter: which tracks `update` returns (default: the paper's).
+    """
+
+    def __init__(self, detector, tracker: JDETracker, output_filter: OutputFilter | None = None):
+        self.detector, self.tracker = detector, tracker
+        self.output_filter = output_filter or OutputFilter()
+
+    @classmethod
+    def from_checkpoint(
+        cls,
+        weights: str | os.PathLike,
+        *,
+        cfg_file: str | os.PathLike | None = None,
+        overrides=(),
+        frame_rate: float = 30.0,
+    ) -> OnlineTracker:
+        """Build everything from a checkpoint: the config it was trained with (stored in
+        checkpoints written by the trainer), then `cfg_file` and `KEY VALUE` `overrides`
+        (needed for checkpoints without a stored config, such as the authors' releases).
+
+        Args:
+            frame_rate: frames per second of the video to track (scales the lost-track
+                buffer, as for files).
+        """
+        from ..models import stored_config
+        from .detector import build_detector
+
+        cfg = load_cfg(cfg_file, list(overrides), stored_config(weights))
+        detector = build_detector(cfg, str(weights))
+        tracker = JDETracker(TrackerParams.from_config(cfg.TRACKER), frame_rate=frame_rate)
+        return cls(detector, tracker, OutputFilter.from_config(cfg.TRACKER))
+
+    def update(self, frame_bgr: np.ndarray) -> FrameTracks:
+        """Track one (H, W, 3) uint8 BGR frame; returns its confirmed tracks (ids, x y w h
+        boxes in frame pixels, scores)."""
+        if not (
+            isinstance(frame_bgr, np.ndarray) and frame_bgr.ndim == 3 and frame_bgr.shape[2] == 3
+        ):
+            shape = getattr(frame_bgr, "shape", type(frame_bgr).__name__)
+            raise ValueError(f"update() takes an (H, W, 3) BGR image array, got {shape}")
+        detections = self.detector(frame_bgr)
+        return self.output_filter(self.tracker.update(detections.boxes, detections.embeddings))
+
+    def reset(self) -> None:
+        """Forget every track (the next video starts with identity 1)."""
+        self.tracker.reset()
