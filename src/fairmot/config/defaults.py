@@ -202,9 +202,13 @@ _C.DECODE.REID_SAMPLING = "center"
 # Online association (paper §5)
 # ---------------------------------------------------------------------------------------------
 # ---------------------------------------------------------------------------------------------
-# Live sources: cameras (--input 0) and network streams (--input rtsp://...)
+# Inference: the network's runtime, and live sources (cameras, network streams)
 # ---------------------------------------------------------------------------------------------
 _C.INFERENCE = CN()
+# Runtime of the network when tracking: "torch", or "onnxruntime" (weights: an exported
+# .onnx file, or a checkpoint exported on the fly to OUTPUT_DIR/onnx/; provider chosen
+# automatically: TensorRT, CUDA, else the CPU).
+_C.INFERENCE.BACKEND = "torch"
 # When tracking is slower than a live source, track only the newest frame and drop the rest
 # (counted and reported) instead of falling ever further behind. False: every frame, late.
 _C.INFERENCE.DROP_FRAMES = True

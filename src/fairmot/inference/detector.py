@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -12,6 +13,8 @@ import torch
 from ..data.letterbox import letterbox, to_network_input
 from ..models import build_model, load_checkpoint, select_device
 from ..models.decode import TWO_STAGE, DecodeParams, Detections, decode
+
+BACKENDS = ("torch", "onnxruntime")
 
 
 class Detector:
@@ -68,9 +71,18 @@ def test_input_size(cfg) -> tuple:
 
 
 def build_detector(cfg, weights: str) -> Detector:
-    """The detector of a config with a trained checkpoint (loaded strictly)."""
-    model = build_model(cfg)
-    load_checkpoint(model, weights, strict=True)
+    """The detector of a config with trained weights: a checkpoint (loaded strictly), or
+    with INFERENCE.BACKEND "onnxruntime" an exported .onnx file or a checkpoint exported on
+    the fly (to OUTPUT_DIR/onnx/<name>_<W>x<H>.onnx)."""
+    if cfg.INFERENCE.BACKEND not in BACKENDS:
+        raise ValueError(
+            f"INFERENCE.BACKEND must be one of {BACKENDS}, got {cfg.INFERENCE.BACKEND!r}"
+        )
+    if cfg.INFERENCE.BACKEND == "onnxruntime":
+        model = _onnx_network(cfg, weights)
+    else:
+        model = build_model(cfg)
+        load_checkpoint(model, weights, strict=True)
     check_sampling(cfg.DECODE.REID_SAMPLING, model)
     return Detector(
         model,
@@ -79,6 +91,19 @@ def build_detector(cfg, weights: str) -> Detector:
         decode_params=DecodeParams.from_config(cfg),
         pad_value=cfg.INPUT.PAD_VALUE,
     )
+
+
+def _onnx_network(cfg, weights: str):
+    from .onnx_export import OnnxRuntimeNetwork, export_onnx
+
+    input_wh = test_input_size(cfg)
+    path = Path(weights)
+    if path.suffix != ".onnx":
+        model = build_model(cfg)
+        load_checkpoint(model, path, strict=True)
+        onnx_path = Path(cfg.OUTPUT_DIR) / "onnx" / f"{path.stem}_{input_wh[0]}x{input_wh[1]}.onnx"
+        path = export_onnx(model, onnx_path, input_wh)
+    return OnnxRuntimeNetwork(path, input_wh)
 
 
 def check_sampling(sampling: str, model) -> None:

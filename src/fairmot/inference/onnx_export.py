@@ -1,0 +1,163 @@
+"""Export a network to ONNX with its deformable convolutions as native `DeformConv`
+(opset 19), and run exported models with ONNX Runtime behind the `Detector`.
+
+The graph is the network alone: input `input` (B, 3, H, W) float RGB in [0, 1], letterboxed
+as for PyTorch; outputs the raw head maps `hm` (logits), `wh`, `reg`, `id` at stride 4, so
+`models.decode` post-processes them exactly as it does PyTorch's. A fixed input size works
+with every ONNX Runtime provider (and TensorRT); `dynamic=True` leaves batch, height and
+width free (CPU and CUDA providers). Two-stage networks (MODEL.REID_HEAD "roi") are not
+exported: their RoI head runs on decoded boxes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..models.layers import set_deform_conv_implementation
+
+OPSET = 19  # the first opset with DeformConv
+_registered = False
+
+
+def _register_deform_conv() -> None:
+    """torchvision::deform_conv2d -> ONNX DeformConv (same offset layout, mask and bias)."""
+    global _registered
+    if _registered:
+        return
+    from torch.onnx import register_custom_op_symbolic, symbolic_helper
+
+    @symbolic_helper.parse_args(
+        "v", "v", "v", "v", "v", "i", "i", "i", "i", "i", "i", "i", "i", "b"
+    )
+    def deform_conv2d(
+        g, x, weight, offset, mask, bias, sh, sw, ph, pw, dh, dw, groups, offset_groups, use_mask
+    ):
+        kernel = symbolic_helper._get_tensor_sizes(weight)[2:]
+        inputs = [x, weight, offset, bias] + ([mask] if use_mask else [])
+        return g.op(
+            "DeformConv",
+            *inputs,
+            dilations_i=[dh, dw],
+            group_i=groups,
+            kernel_shape_i=kernel,
+            offset_group_i=offset_groups,
+            pads_i=[ph, pw, ph, pw],
+            strides_i=[sh, sw],
+        )
+
+    register_custom_op_symbolic("torchvision::deform_conv2d", deform_conv2d, OPSET)
+    _registered = True
+
+
+class _Outputs(nn.Module):
+    """The network with its output dict as a tuple (ONNX outputs are positional)."""
+
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        self.model, self.names = model, list(model.head_names)
+
+    def forward(self, x: torch.Tensor):
+        outputs = self.model(x)
+        return tuple(outputs[name] for name in self.names)
+
+
+def export_onnx(model: nn.Module, path, input_wh, *, dynamic: bool = False) -> Path:
+    """Write `model` (eval mode, on the CPU) as an ONNX file at `path` (atomically).
+
+    Args:
+        input_wh: (width, height) of the letterboxed input the graph is traced at (and
+            fixed to unless `dynamic`).
+
+    Returns:
+        The written path.
+    """
+    if getattr(model, "two_stage", False):
+        raise ValueError("two-stage networks (MODEL.REID_HEAD 'roi') cannot be exported yet")
+    _register_deform_conv()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model = model.cpu().eval()
+    previous = {m: m.implementation for m in model.modules() if hasattr(m, "implementation")}
+    set_deform_conv_implementation(model, "torchvision")  # the op the symbolic maps
+    wrapper = _Outputs(model).eval()
+    sample = torch.rand(1, 3, input_wh[1], input_wh[0])
+    axes = {"input": {0: "batch", 2: "height", 3: "width"}} if dynamic else None
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        torch.onnx.export(
+            wrapper,
+            (sample,),
+            str(tmp),
+            opset_version=OPSET,
+            input_names=["input"],
+            output_names=wrapper.names,
+            dynamic_axes=axes,
+            dynamo=False,
+        )
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        for module, implementation in previous.items():
+            module.implementation = implementation
+    return path
+
+
+def default_providers() -> list:
+    """ONNX Runtime providers in order of preference among those installed: TensorRT,
+    CUDA, then the CPU."""
+    import onnxruntime as ort
+
+    available = ort.get_available_providers()
+    preferred = ("TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider")
+    return [p for p in preferred if p in available]
+
+
+class OnnxRuntimeNetwork:
+    """An exported network run by ONNX Runtime, in the `Detector`'s network role: called
+    with a (1, 3, H, W) float tensor, returns the dict of head maps as torch tensors.
+
+    Raises:
+        ValueError: the file is not an exported FairMOT network, or the runtime cannot run
+            it (an operator it lacks), or `input_wh` differs from a fixed input size.
+    """
+
+    two_stage = False
+
+    def __init__(self, path, input_wh=None, providers=None):
+        import onnxruntime as ort
+
+        self.path = Path(path)
+        try:
+            self.session = ort.InferenceSession(
+                str(self.path), providers=providers or default_providers()
+            )
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise ValueError(f"{self.path}: ONNX Runtime cannot load this model ({exc})") from None
+        self.output_names = [o.name for o in self.session.get_outputs()]
+        if not {"hm", "wh"} <= set(self.output_names):
+            raise ValueError(
+                f"{self.path}: not an exported FairMOT network (outputs {self.output_names})"
+            )
+        shape = self.session.get_inputs()[0].shape
+        fixed = all(isinstance(d, int) for d in shape[2:])
+        if fixed and input_wh is not None and tuple(shape[:1:-1]) != tuple(input_wh):
+            raise ValueError(
+                f"{self.path} was exported for {shape[3]}x{shape[2]} input, the config asks "
+                f"for {input_wh[0]}x{input_wh[1]} (INPUT.TEST_WIDTH / TEST_HEIGHT)"
+            )
+
+    def to(self, device):
+        return self  # ONNX Runtime places the model by its providers
+
+    def eval(self):
+        return self
+
+    def __call__(self, blob: torch.Tensor) -> dict:
+        array = np.ascontiguousarray(blob.detach().cpu().numpy(), dtype=np.float32)
+        outputs = self.session.run(self.output_names, {"input": array})
+        return {name: torch.from_numpy(o) for name, o in zip(self.output_names, outputs)}

@@ -1,0 +1,95 @@
+"""ONNX export with native DeformConv, ONNX Runtime against PyTorch for every architecture,
+and tracking with the onnxruntime backend equal to the torch backend."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+import torch
+
+from fairmot.config import get_cfg
+from fairmot.data.formats import read_mot_results
+from fairmot.inference import run_tracking
+from fairmot.inference.onnx_export import OnnxRuntimeNetwork, export_onnx
+from fairmot.models import ARCHITECTURES, build_model
+from fairmot.models.layers.deform_conv import ModulatedDeformConv2d
+from tests.inference.test_tracking import small_cfg, workspace  # noqa: F401 - fixture
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def random_network(arch: str):
+    cfg = get_cfg()
+    cfg.MODEL.ARCH, cfg.MODEL.HEAD_CONV, cfg.MODEL.REID_DIM = arch, 16, 16
+    torch.manual_seed(0)
+    model = build_model(cfg).eval()
+    with torch.no_grad():  # non-zero offsets, so the deformable sampling is exercised
+        for name, p in model.named_parameters():
+            if "conv_offset_mask" in name:
+                p.normal_(0, 0.05)
+    return model
+
+
+@pytest.mark.parametrize("arch", sorted(ARCHITECTURES))
+def test_onnx_runtime_equals_pytorch(arch, tmp_path):
+    model = random_network(arch)
+    path = export_onnx(model, tmp_path / f"{arch}.onnx", (128, 96))
+    ops = {node.op_type for node in onnx.load(str(path)).graph.node}
+    deformable = any(isinstance(m, ModulatedDeformConv2d) for m in model.modules())
+    assert ("DeformConv" in ops) == deformable  # HRNet has none
+    assert all(node.domain in ("", "ai.onnx") for node in onnx.load(str(path)).graph.node)
+    x = torch.rand(1, 3, 96, 128)
+    ours = OnnxRuntimeNetwork(path, (128, 96))(x)
+    with torch.no_grad():
+        theirs = model(x)
+    for name, value in theirs.items():
+        scale = value.abs().max().item()
+        assert (ours[name] - value).abs().max().item() <= 1e-4 * scale + 1e-7, name
+    with pytest.raises(ValueError, match="exported for 128x96 input, the config asks for 256x160"):
+        OnnxRuntimeNetwork(path, (256, 160))
+
+
+def test_dynamic_export_takes_other_sizes(tmp_path):
+    model = random_network("resnet18")
+    path = export_onnx(model, tmp_path / "dynamic.onnx", (128, 96), dynamic=True)
+    x = torch.rand(2, 3, 160, 256)
+    with torch.no_grad():
+        expected = model(x)["hm"]
+    np.testing.assert_allclose(OnnxRuntimeNetwork(path)(x)["hm"], expected, atol=1e-4)
+
+
+def test_tracking_with_onnxruntime_gives_the_torch_tracks(workspace, tmp_path):  # noqa: F811
+    val, weights = workspace / "data/images/val", str(workspace / "random.pth")
+    (torch_stats,) = run_tracking(small_cfg(tmp_path), inputs=val, weights=weights, progress=False)
+    onnx_cfg = small_cfg(tmp_path, "INFERENCE.BACKEND", "onnxruntime")
+    (onnx_stats,) = run_tracking(onnx_cfg, inputs=val, weights=weights, name="onnx", progress=False)
+    assert list((tmp_path / "onnx").glob("random_*.onnx"))  # exported on the fly
+    ours, theirs = read_mot_results(onnx_stats.results), read_mot_results(torch_stats.results)
+    assert len(theirs) > 0
+    np.testing.assert_array_equal(ours.frames, theirs.frames)
+    np.testing.assert_array_equal(ours.ids, theirs.ids)
+    np.testing.assert_allclose(ours.tlwh, theirs.tlwh, atol=1e-3)
+
+
+def test_export_tool_and_a_checkpoint_that_does_not_fit(workspace, tmp_path):  # noqa: F811
+    tool = [sys.executable, str(REPO / "tools/export.py"), "--cfg"]
+    small = [
+        str(REPO / "configs/synthetic_instant.yaml"),
+        "--weights",
+        str(workspace / "random.pth"),
+    ]
+    from tests.conftest import SMALL_MODEL
+
+    out = tmp_path / "model.onnx"
+    args = [*small, "--output", str(out), "OUTPUT_DIR", str(tmp_path), *SMALL_MODEL]
+    result = subprocess.run([*tool, *args], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert out.is_file() and "wrote" in result.stdout
+    wrong = [*small, "--output", str(tmp_path / "bad.onnx"), "OUTPUT_DIR", str(tmp_path)]
+    result = subprocess.run([*tool, *wrong], capture_output=True, text=True)
+    assert result.returncode == 1 and result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.glob("*bad*"))  # nothing half-written

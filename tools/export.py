@@ -1,0 +1,43 @@
+"""Export a trained network to ONNX (opset 19, deformable convolutions as native DeformConv).
+
+    python tools/export.py --cfg configs/mot17_half_dla34.yaml --weights model.pth \\
+        [--output model.onnx] [--dynamic] [KEY VALUE ...]
+
+The graph takes the letterboxed input at INPUT.TEST_WIDTH x TEST_HEIGHT (the training size
+where those are 0) and returns the raw head maps; `tools/track.py --weights model.onnx
+INFERENCE.BACKEND onnxruntime` tracks with it. --dynamic leaves batch and input size free
+(ONNX Runtime's CPU and CUDA providers; TensorRT wants a fixed size). Written to --output,
+default OUTPUT_DIR/onnx/<weights name>_<W>x<H>.onnx.
+"""
+
+import sys
+from pathlib import Path
+
+from fairmot.config import argument_parser, setup
+from fairmot.inference.detector import test_input_size
+from fairmot.inference.onnx_export import export_onnx
+from fairmot.models import CheckpointError, build_model, load_checkpoint, stored_config
+
+
+def main():
+    parser = argument_parser(__doc__, weights=True)
+    parser.add_argument("--output", default="", help="the .onnx file to write")
+    parser.add_argument("--dynamic", action="store_true", help="free batch and input size")
+    args = parser.parse_args()
+    try:
+        cfg = setup(args, stored_config(args.weights or "") if args.weights else None)
+        weights = args.weights or cfg.MODEL.WEIGHTS
+        if not weights:
+            raise ValueError("give --weights (or MODEL.WEIGHTS): the checkpoint to export")
+        model = build_model(cfg)
+        load_checkpoint(model, weights, strict=True)
+        width, height = test_input_size(cfg)
+        default = Path(cfg.OUTPUT_DIR) / "onnx" / f"{Path(weights).stem}_{width}x{height}.onnx"
+        path = export_onnx(model, args.output or default, (width, height), dynamic=args.dynamic)
+    except (CheckpointError, ValueError) as exc:
+        sys.exit(f"error: {exc}")
+    print(f"wrote {path} ({'dynamic' if args.dynamic else f'{width}x{height}'} input)")
+
+
+if __name__ == "__main__":
+    main()
