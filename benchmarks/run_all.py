@@ -16,6 +16,7 @@ import association_speed
 import data_speed
 import eval_speed
 import network_speed
+import onnx_speed
 import torch
 import tracking_speed
 from common import format_rows
@@ -30,6 +31,7 @@ def main():
     repeat = 1 if args.quick else 3
     suites = (
         ("network", lambda: network_speed.summary_rows(repeat)),
+        ("onnx", lambda: onnx_speed.summary_rows(repeat)),
         ("data", lambda: data_speed.summary_rows(10 if args.quick else 40)),
         ("association", lambda: association_speed.summary_rows(repeat=repeat + 2)),
         (

@@ -6,8 +6,10 @@
 The graph takes the letterboxed input at INPUT.TEST_WIDTH x TEST_HEIGHT (the training size
 where those are 0) and returns the raw head maps; `tools/track.py --weights model.onnx
 INFERENCE.BACKEND onnxruntime` tracks with it. --dynamic leaves batch and input size free
-(ONNX Runtime's CPU and CUDA providers; TensorRT wants a fixed size). Written to --output,
-default OUTPUT_DIR/onnx/<weights name>_<W>x<H>.onnx.
+(ONNX Runtime's CPU and CUDA providers; TensorRT wants a fixed size). --decode puts decode
+in the graph (outputs: detections x1 y1 x2 y2 score class in input pixels, top DECODE.TOP_K
+before the threshold, and unit embeddings), for applications without Python. Written to
+--output, default OUTPUT_DIR/onnx/<weights name>_<W>x<H>.onnx.
 """
 
 import sys
@@ -17,12 +19,18 @@ from fairmot.config import argument_parser, setup
 from fairmot.inference.detector import test_input_size
 from fairmot.inference.onnx_export import export_onnx
 from fairmot.models import CheckpointError, build_model, load_checkpoint, stored_config
+from fairmot.models.decode import DecodeParams
 
 
 def main():
     parser = argument_parser(__doc__, weights=True)
     parser.add_argument("--output", default="", help="the .onnx file to write")
     parser.add_argument("--dynamic", action="store_true", help="free batch and input size")
+    parser.add_argument(
+        "--decode",
+        action="store_true",
+        help="decode in the graph: outputs detections (B, K, 6) and embeddings (B, K, D)",
+    )
     args = parser.parse_args()
     try:
         cfg = setup(args, stored_config(args.weights or "") if args.weights else None)
@@ -33,7 +41,10 @@ def main():
         load_checkpoint(model, weights, strict=True)
         width, height = test_input_size(cfg)
         default = Path(cfg.OUTPUT_DIR) / "onnx" / f"{Path(weights).stem}_{width}x{height}.onnx"
-        path = export_onnx(model, args.output or default, (width, height), dynamic=args.dynamic)
+        decode = DecodeParams.from_config(cfg) if args.decode else None
+        path = export_onnx(
+            model, args.output or default, (width, height), dynamic=args.dynamic, decode=decode
+        )
     except (CheckpointError, ValueError) as exc:
         sys.exit(f"error: {exc}")
     print(f"wrote {path} ({'dynamic' if args.dynamic else f'{width}x{height}'} input)")

@@ -93,3 +93,23 @@ def test_export_tool_and_a_checkpoint_that_does_not_fit(workspace, tmp_path):  #
     assert result.returncode == 1 and result.stderr.startswith("error: ")
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.glob("*bad*"))  # nothing half-written
+
+
+def test_decode_in_the_graph_equals_decode(tmp_path):
+    import onnxruntime as ort
+
+    from fairmot.models.decode import DecodeParams, decode
+
+    model = random_network("resnet18")
+    params = DecodeParams(k=20)
+    path = export_onnx(model, tmp_path / "decoded.onnx", (128, 96), decode=params)
+    x = torch.rand(1, 3, 96, 128)
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    dets, embeddings = session.run(["detections", "embeddings"], {"input": x.numpy()})
+    with torch.no_grad():  # the frame is the input here: frame pixels = input pixels
+        (expected,) = decode(model(x), (128, 96), (128, 96), conf_thres=-1.0, k=20)
+    np.testing.assert_allclose(dets[0, :, :5], expected.boxes, atol=1e-3)
+    np.testing.assert_array_equal(dets[0, :, 5], expected.classes)
+    np.testing.assert_allclose(embeddings[0], expected.embeddings, atol=1e-5)
+    with pytest.raises(ValueError, match="exported with decode in the graph"):
+        OnnxRuntimeNetwork(path)

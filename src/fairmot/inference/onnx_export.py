@@ -5,8 +5,10 @@ The graph is the network alone: input `input` (B, 3, H, W) float RGB in [0, 1], 
 as for PyTorch; outputs the raw head maps `hm` (logits), `wh`, `reg`, `id` at stride 4, so
 `models.decode` post-processes them exactly as it does PyTorch's. A fixed input size works
 with every ONNX Runtime provider (and TensorRT); `dynamic=True` leaves batch, height and
-width free (CPU and CUDA providers). Two-stage networks (MODEL.REID_HEAD "roi") are not
-exported: their RoI head runs on decoded boxes.
+width free (CPU and CUDA providers). With `decode`, the graph also decodes: heatmap peaks
+by max-pool, top-K, boxes in input pixels, the embeddings gathered and normalised (outputs
+`detections`, `embeddings`), for runtimes without Python. Two-stage networks
+(MODEL.REID_HEAD "roi") are not exported: their RoI head runs on decoded boxes.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
+from ..models.decode import DecodeParams, decode_raw, gather
 from ..models.layers import set_deform_conv_implementation
 
 OPSET = 19  # the first opset with DeformConv
@@ -66,12 +70,44 @@ class _Outputs(nn.Module):
         return tuple(outputs[name] for name in self.names)
 
 
-def export_onnx(model: nn.Module, path, input_wh, *, dynamic: bool = False) -> Path:
+class _Decoded(nn.Module):
+    """The network with decode in the graph: outputs `detections` (B, K, 6) x1 y1 x2 y2
+    score class in input pixels (before any threshold, best first) and `embeddings`
+    (B, K, D) unit re-ID embeddings at the peaks ("center" sampling, the paper's)."""
+
+    names = ["detections", "embeddings"]
+
+    def __init__(self, model: nn.Module, params: DecodeParams):
+        super().__init__()
+        if params.sampling != "center":
+            raise ValueError(
+                f"decode in the graph samples embeddings at the centre; got DECODE.REID_SAMPLING "
+                f"{params.sampling!r}"
+            )
+        self.model, self.params = model, params
+
+    def forward(self, x: torch.Tensor):
+        outputs = self.model(x)
+        hm = outputs["hm"].sigmoid()
+        dets, inds, _ = decode_raw(
+            hm, outputs["wh"], outputs.get("reg"), self.params.ltrb, self.params.k
+        )
+        scale = dets.new_tensor([self.params.down_ratio] * 4 + [1.0, 1.0])
+        embeddings = F.normalize(gather(outputs["id"], inds), dim=2)
+        return dets * scale, embeddings
+
+
+def export_onnx(
+    model: nn.Module, path, input_wh, *, dynamic: bool = False, decode: DecodeParams | None = None
+) -> Path:
     """Write `model` (eval mode, on the CPU) as an ONNX file at `path` (atomically).
 
     Args:
         input_wh: (width, height) of the letterboxed input the graph is traced at (and
             fixed to unless `dynamic`).
+        decode: put decode in the graph too (see `_Decoded`): a runtime then needs no
+            Python post-processing beyond the threshold and the letterbox's inverse. Such a
+            model serves applications; `OnnxRuntimeNetwork` runs the plain one.
 
     Returns:
         The written path.
@@ -84,7 +120,7 @@ def export_onnx(model: nn.Module, path, input_wh, *, dynamic: bool = False) -> P
     model = model.cpu().eval()
     previous = {m: m.implementation for m in model.modules() if hasattr(m, "implementation")}
     set_deform_conv_implementation(model, "torchvision")  # the op the symbolic maps
-    wrapper = _Outputs(model).eval()
+    wrapper = (_Outputs(model) if decode is None else _Decoded(model, decode)).eval()
     sample = torch.rand(1, 3, input_wh[1], input_wh[0])
     axes = {"input": {0: "batch", 2: "height", 3: "width"}} if dynamic else None
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
@@ -128,17 +164,25 @@ class OnnxRuntimeNetwork:
 
     two_stage = False
 
-    def __init__(self, path, input_wh=None, providers=None):
+    def __init__(self, path, input_wh=None, providers=None, threads: int | None = None):
         import onnxruntime as ort
 
         self.path = Path(path)
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
         try:
             self.session = ort.InferenceSession(
-                str(self.path), providers=providers or default_providers()
+                str(self.path), options, providers=providers or default_providers()
             )
         except Exception as exc:  # onnxruntime raises its own exception types
             raise ValueError(f"{self.path}: ONNX Runtime cannot load this model ({exc})") from None
         self.output_names = [o.name for o in self.session.get_outputs()]
+        if "detections" in self.output_names:
+            raise ValueError(
+                f"{self.path} was exported with decode in the graph (for applications); track "
+                "with a model exported without --decode"
+            )
         if not {"hm", "wh"} <= set(self.output_names):
             raise ValueError(
                 f"{self.path}: not an exported FairMOT network (outputs {self.output_names})"
