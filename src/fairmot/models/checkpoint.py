@@ -41,15 +41,20 @@ class LoadReport:
     prefix: str = ""
 
 
-def read_state_dict(path: str | os.PathLike) -> tuple:
-    """Load a checkpoint file on the CPU; returns (state_dict without `module.`, epoch)."""
-    path = Path(path)
+def _load_file(path: Path):
+    """The checkpoint file's contents, loaded on the CPU without running any code in it."""
     if not path.is_file():
         raise CheckpointError(f"checkpoint not found: {path}")
     try:
-        data = torch.load(path, map_location="cpu", weights_only=True)
+        return torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many kinds for a corrupt or foreign file
         raise CheckpointError(f"cannot read checkpoint {path}: {exc}") from exc
+
+
+def read_state_dict(path: str | os.PathLike) -> tuple:
+    """Load a checkpoint file on the CPU; returns (state_dict without `module.`, epoch)."""
+    path = Path(path)
+    data = _load_file(path)
     if isinstance(data, dict) and "state_dict" in data:
         state, epoch = data["state_dict"], data.get("epoch")
     elif isinstance(data, dict) and all(isinstance(v, torch.Tensor) for v in data.values()):
@@ -141,12 +146,7 @@ def stored_config(path: str | os.PathLike) -> tuple:
     """(YAML text of the config a checkpoint was trained with, a description of where it
     comes from); the text is "" for a checkpoint without one (the authors' releases)."""
     path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"checkpoint not found: {path}")
-    try:
-        data = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # torch raises many kinds for a corrupt or foreign file
-        raise CheckpointError(f"cannot read checkpoint {path}: {exc}") from exc
+    data = _load_file(path)
     text = data.get("config", "") if isinstance(data, dict) else ""
     return (text if isinstance(text, str) else ""), f"the config stored in {path}"
 
