@@ -43,7 +43,12 @@ def main():
         default = Path(cfg.OUTPUT_DIR) / "onnx" / f"{Path(weights).stem}_{width}x{height}.onnx"
         decode = DecodeParams.from_config(cfg) if args.decode else None
         path = export_onnx(
-            model, args.output or default, (width, height), dynamic=args.dynamic, decode=decode
+            model,
+            args.output or default,
+            (width, height),
+            dynamic=args.dynamic,
+            decode=decode,
+            config_text=cfg.dump(),
         )
     except (CheckpointError, ValueError) as exc:
         sys.exit(f"error: {exc}")

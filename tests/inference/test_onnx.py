@@ -88,6 +88,14 @@ def test_export_tool_and_a_checkpoint_that_does_not_fit(workspace, tmp_path):  #
     result = subprocess.run([*tool, *args], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert out.is_file() and "wrote" in result.stdout
+    # The export stores its config: tracking with the .onnx alone needs no --cfg.
+    track = [sys.executable, str(REPO / "tools/track.py"), "--weights", str(out), "--input"]
+    val = str(workspace / "data/images/val")
+    result = subprocess.run(
+        [*track, val, "OUTPUT_DIR", str(tmp_path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(read_mot_results(tmp_path / "tracks/fairmot/data/SYN-02.txt")) > 0
     wrong = [*small, "--output", str(tmp_path / "bad.onnx"), "OUTPUT_DIR", str(tmp_path)]
     result = subprocess.run([*tool, *wrong], capture_output=True, text=True)
     assert result.returncode == 1 and result.stderr.startswith("error: ")

@@ -207,7 +207,7 @@ _C.DECODE.REID_SAMPLING = "center"
 _C.INFERENCE = CN()
 # Runtime of the network when tracking: "torch", or "onnxruntime" (weights: an exported
 # .onnx file, or a checkpoint exported on the fly to OUTPUT_DIR/onnx/; provider chosen
-# automatically: TensorRT, CUDA, else the CPU).
+# automatically: TensorRT, CUDA, else the CPU). A .onnx file always runs on ONNX Runtime.
 _C.INFERENCE.BACKEND = "torch"
 # When tracking is slower than a live source, track only the newest frame and drop the rest
 # (counted and reported) instead of falling ever further behind. False: every frame, late.

@@ -78,7 +78,7 @@ def build_detector(cfg, weights: str) -> Detector:
         raise ValueError(
             f"INFERENCE.BACKEND must be one of {BACKENDS}, got {cfg.INFERENCE.BACKEND!r}"
         )
-    if cfg.INFERENCE.BACKEND == "onnxruntime":
+    if cfg.INFERENCE.BACKEND == "onnxruntime" or Path(weights).suffix == ".onnx":
         model = _onnx_network(cfg, weights)
     else:
         model = build_model(cfg)
@@ -102,7 +102,7 @@ def _onnx_network(cfg, weights: str):
         model = build_model(cfg)
         load_checkpoint(model, path, strict=True)
         onnx_path = Path(cfg.OUTPUT_DIR) / "onnx" / f"{path.stem}_{input_wh[0]}x{input_wh[1]}.onnx"
-        path = export_onnx(model, onnx_path, input_wh)
+        path = export_onnx(model, onnx_path, input_wh, config_text=cfg.dump())
     return OnnxRuntimeNetwork(path, input_wh)
 
 

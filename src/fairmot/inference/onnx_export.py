@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..models.checkpoint import ONNX_CONFIG_KEY
 from ..models.decode import DecodeParams, decode_raw, gather
 from ..models.layers import set_deform_conv_implementation
 
@@ -98,7 +99,13 @@ class _Decoded(nn.Module):
 
 
 def export_onnx(
-    model: nn.Module, path, input_wh, *, dynamic: bool = False, decode: DecodeParams | None = None
+    model: nn.Module,
+    path,
+    input_wh,
+    *,
+    dynamic: bool = False,
+    decode: DecodeParams | None = None,
+    config_text: str = "",
 ) -> Path:
     """Write `model` (eval mode, on the CPU) as an ONNX file at `path` (atomically).
 
@@ -108,6 +115,8 @@ def export_onnx(
         decode: put decode in the graph too (see `_Decoded`): a runtime then needs no
             Python post-processing beyond the threshold and the letterbox's inverse. Such a
             model serves applications; `OnnxRuntimeNetwork` runs the plain one.
+        config_text: the config (YAML) stored in the model's metadata, so that tracking
+            with it needs no --cfg (`models.stored_config`).
 
     Returns:
         The written path.
@@ -135,12 +144,23 @@ def export_onnx(
             dynamic_axes=axes,
             dynamo=False,
         )
+        if config_text:
+            _store_config(tmp, config_text)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
         for module, implementation in previous.items():
             module.implementation = implementation
     return path
+
+
+def _store_config(path: Path, text: str) -> None:
+    import onnx
+
+    model = onnx.load(str(path))
+    entry = model.metadata_props.add()
+    entry.key, entry.value = ONNX_CONFIG_KEY, text
+    onnx.save(model, str(path))
 
 
 def default_providers() -> list:

@@ -142,13 +142,32 @@ def load_checkpoint(model: nn.Module, path: str | os.PathLike, strict: bool = Tr
     return report
 
 
+#: Metadata key of the config in an exported ONNX model (`inference.onnx_export`).
+ONNX_CONFIG_KEY = "fairmot_config"
+
+
 def stored_config(path: str | os.PathLike) -> tuple:
     """(YAML text of the config a checkpoint was trained with, a description of where it
-    comes from); the text is "" for a checkpoint without one (the authors' releases)."""
+    comes from); the text is "" for a checkpoint without one (the authors' releases). An
+    exported .onnx model carries its checkpoint's config in its metadata."""
     path = Path(path)
+    if path.suffix == ".onnx":
+        return _onnx_config(path), f"the config stored in {path}"
     data = _load_file(path)
     text = data.get("config", "") if isinstance(data, dict) else ""
     return (text if isinstance(text, str) else ""), f"the config stored in {path}"
+
+
+def _onnx_config(path: Path) -> str:
+    import onnx
+
+    if not path.is_file():
+        raise CheckpointError(f"model not found: {path}")
+    try:
+        model = onnx.load(str(path), load_external_data=False)
+    except Exception as exc:  # onnx raises DecodeError and others for a foreign file
+        raise CheckpointError(f"cannot read ONNX model {path}: {exc}") from exc
+    return next((p.value for p in model.metadata_props if p.key == ONNX_CONFIG_KEY), "")
 
 
 def save_checkpoint(path: str | os.PathLike, model: nn.Module, epoch: int, **extra) -> None:
