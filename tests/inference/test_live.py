@@ -174,3 +174,37 @@ def test_tool_without_cfg_on_a_glob_and_a_clear_error_for_show(workspace, tmp_pa
     shown = subprocess.run([*tool, "--show", *args], capture_output=True, text=True)
     assert shown.returncode == 1 and "error: --show needs a display" in shown.stderr
     assert "Traceback" not in shown.stderr
+
+
+class _Degenerate:
+    """Three frames of one good detection plus a NaN box, an empty box and a zero
+    embedding (what an untrained network can give)."""
+
+    name, frame_rate = "SEQ", 30.0
+
+    def __len__(self):
+        return 3
+
+    def __iter__(self):
+        boxes = np.array(
+            [
+                [10, 10, 60, 130, 0.9],
+                [np.nan, 0, 5, 5, 0.8],
+                [20, 20, 20, 40, 0.8],
+                [5, 5, 9, 9, 0.7],
+            ],
+            np.float32,
+        )
+        feats = np.ones((4, 4), np.float32)
+        feats[3] = 0
+        for frame in range(1, 4):
+            yield FrameDetections(frame, boxes.copy(), feats.copy())
+
+
+def test_degenerate_detections_are_dropped_and_counted_before_the_tracker(tmp_path):
+    writers = build_writers(tmp_path, "SEQ", 30.0)
+    stats = track_stream(_Degenerate(), JDETracker(), writers=writers, progress=False)
+    assert stats.completed and stats.degenerate == 9
+    results = read_mot_results(tmp_path / "data" / "SEQ.txt")
+    assert results.frames.tolist() == [1, 2, 3] and set(results.ids) == {1}
+    assert np.isfinite(results.tlwh).all()

@@ -7,7 +7,14 @@ import numpy as np
 import pytest
 
 from fairmot.config import get_cfg
-from fairmot.tracker import JDETracker, TrackerParams, TrackState, build_tracker, keep_for_output
+from fairmot.tracker import (
+    JDETracker,
+    TrackerParams,
+    TrackState,
+    build_tracker,
+    degenerate_detections,
+    keep_for_output,
+)
 from tests.conftest import REFERENCE, needs_reference
 
 
@@ -197,3 +204,23 @@ def test_memory_stays_flat_on_an_endless_stream():
     assert max(s[0] for s in sizes) < 100 and max(s[1] for s in sizes) <= 256
     assert max(s[2] for s in sizes) < 100
     assert rss[-1] - rss[1] < 20_000  # kB: no growth after warm-up
+
+
+def test_degenerate_detections_are_named_and_the_tracker_refuses_non_finite_input():
+    dets = np.array(
+        [
+            [10, 10, 50, 90, 0.9],  # fine
+            [10, 10, 10, 90, 0.9],  # zero width
+            [10, 10, 50, 5, 0.9],  # negative height
+            [np.nan, 10, 50, 90, 0.9],  # non-finite box
+            [10, 10, 50, 90, np.inf],  # non-finite score
+            [10, 10, 50, 90, 0.9],  # zero embedding
+            [10, 10, 50, 90, 0.9],  # non-finite embedding
+        ]
+    )
+    feats = np.ones((7, 4), np.float32)
+    feats[5], feats[6, 2] = 0, np.nan
+    assert degenerate_detections(dets, feats).tolist() == [False] + [True] * 6
+    assert degenerate_detections(np.zeros((0, 5)), np.zeros((0,))).shape == (0,)
+    with pytest.raises(ValueError, match="3 of 7 detections have non-finite"):
+        JDETracker().update(dets, feats)

@@ -16,7 +16,13 @@ import os
 import numpy as np
 
 from ..config import load_cfg
-from ..tracker import FrameTracks, JDETracker, OutputFilter, TrackerParams
+from ..tracker import (
+    FrameTracks,
+    JDETracker,
+    OutputFilter,
+    TrackerParams,
+    degenerate_detections,
+)
 
 
 class OnlineTracker:
@@ -66,7 +72,9 @@ class OnlineTracker:
             shape = getattr(frame_bgr, "shape", type(frame_bgr).__name__)
             raise ValueError(f"update() takes an (H, W, 3) BGR image array, got {shape}")
         detections = self.detector(frame_bgr)
-        return self.output_filter(self.tracker.update(detections.boxes, detections.embeddings))
+        keep = ~degenerate_detections(detections.boxes, detections.embeddings)
+        tracks = self.tracker.update(detections.boxes[keep], detections.embeddings[keep])
+        return self.output_filter(tracks)
 
     def reset(self) -> None:
         """Forget every track (the next video starts with identity 1)."""

@@ -17,7 +17,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ..data.formats import read_detections_dir
-from ..tracker import JDETracker, OutputFilter, TrackerParams
+from ..tracker import JDETracker, OutputFilter, TrackerParams, degenerate_detections
 from .sources import open_sources
 from .streams import DetectedFrames, ReplayedDetections
 from .writers import (
@@ -39,6 +39,8 @@ class TrackingStats:
     Attributes:
         skipped: frames that could not be decoded; dropped: frames a live source dropped
             because tracking was slower than it.
+        degenerate: detections dropped before the tracker (`degenerate_detections`:
+            non-finite, empty boxes, zero embeddings).
         completed: the source was tracked to its end; interrupted: stopped by Ctrl-C (what
             was tracked is written); ended: how a live source ended ("ended", "stalled").
     """
@@ -47,6 +49,7 @@ class TrackingStats:
     frames: int = 0
     skipped: int = 0
     dropped: int = 0
+    degenerate: int = 0
     boxes: int = 0
     seconds: dict = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
     results: Path | None = None
@@ -92,6 +95,11 @@ def track_stream(
                 )
                 continue
             start = time.perf_counter()
+            bad = degenerate_detections(detections.boxes, detections.embeddings)
+            if bad.any():  # e.g. an untrained network: never let NaN into the Kalman state
+                stats.degenerate += int(bad.sum())
+                detections.boxes = detections.boxes[~bad]
+                detections.embeddings = detections.embeddings[~bad]
             tracks = output_filter(tracker.update(detections.boxes, detections.embeddings))
             detections.seconds["association"] = time.perf_counter() - start
             stats.add(detections.seconds, len(tracks))
@@ -112,6 +120,13 @@ def track_stream(
 
 
 def _report(name: str, stats: TrackingStats) -> None:
+    if stats.degenerate:
+        logger.warning(
+            "%s: %d degenerate detection(s) (non-finite, empty boxes or zero embeddings) "
+            "dropped before the tracker",
+            name,
+            stats.degenerate,
+        )
     if stats.dropped:
         logger.warning(
             "%s: %d frame(s) dropped: tracking was slower than the source", name, stats.dropped

@@ -20,6 +20,7 @@ __all__ = [
     "TrackState",
     "TrackerParams",
     "build_tracker",
+    "degenerate_detections",
     "keep_for_output",
 ]
 
@@ -27,6 +28,21 @@ __all__ = [
 def build_tracker(tracker_cfg, frame_rate: float) -> JDETracker:
     """A tracker configured by the TRACKER config node for a sequence at `frame_rate`."""
     return JDETracker(TrackerParams.from_config(tracker_cfg), frame_rate=frame_rate)
+
+
+def degenerate_detections(dets_tlbr_score: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """(N,) bool: detections the tracker must not see — a non-finite box, score or
+    embedding, a box of zero or negative width or height, or an all-zero embedding (no
+    direction to compare). An untrained or diverged network produces them."""
+    dets = np.asarray(dets_tlbr_score, dtype=np.float64).reshape(-1, 5)
+    if not len(dets):
+        return np.zeros(0, bool)
+    features = np.asarray(features, dtype=np.float64).reshape(len(dets), -1)
+    finite = np.isfinite(dets).all(axis=1) & np.isfinite(features).all(axis=1)
+    with np.errstate(invalid="ignore"):
+        sized = (dets[:, 2] > dets[:, 0]) & (dets[:, 3] > dets[:, 1])
+        directed = np.abs(features).sum(axis=1) > 0
+    return ~(finite & sized & directed)
 
 
 def keep_for_output(tlwh: np.ndarray, min_area: float, max_aspect: float) -> np.ndarray:

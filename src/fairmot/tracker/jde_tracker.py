@@ -113,6 +113,13 @@ class _Detections:
         features = features.reshape(len(dets), features.shape[-1] if features.ndim > 1 else -1)
         if len(features) != len(dets):
             raise ValueError(f"{len(dets)} detections but {len(features)} embeddings")
+        bad = ~(np.isfinite(dets).all(axis=1) & np.isfinite(features).all(axis=1))
+        if bad.any():
+            raise ValueError(
+                f"{int(bad.sum())} of {len(dets)} detections have non-finite boxes, scores or "
+                "embeddings (they would corrupt the Kalman state): drop them before the "
+                "tracker (fairmot.tracker.degenerate_detections)"
+            )
         # x y w h in the detections' precision, as the original.
         self.tlwh = boxes.tlbr_to_tlwh(dets[:, :4]).astype(np.float64)
         self.tlbr = boxes.tlwh_to_tlbr(self.tlwh)
