@@ -9,30 +9,21 @@ checkpoints, pass their config: OnlineTracker.from_checkpoint(path, cfg_file=...
 
 import sys
 
-import cv2
-
-from fairmot.inference import OnlineTracker
+from fairmot.inference import OnlineTracker, open_sources
 
 
 def main(weights: str, source: str) -> None:
-    capture = cv2.VideoCapture(int(source) if source.isdigit() else source)
-    if not capture.isOpened():
-        sys.exit(f"error: cannot open {source}")
-    fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
-    tracker = OnlineTracker.from_checkpoint(weights, frame_rate=fps)
-    frame = 0
-    while True:
-        ok, image = capture.read()
-        if not ok:
-            break
-        frame += 1
+    (frames,) = open_sources(source)  # a file, a camera index or a stream URL
+    tracker = OnlineTracker.from_checkpoint(weights, frame_rate=frames.frame_rate)
+    for frame, image in frames:
+        if image is None:
+            continue  # a frame that could not be decoded
         tracks = tracker.update(image)
         boxes = ", ".join(
             f"{i}: ({x:.0f}, {y:.0f}, {w:.0f}, {h:.0f}) {s:.2f}"
             for i, (x, y, w, h), s in zip(tracks.ids, tracks.tlwh, tracks.scores)
         )
         print(f"frame {frame}: {boxes}")
-    capture.release()
 
 
 if __name__ == "__main__":
