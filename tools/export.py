@@ -33,7 +33,7 @@ def main():
     )
     args = parser.parse_args()
     try:
-        cfg = setup(args, stored_config(args.weights or "") if args.weights else None)
+        cfg = setup(args, stored_config(args.weights))
         weights = args.weights or cfg.MODEL.WEIGHTS
         if not weights:
             raise ValueError("give --weights (or MODEL.WEIGHTS): the checkpoint to export")

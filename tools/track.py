@@ -56,7 +56,7 @@ def main():
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
-        cfg = setup(args, stored_config(args.weights) if args.weights else None)
+        cfg = setup(args, stored_config(args.weights))
         stats = run_tracking(
             cfg,
             inputs=args.input or None,

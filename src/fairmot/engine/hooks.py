@@ -9,12 +9,12 @@ the epoch's running `epoch_means()`). Hooks run in the order given.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from pathlib import Path
 
 import torch
 
+from ..models.checkpoint import atomic_save
 from .errors import TrainingError
 
 logger = logging.getLogger(__name__)
@@ -48,13 +48,6 @@ class LRScheduler(HookBase):
 
     def after_epoch(self, trainer) -> None:
         self.scheduler.step()
-
-
-def atomic_save(state: dict, path: Path) -> None:
-    """torch.save through a temporary file: a crash mid-write leaves the previous file."""
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    torch.save(state, tmp)
-    os.replace(tmp, path)
 
 
 class Checkpointer(HookBase):
@@ -171,6 +164,7 @@ class PeriodicEvaluation(HookBase):
         self.evaluate, self.period = evaluate, period
         self.log_dir = Path(output_dir) / "tensorboard"
         self.results: dict = {}
+        self.writer = None  # opened at the first evaluation
 
     def after_epoch(self, trainer) -> None:
         last = trainer.epoch == trainer.epochs
@@ -188,8 +182,13 @@ class PeriodicEvaluation(HookBase):
             trainer.epoch,
             "  ".join(f"{k} {v:.4f}" for k, v in numbers.items()),
         )
-        from torch.utils.tensorboard import SummaryWriter
+        if self.writer is None:
+            from torch.utils.tensorboard import SummaryWriter
 
-        with SummaryWriter(str(self.log_dir)) as writer:
-            for key, value in numbers.items():
-                writer.add_scalar(f"eval/{key}", value, trainer.step)
+            self.writer = SummaryWriter(str(self.log_dir))
+        for key, value in numbers.items():
+            self.writer.add_scalar(f"eval/{key}", value, trainer.step)
+
+    def after_train(self, trainer) -> None:
+        if self.writer is not None:
+            self.writer.close()

@@ -21,7 +21,7 @@ from ..tracker import (
     JDETracker,
     OutputFilter,
     TrackerParams,
-    degenerate_detections,
+    track_valid_detections,
 )
 
 
@@ -72,9 +72,10 @@ class OnlineTracker:
             shape = getattr(frame_bgr, "shape", type(frame_bgr).__name__)
             raise ValueError(f"update() takes an (H, W, 3) BGR image array, got {shape}")
         detections = self.detector(frame_bgr)
-        keep = ~degenerate_detections(detections.boxes, detections.embeddings)
-        tracks = self.tracker.update(detections.boxes[keep], detections.embeddings[keep])
-        return self.output_filter(tracks)
+        tracks, _ = track_valid_detections(
+            self.tracker, detections.boxes, detections.embeddings, self.output_filter
+        )
+        return tracks
 
     def reset(self) -> None:
         """Forget every track (the next video starts with identity 1)."""

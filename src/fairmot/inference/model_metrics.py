@@ -139,7 +139,7 @@ def checkpoint_detection_ap(
 
 def checkpoint_embedding_tpr(
     cfg, weights: str = "", data_cfg_path=None, far_levels=FAR_LEVELS, progress: bool = True
-) -> dict:
+) -> tuple:
     """`embedding_tpr` of a checkpoint over the "test_emb" lists of a data_cfg, written to
     OUTPUT_DIR/eval/embedding.json as {"TPR@FAR=<far>": tpr}.
 

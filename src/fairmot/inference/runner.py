@@ -17,7 +17,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ..data.formats import read_detections_dir
-from ..tracker import JDETracker, OutputFilter, TrackerParams, degenerate_detections
+from ..tracker import JDETracker, OutputFilter, TrackerParams, track_valid_detections
 from .sources import open_sources
 from .streams import DetectedFrames, ReplayedDetections
 from .writers import (
@@ -95,12 +95,10 @@ def track_stream(
                 )
                 continue
             start = time.perf_counter()
-            bad = degenerate_detections(detections.boxes, detections.embeddings)
-            if bad.any():  # e.g. an untrained network: never let NaN into the Kalman state
-                stats.degenerate += int(bad.sum())
-                detections.boxes = detections.boxes[~bad]
-                detections.embeddings = detections.embeddings[~bad]
-            tracks = output_filter(tracker.update(detections.boxes, detections.embeddings))
+            tracks, degenerate = track_valid_detections(
+                tracker, detections.boxes, detections.embeddings, output_filter
+            )
+            stats.degenerate += degenerate
             detections.seconds["association"] = time.perf_counter() - start
             stats.add(detections.seconds, len(tracks))
             for writer in writers:

@@ -160,21 +160,12 @@ def open_sources(
     rate of their seqinfo.ini; live sources (cameras, streams) read as described in
     `LiveCapture` with `drop_frames` and `stall_seconds`."""
     text = str(path)
-    if isinstance(path, int) or text.isdigit():
-        return [
-            LiveCapture(
-                int(text),
-                frame_rate=frame_rate,
-                drop_frames=drop_frames,
-                stall_seconds=stall_seconds,
-            )
-        ]
-    if "://" in text:
-        return [
-            LiveCapture(
-                text, frame_rate=frame_rate, drop_frames=drop_frames, stall_seconds=stall_seconds
-            )
-        ]
+    if isinstance(path, int) or text.isdigit() or "://" in text:
+        target = text if "://" in text else int(text)  # a stream URL or a camera index
+        live = LiveCapture(
+            target, frame_rate=frame_rate, drop_frames=drop_frames, stall_seconds=stall_seconds
+        )
+        return [live]
     if any(c in text for c in "*?["):
         return [_glob_images(text, frame_rate)]
     return _open_path(Path(path), frame_rate)

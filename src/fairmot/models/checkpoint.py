@@ -146,10 +146,13 @@ def load_checkpoint(model: nn.Module, path: str | os.PathLike, strict: bool = Tr
 ONNX_CONFIG_KEY = "fairmot_config"
 
 
-def stored_config(path: str | os.PathLike) -> tuple:
+def stored_config(path: str | os.PathLike | None) -> tuple | None:
     """(YAML text of the config a checkpoint was trained with, a description of where it
     comes from); the text is "" for a checkpoint without one (the authors' releases). An
-    exported .onnx model carries its checkpoint's config in its metadata."""
+    exported .onnx model carries its checkpoint's config in its metadata. None when no
+    path is given (a tool run without --weights)."""
+    if not path:
+        return None
     path = Path(path)
     if path.suffix == ".onnx":
         return _onnx_config(path), f"the config stored in {path}"
@@ -177,6 +180,13 @@ def save_checkpoint(path: str | os.PathLike, model: nn.Module, epoch: int, **ext
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     state = model.module.state_dict() if hasattr(model, "module") else model.state_dict()
+    atomic_save({"epoch": epoch, "state_dict": state, **extra}, path)
+
+
+def atomic_save(state: dict, path: str | os.PathLike) -> None:
+    """torch.save through a temporary file renamed into place: a crash mid-write leaves the
+    previous file intact."""
+    path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    torch.save({"epoch": epoch, "state_dict": state, **extra}, tmp)
+    torch.save(state, tmp)
     os.replace(tmp, path)

@@ -21,6 +21,7 @@ __all__ = [
     "TrackerParams",
     "build_tracker",
     "degenerate_detections",
+    "track_valid_detections",
     "keep_for_output",
 ]
 
@@ -43,6 +44,21 @@ def degenerate_detections(dets_tlbr_score: np.ndarray, features: np.ndarray) -> 
         sized = (dets[:, 2] > dets[:, 0]) & (dets[:, 3] > dets[:, 1])
         directed = np.abs(features).sum(axis=1) > 0
     return ~(finite & sized & directed)
+
+
+def track_valid_detections(
+    tracker: JDETracker, dets_tlbr_score, features, output_filter: OutputFilter
+) -> tuple:
+    """One frame through the tracker without its degenerate detections (which would
+    corrupt the Kalman state), then the output filter.
+
+    Returns:
+        (the frame's written FrameTracks, the number of degenerate detections left out).
+    """
+    bad = degenerate_detections(dets_tlbr_score, features)
+    if bad.any():
+        dets_tlbr_score, features = dets_tlbr_score[~bad], features[~bad]
+    return output_filter(tracker.update(dets_tlbr_score, features)), int(bad.sum())
 
 
 def keep_for_output(tlwh: np.ndarray, min_area: float, max_aspect: float) -> np.ndarray:
