@@ -46,5 +46,5 @@ echo "== JDE zoo data sets present under $ROOT"
 for cfg in data_cfg/*.json; do
   [ "$(basename "$cfg")" = synthetic.json ] && continue
   echo "== check $cfg"
-  "$PY" tools/check_data.py "$cfg" --root "$ROOT" || echo "-- $cfg: incomplete (see above)"
+  "$PY" tools/check_data.py --data-cfg "$cfg" --root "$ROOT" || echo "-- $cfg: incomplete (see above)"
 done

@@ -37,7 +37,9 @@ def test_demo_tool_writes_everything_under_output_dir(tmp_path):
     assert result.returncode == 0, result.stderr
     for stage in range(1, 6):
         assert f"[{stage}/5]" in result.stdout
-    assert (out / "config.yaml").is_file()
+    record = json.loads(next((out / "runs").glob("*_demo/run.json")).read_text())
+    assert record["status"] == "ok" and record["tool"] == "demo"
+    assert next((out / "runs").glob("*_demo/config.yaml")).is_file()
     assert (out / "data" / "synthetic.json").is_file()
     assert (out / "model_last.pth").is_file()
     tracks = out / "tracks" / "fairmot"

@@ -10,14 +10,11 @@ With --weights the model first tracks EVAL.GT_DIR once and saves its detections
 the same detections and embeddings. Writes OUTPUT_DIR/eval/association_ablation.md.
 """
 
-import sys
 from pathlib import Path
 
-from fairmot.config import argument_parser, setup
-from fairmot.data.formats import FormatError
-from fairmot.evaluation import EvaluationError, ground_truth_dir, write_ablation
+from fairmot.cli import argument_parser, run_tool, setup
+from fairmot.evaluation import ground_truth_dir, write_ablation
 from fairmot.inference import run_tracking
-from fairmot.models import CheckpointError
 from fairmot.pipeline import association_ablation
 
 
@@ -29,19 +26,16 @@ def main():
     parser.add_argument("--gt", default="", help="ground-truth split folder (EVAL.GT_DIR)")
     args = parser.parse_args()
     cfg = setup(args)
-    try:
-        gt_dir = ground_truth_dir(args.gt, cfg)
-        detections = args.detections
-        if args.weights:
-            stats = run_tracking(cfg, inputs=gt_dir, weights=args.weights, save_detections=True)
-            detections = stats[0].results.parent.parent / "detections"
-        rows = association_ablation(cfg, detections, gt_dir)
-    except (CheckpointError, EvaluationError, FormatError, FileNotFoundError, ValueError) as exc:
-        sys.exit(f"error: {exc}")
+    gt_dir = ground_truth_dir(args.gt, cfg)
+    detections = args.detections
+    if args.weights:
+        stats = run_tracking(cfg, inputs=gt_dir, weights=args.weights, save_detections=True)
+        detections = stats[0].results.parent.parent / "detections"
+    rows = association_ablation(cfg, detections, gt_dir)
     table, path = write_ablation(rows, Path(cfg.OUTPUT_DIR) / "eval")
     print(table)
     print(f"wrote {path}")
 
 
 if __name__ == "__main__":
-    main()
+    run_tool(main)

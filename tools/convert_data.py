@@ -11,8 +11,8 @@ releases themselves are never modified. scripts/prepare_data.sh runs every conve
 
 import argparse
 import json
-import sys
 
+from fairmot.cli import argument_parser, run_tool
 from fairmot.data.converters import (
     JDE_ZOO,
     MOT_BENCHMARKS,
@@ -21,16 +21,11 @@ from fairmot.data.converters import (
     convert_mot_release,
     make_half_split,
 )
-from fairmot.data.formats import FormatError
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="\n".join(__doc__.splitlines()[1:]),
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argument_parser(__doc__, config=False)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=argparse.ArgumentParser)
     mot = sub.add_parser("mot", help="a MOTChallenge release's training split")
     mot.add_argument("--benchmark", required=True, choices=sorted(MOT_BENCHMARKS))
     mot.add_argument("--src", required=True, help="the unpacked release (holding train/)")
@@ -48,19 +43,16 @@ def build_parser():
 
 def main():
     args = build_parser().parse_args()
-    try:
-        if args.command == "mot":
-            result = convert_mot_release(args.benchmark, args.src, args.root)
-        elif args.command == "mot17_half":
-            result = make_half_split(args.root, args.benchmark)
-        elif args.command == "crowdhuman":
-            result = convert_crowdhuman(args.src, args.root, tuple(args.modes))
-        else:
-            result = convert_jde_zoo(args.root, tuple(args.names) if args.names else None)
-    except FormatError as exc:
-        sys.exit(f"error: {exc}")
+    if args.command == "mot":
+        result = convert_mot_release(args.benchmark, args.src, args.root)
+    elif args.command == "mot17_half":
+        result = make_half_split(args.root, args.benchmark)
+    elif args.command == "crowdhuman":
+        result = convert_crowdhuman(args.src, args.root, tuple(args.modes))
+    else:
+        result = convert_jde_zoo(args.root, tuple(args.names) if args.names else None)
     print(json.dumps(result, indent=2, default=str))
 
 
 if __name__ == "__main__":
-    main()
+    run_tool(main)

@@ -8,14 +8,11 @@ Prints a table per sequence and COMBINED, and writes OUTPUT_DIR/eval/metrics.csv
 metrics.json, hota_alpha.png and sequences.png. Numbers equal TrackEval's.
 """
 
-import sys
 from pathlib import Path
 
-from fairmot.config import argument_parser, setup
-from fairmot.data.formats import FormatError
+from fairmot.cli import argument_parser, run_tool, setup
 from fairmot.evaluation import (
     BENCHMARKS,
-    EvaluationError,
     format_table,
     ground_truth_dir,
     report_split,
@@ -35,19 +32,16 @@ def main():
     )
     args = parser.parse_args()
     cfg = setup(args)
-    try:
-        summary, paths = report_split(
-            ground_truth_dir(args.gt, cfg),
-            args.results,
-            Path(cfg.OUTPUT_DIR) / "eval",
-            args.seqs or list(cfg.EVAL.SEQS) or None,
-            args.benchmark or cfg.EVAL.BENCHMARK,
-        )
-    except (EvaluationError, FormatError) as exc:
-        sys.exit(f"error: {exc}")
+    summary, paths = report_split(
+        ground_truth_dir(args.gt, cfg),
+        args.results,
+        Path(cfg.OUTPUT_DIR) / "eval",
+        args.seqs or list(cfg.EVAL.SEQS) or None,
+        args.benchmark or cfg.EVAL.BENCHMARK,
+    )
     print(format_table(summary))
     print("wrote " + ", ".join(str(p) for p in paths))
 
 
 if __name__ == "__main__":
-    main()
+    run_tool(main)

@@ -12,13 +12,13 @@ before the threshold, and unit embeddings), for applications without Python. Wri
 --output, default OUTPUT_DIR/onnx/<weights name>_<W>x<H>.onnx.
 """
 
-import sys
 from pathlib import Path
 
-from fairmot.config import argument_parser, setup
+from fairmot.cli import argument_parser, run_tool, setup
+from fairmot.errors import UsageError
 from fairmot.inference.detector import test_input_size
 from fairmot.inference.onnx_export import export_onnx
-from fairmot.models import CheckpointError, build_model, load_checkpoint, stored_config
+from fairmot.models import build_model, load_checkpoint, stored_config
 from fairmot.models.decode import DecodeParams
 
 
@@ -32,28 +32,25 @@ def main():
         help="decode in the graph: outputs detections (B, K, 6) and embeddings (B, K, D)",
     )
     args = parser.parse_args()
-    try:
-        cfg = setup(args, stored_config(args.weights))
-        weights = args.weights or cfg.MODEL.WEIGHTS
-        if not weights:
-            raise ValueError("give --weights (or MODEL.WEIGHTS): the checkpoint to export")
-        model = build_model(cfg)
-        load_checkpoint(model, weights, strict=True)
-        width, height = test_input_size(cfg)
-        default = Path(cfg.OUTPUT_DIR) / "onnx" / f"{Path(weights).stem}_{width}x{height}.onnx"
-        decode = DecodeParams.from_config(cfg) if args.decode else None
-        path = export_onnx(
-            model,
-            args.output or default,
-            (width, height),
-            dynamic=args.dynamic,
-            decode=decode,
-            config_text=cfg.dump(),
-        )
-    except (CheckpointError, ValueError) as exc:
-        sys.exit(f"error: {exc}")
+    cfg = setup(args, stored_config(args.weights))
+    weights = args.weights or cfg.MODEL.WEIGHTS
+    if not weights:
+        raise UsageError("give --weights (or MODEL.WEIGHTS): the checkpoint to export")
+    model = build_model(cfg)
+    load_checkpoint(model, weights, strict=True)
+    width, height = test_input_size(cfg)
+    default = Path(cfg.OUTPUT_DIR) / "onnx" / f"{Path(weights).stem}_{width}x{height}.onnx"
+    decode = DecodeParams.from_config(cfg) if args.decode else None
+    path = export_onnx(
+        model,
+        args.output or default,
+        (width, height),
+        dynamic=args.dynamic,
+        decode=decode,
+        config_text=cfg.dump(),
+    )
     print(f"wrote {path} ({'dynamic' if args.dynamic else f'{width}x{height}'} input)")
 
 
 if __name__ == "__main__":
-    main()
+    run_tool(main)

@@ -6,7 +6,7 @@ python tools/make_synthetic.py --cfg configs/synthetic.yaml [KEY VALUE ...]
 import json
 from pathlib import Path
 
-from fairmot.config import argument_parser, setup
+from fairmot.cli import argument_parser, run_tool, setup
 from fairmot.data.synthetic import generate_dataset
 
 
@@ -18,4 +18,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run_tool(main)

@@ -7,20 +7,13 @@ the "test" lists of a data_cfg.
 Writes OUTPUT_DIR/eval/detection.json.
 """
 
-import sys
-
-from fairmot.config import argument_parser, setup
-from fairmot.data.formats import FormatError
+from fairmot.cli import argument_parser, run_tool, setup
 from fairmot.inference.model_metrics import checkpoint_detection_ap
-from fairmot.models import CheckpointError
 
 
 def main():
     cfg = setup(args := argument_parser(__doc__, weights=True, data_cfg=True).parse_args())
-    try:
-        summary, path = checkpoint_detection_ap(cfg, args.weights, args.data_cfg)
-    except (FormatError, CheckpointError) as exc:
-        sys.exit(f"error: {exc}")
+    summary, path = checkpoint_detection_ap(cfg, args.weights, args.data_cfg)
     print(
         f"mAP@{cfg.EVAL.DET_IOU_THRES}: {summary['mAP']:.4f}  recall {summary['recall']:.4f}"
         f"  precision {summary['precision']:.4f}  over {summary['images']} images ({path})"
@@ -28,4 +21,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run_tool(main)

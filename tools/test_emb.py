@@ -7,22 +7,15 @@ definition) over the ground-truth boxes of the "test_emb" lists of a data_cfg.
 Writes OUTPUT_DIR/eval/embedding.json.
 """
 
-import sys
-
-from fairmot.config import argument_parser, setup
-from fairmot.data.formats import FormatError
+from fairmot.cli import argument_parser, run_tool, setup
 from fairmot.inference.model_metrics import checkpoint_embedding_tpr
-from fairmot.models import CheckpointError
 
 
 def main():
     cfg = setup(args := argument_parser(__doc__, weights=True, data_cfg=True).parse_args())
-    try:
-        tpr, path = checkpoint_embedding_tpr(cfg, args.weights, args.data_cfg)
-    except (FormatError, CheckpointError, ValueError) as exc:
-        sys.exit(f"error: {exc}")
+    tpr, path = checkpoint_embedding_tpr(cfg, args.weights, args.data_cfg)
     print("  ".join(f"TPR@FAR={far:g}: {value:.4f}" for far, value in tpr.items()) + f" ({path})")
 
 
 if __name__ == "__main__":
-    main()
+    run_tool(main)

@@ -17,13 +17,11 @@ timings, with --save-detections the network's detections and embeddings
 (detections/<SEQ>.npz, the --detections layout), with --show a preview window.
 """
 
-import logging
 import sys
 
-from fairmot.config import argument_parser, setup
-from fairmot.data.formats import FormatError
+from fairmot.cli import argument_parser, run_tool, setup
 from fairmot.inference import run_tracking, summary_table
-from fairmot.models import CheckpointError, stored_config
+from fairmot.models import stored_config
 
 
 def main():
@@ -54,9 +52,8 @@ def main():
         help="frame rate of videos, folders and detection files without one",
     )
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    cfg = setup(args, stored_config(args.weights))
     try:
-        cfg = setup(args, stored_config(args.weights))
         stats = run_tracking(
             cfg,
             inputs=args.input or None,
@@ -69,16 +66,16 @@ def main():
             save_detections=args.save_detections,
             show=args.show,
         )
-    except (FormatError, CheckpointError, FileNotFoundError, ValueError) as exc:
-        sys.exit(f"error: {exc}")
     except KeyboardInterrupt:  # before tracking began (loading the model, opening inputs)
-        sys.exit("interrupted before tracking began; nothing written")
+        print("interrupted before tracking began; nothing written", file=sys.stderr)
+        return 130
     print(summary_table(stats))
     print(f"results in {stats[0].results.parent}")
     if stats[-1].interrupted:
         print("interrupted: the results and videos hold the frames tracked until then")
-        sys.exit(130)
+        return 130
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    run_tool(main)

@@ -8,13 +8,9 @@ SOLVER.CHECKPOINT_PERIOD epochs), TensorBoard scalars to OUTPUT_DIR/tensorboard.
 """
 
 import logging
-import sys
 
-from fairmot.config import argument_parser, setup
-from fairmot.data.formats import FormatError
-from fairmot.data.targets import TooManyObjectsError
-from fairmot.engine import TrainingError, train
-from fairmot.models import CheckpointError
+from fairmot.cli import argument_parser, run_tool, setup
+from fairmot.engine import train
 
 
 def main():
@@ -22,15 +18,10 @@ def main():
     parser.add_argument(
         "--resume", action="store_true", help="continue from OUTPUT_DIR/model_last.pth"
     )
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    cfg = setup(args)
-    try:
-        means = train(cfg, resume=args.resume)
-    except (TrainingError, FormatError, CheckpointError, TooManyObjectsError) as exc:
-        sys.exit(f"error: {exc}")
+    cfg = setup(args := parser.parse_args())
+    means = train(cfg, resume=args.resume)
     print("last epoch: " + "  ".join(f"{k} {v:.4f}" for k, v in means.items()))
 
 
 if __name__ == "__main__":
-    main()
+    run_tool(main, log_level=logging.INFO, log_format="%(asctime)s %(levelname)s %(message)s")

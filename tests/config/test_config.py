@@ -9,12 +9,10 @@ import yaml
 
 from fairmot.config import (
     ConfigError,
-    argument_parser,
     get_cfg,
     load_cfg,
     merge_from_file,
     merge_from_list,
-    setup,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -132,24 +130,6 @@ def test_paper_experiment_configs():
     assert archs == {"dla34", "resnet34", "resnet50", "resnet34_fpn", "hrnet_w18"}
     two_stage = load_cfg(REPO / "configs/mot17_half_dla34_two_stage.yaml")
     assert (two_stage.MODEL.REID_HEAD, two_stage.DECODE.REID_SAMPLING) == ("roi", "two_stage")
-
-
-def test_setup_writes_the_config_into_output_dir(tmp_path):
-    parser = argument_parser("test")
-    args = parser.parse_args(
-        [
-            "--cfg",
-            str(REPO / "configs/synthetic.yaml"),
-            "OUTPUT_DIR",
-            str(tmp_path / "run"),
-            "SEED",
-            "7",
-        ]
-    )
-    cfg = setup(args)
-    written = yaml.safe_load((tmp_path / "run" / "config.yaml").read_text())
-    assert written["SEED"] == 7 and written["OUTPUT_DIR"] == str(tmp_path / "run")
-    assert cfg.SEED == 7
 
 
 def test_tool_exits_with_the_error_message(tmp_path):

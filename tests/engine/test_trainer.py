@@ -17,11 +17,14 @@ from fairmot.engine import (
     Checkpointer,
     HookBase,
     PeriodicEvaluation,
+    Trainer,
     TrainingError,
+    TrainingInterrupted,
     build_trainer,
     train,
 )
 from fairmot.inference.detector import build_detector
+from fairmot.models import read_checkpoint
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -195,6 +198,29 @@ def test_non_finite_loss_stops_and_keeps_the_last_checkpoint(data, tmp_path):
     assert (tmp_path / "model_last.pth").read_bytes() == before
     with pytest.raises(TrainingError, match="nothing to resume"):
         train(cfg_for(data, tmp_path / "empty"), resume=True, progress=False)
+
+
+def test_ctrl_c_keeps_the_last_good_checkpoint_and_says_where(data, tmp_path, monkeypatch):
+    run_step = Trainer.run_step
+
+    def interrupted_in_epoch(epoch):
+        def step(self, batch):
+            if self.epoch == epoch:
+                raise KeyboardInterrupt
+            return run_step(self, batch)
+
+        return step
+
+    monkeypatch.setattr(Trainer, "run_step", interrupted_in_epoch(1))
+    with pytest.raises(TrainingInterrupted, match="in epoch 1 at step 0; no checkpoint was"):
+        train(cfg_for(data, tmp_path / "first"), progress=False)
+    monkeypatch.setattr(Trainer, "run_step", interrupted_in_epoch(2))
+    with pytest.raises(TrainingInterrupted) as stop:
+        train(cfg_for(data, tmp_path), progress=False)
+    last = tmp_path / "model_last.pth"
+    assert str(stop.value).endswith(f"{last} holds epoch 1 (continue with --resume)")
+    assert read_checkpoint(last, weights_only=False)["epoch"] == 1
+    assert not list(tmp_path.glob(".*tmp*"))  # no half-written checkpoint left
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ from fairmot.config import get_cfg
 from fairmot.data.formats import read_mot_results
 from fairmot.inference import run_tracking
 from fairmot.inference.onnx_export import OnnxRuntimeNetwork, export_onnx
-from fairmot.models import ARCHITECTURES, build_model
+from fairmot.models import ARCHITECTURES, CheckpointError, build_model
 from fairmot.models.layers.deform_conv import ModulatedDeformConv2d
 from tests.inference.test_tracking import small_cfg, workspace  # noqa: F401 - fixture
 
@@ -48,7 +48,7 @@ def test_onnx_runtime_equals_pytorch(arch, tmp_path):
     for name, value in theirs.items():
         scale = value.abs().max().item()
         assert (ours[name] - value).abs().max().item() <= 1e-4 * scale + 1e-7, name
-    with pytest.raises(ValueError, match="exported for 128x96 input, the config asks for 256x160"):
+    with pytest.raises(CheckpointError, match="exported for 128x96 input, the config asks for 256x160"):
         OnnxRuntimeNetwork(path, (256, 160))
 
 
@@ -119,5 +119,5 @@ def test_decode_in_the_graph_equals_decode(tmp_path):
     np.testing.assert_allclose(dets[0, :, :5], expected.boxes, atol=1e-3)
     np.testing.assert_array_equal(dets[0, :, 5], expected.classes)
     np.testing.assert_allclose(embeddings[0], expected.embeddings, atol=1e-5)
-    with pytest.raises(ValueError, match="exported with decode in the graph"):
+    with pytest.raises(CheckpointError, match="exported with decode in the graph"):
         OnnxRuntimeNetwork(path)

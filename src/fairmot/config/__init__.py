@@ -1,23 +1,23 @@
-"""Configuration: the defaults tree, experiment files and command-line overrides."""
+"""Configuration: the defaults tree, experiment files, command-line overrides and the
+allowed value of every key."""
 
 from .config import (
     ConfigError,
-    argument_parser,
     load_cfg,
     load_yaml_with_base,
     merge_from_file,
     merge_from_list,
-    setup,
 )
 from .defaults import get_cfg
+from .validation import RULES, validate
 
 __all__ = [
     "ConfigError",
-    "argument_parser",
     "get_cfg",
     "load_cfg",
     "load_yaml_with_base",
     "merge_from_file",
     "merge_from_list",
-    "setup",
+    "RULES",
+    "validate",
 ]

@@ -7,7 +7,6 @@ the source (file or command line) and what was expected, with a suggestion for t
 
 from __future__ import annotations
 
-import argparse
 import ast
 import difflib
 import os
@@ -18,12 +17,9 @@ import yaml
 from yacs.config import CfgNode
 
 from .defaults import get_cfg
+from .validation import ConfigError, validate
 
 BASE_KEY = "_BASE_"
-
-
-class ConfigError(ValueError):
-    """A configuration file or override that does not fit the defaults tree."""
 
 
 def _all_keys(node: CfgNode, prefix: str = "") -> list[str]:
@@ -200,53 +196,6 @@ def load_cfg(
     if cfg_file:
         merge_from_file(cfg, cfg_file)
     merge_from_list(cfg, list(opts))
+    validate(cfg)
     cfg.freeze()
-    return cfg
-
-
-def argument_parser(
-    doc: str, *, weights: bool = False, data_cfg: bool = False
-) -> argparse.ArgumentParser:
-    """The parser every tool starts from: `--cfg FILE` and trailing `KEY VALUE` overrides.
-
-    Args:
-        doc: the tool's docstring: its first line describes the tool, the rest (usage
-            examples, what is written) is shown after the options as written.
-        weights, data_cfg: also take `--weights` (MODEL.WEIGHTS) / `--data-cfg` (DATA.CFG).
-    """
-    first, _, rest = doc.strip().partition("\n")
-    rest = rest.strip("\n").rstrip()  # the usage lines keep their indentation
-    overrides = (
-        "Trailing KEY VALUE pairs override config keys, e.g. OUTPUT_DIR out/run1 "
-        "SOLVER.BASE_LR 2e-4."
-    )
-    parser = argparse.ArgumentParser(
-        description=first,
-        epilog=f"{rest}\n\n{overrides}" if rest else overrides,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--cfg", metavar="FILE", default="", help="YAML experiment file")
-    if weights:
-        parser.add_argument("--weights", default="", help="trained checkpoint (MODEL.WEIGHTS)")
-    if data_cfg:
-        parser.add_argument("--data-cfg", default=None, help="data_cfg file (DATA.CFG)")
-    parser.add_argument(
-        "opts", nargs=argparse.REMAINDER, metavar="KEY VALUE", help="config overrides"
-    )
-    return parser
-
-
-def setup(args: argparse.Namespace, stored: tuple | None = None) -> CfgNode:
-    """Build the frozen config of a tool run (`load_cfg`; `stored` the config a checkpoint
-    carries) and record it in OUTPUT_DIR/config.yaml.
-
-    Exits the program with the error's message (status 1) when the config does not fit.
-    """
-    try:
-        cfg = load_cfg(args.cfg, args.opts, stored)
-    except ConfigError as exc:
-        raise SystemExit(f"error: {exc}") from None
-    out = Path(cfg.OUTPUT_DIR)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "config.yaml").write_text(cfg.dump())
     return cfg

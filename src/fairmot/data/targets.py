@@ -21,11 +21,12 @@ from ..boxes import (
     tlbr_to_cxcywh,
     tlwh_to_tlbr,
 )
+from ..errors import FairMOTError
 
 MIN_OVERLAP = 0.7
 
 
-class TooManyObjectsError(ValueError):
+class TooManyObjectsError(FairMOTError, ValueError):
     """An image with more objects than max_objs (DATA.MAX_OBJS)."""
 
 

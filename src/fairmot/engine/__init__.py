@@ -1,7 +1,7 @@
 """Engine layer: the joint loss and the training loop (hooks: checkpoints, resume,
 learning-rate steps, logging, periodic evaluation; DDP)."""
 
-from .errors import TrainingError
+from .errors import TrainingError, TrainingInterrupted
 from .hooks import (
     Checkpointer,
     EpochLogger,
@@ -24,6 +24,7 @@ __all__ = [
     "TensorBoardWriter",
     "Trainer",
     "TrainingError",
+    "TrainingInterrupted",
     "build_hooks",
     "build_loss",
     "build_trainer",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import torch
 
-from ..models.checkpoint import atomic_save
+from ..models.checkpoint import atomic_save, read_checkpoint
 from .errors import TrainingError
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class Checkpointer(HookBase):
 
     def resume(self, trainer, path) -> None:
         """Continue `trainer` after the epoch stored in `path`."""
-        state = torch.load(path, map_location="cpu", weights_only=False)
+        state = read_checkpoint(path, weights_only=False)
         num_ids = trainer.module.loss.classifier.out_features
         if state.get("num_ids") != num_ids:
             raise TrainingError(

@@ -31,8 +31,8 @@ from tqdm import tqdm
 
 from ..data.dataset import build_train_dataset, collate
 from ..data.formats import read_data_cfg
-from ..models import build_model, load_checkpoint, select_device
-from .errors import TrainingError
+from ..models import build_model, load_checkpoint, read_checkpoint, select_device
+from .errors import TrainingError, TrainingInterrupted
 from .hooks import (
     LOSS_TERMS,
     Checkpointer,
@@ -307,4 +307,17 @@ def train(cfg, resume: bool = False, progress: bool = True, data_cfg: str | None
         if not last.is_file():
             raise TrainingError(f"nothing to resume: {last} does not exist")
         trainer.resume(last)
-    return trainer.train()
+    try:
+        return trainer.train()
+    except KeyboardInterrupt:
+        raise TrainingInterrupted(_interrupted_at(trainer, last)) from None
+
+
+def _interrupted_at(trainer: Trainer, last: Path) -> str:
+    """Where an interrupted run stopped and which checkpoint survives it (checkpoints are
+    written atomically: an interrupted write leaves the previous one)."""
+    where = f"in epoch {trainer.epoch} at step {trainer.step}"
+    if not last.is_file():
+        return f"{where}; no checkpoint was written yet"
+    epoch = read_checkpoint(last, weights_only=False).get("epoch")
+    return f"{where}; {last} holds epoch {epoch} (continue with --resume)"

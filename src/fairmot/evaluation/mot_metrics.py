@@ -29,6 +29,7 @@ from ..data.formats import (
     list_sequences,
     read_mot_results,
 )
+from ..errors import FairMOTError
 
 BENCHMARKS = ("MOT15", "MOT16", "MOT17", "MOT20", "custom")
 #: Reported metrics, with TrackEval's names. Percentages for rates, counts for the rest.
@@ -58,7 +59,7 @@ COUNT_METRICS = ("IDSW", "Frag", "MT", "PT", "ML", "CLR_FP", "CLR_FN")
 COMBINED = "COMBINED"
 
 
-class EvaluationError(ValueError):
+class EvaluationError(FairMOTError, ValueError):
     """Inputs that cannot be evaluated (missing sequences or result files)."""
 
 

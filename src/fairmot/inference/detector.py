@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..config import ConfigError
 from ..data.letterbox import letterbox, to_network_input
 from ..models import build_model, load_checkpoint, select_device
 from ..models.decode import TWO_STAGE, DecodeParams, Detections, decode
@@ -109,7 +110,7 @@ def _onnx_network(cfg, weights: str):
 def check_sampling(sampling: str, model) -> None:
     """DECODE.REID_SAMPLING must fit the network (asked whether it is two-stage)."""
     if (sampling == TWO_STAGE) != model.two_stage:
-        raise ValueError(
+        raise ConfigError(
             f"DECODE.REID_SAMPLING {sampling!r} does not fit this network: 'two_stage' goes "
             "with MODEL.REID_HEAD 'roi' (a two-stage network) and the other samplings with "
             "MODEL.REID_HEAD 'dense'"

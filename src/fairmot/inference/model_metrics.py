@@ -16,6 +16,7 @@ from tqdm import tqdm
 from ..boxes import letterbox_forward, tlbr_to_cxcywh
 from ..data.formats import atomic_write_text, read_data_cfg
 from ..data.jde_images import JDEImageList
+from ..errors import UsageError
 from ..evaluation.detection import DetectionAP
 from ..evaluation.reid import FAR_LEVELS, tpr_at_far
 from ..models import build_model, load_checkpoint, select_device
@@ -97,7 +98,7 @@ def embedding_tpr(
         embeddings.append(_embed_known_boxes(model, item, grid, out_wh).cpu().numpy())
         labels.append(item.ids[known])
     if not embeddings:
-        raise ValueError("no ground-truth box with an identity in the test_emb lists")
+        raise UsageError("no ground-truth box with an identity in the test_emb lists")
     return tpr_at_far(np.concatenate(embeddings), np.concatenate(labels), far_levels)
 
 

@@ -21,7 +21,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..models.checkpoint import ONNX_CONFIG_KEY
+from ..config import ConfigError
+from ..errors import UsageError
+from ..models.checkpoint import ONNX_CONFIG_KEY, CheckpointError
 from ..models.decode import DecodeParams, decode_raw, gather
 from ..models.layers import set_deform_conv_implementation
 
@@ -81,7 +83,7 @@ class _Decoded(nn.Module):
     def __init__(self, model: nn.Module, params: DecodeParams):
         super().__init__()
         if params.sampling != "center":
-            raise ValueError(
+            raise ConfigError(
                 f"decode in the graph samples embeddings at the centre; got DECODE.REID_SAMPLING "
                 f"{params.sampling!r}"
             )
@@ -122,7 +124,7 @@ def export_onnx(
         The written path.
     """
     if getattr(model, "two_stage", False):
-        raise ValueError("two-stage networks (MODEL.REID_HEAD 'roi') cannot be exported yet")
+        raise UsageError("two-stage networks (MODEL.REID_HEAD 'roi') cannot be exported yet")
     _register_deform_conv()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -196,21 +198,23 @@ class OnnxRuntimeNetwork:
                 str(self.path), options, providers=providers or default_providers()
             )
         except Exception as exc:  # onnxruntime raises its own exception types
-            raise ValueError(f"{self.path}: ONNX Runtime cannot load this model ({exc})") from None
+            raise CheckpointError(
+                f"{self.path}: ONNX Runtime cannot load this model ({exc})"
+            ) from None
         self.output_names = [o.name for o in self.session.get_outputs()]
         if "detections" in self.output_names:
-            raise ValueError(
+            raise CheckpointError(
                 f"{self.path} was exported with decode in the graph (for applications); track "
                 "with a model exported without --decode"
             )
         if not {"hm", "wh"} <= set(self.output_names):
-            raise ValueError(
+            raise CheckpointError(
                 f"{self.path}: not an exported FairMOT network (outputs {self.output_names})"
             )
         shape = self.session.get_inputs()[0].shape
         fixed = all(isinstance(d, int) for d in shape[2:])
         if fixed and input_wh is not None and tuple(shape[:1:-1]) != tuple(input_wh):
-            raise ValueError(
+            raise CheckpointError(
                 f"{self.path} was exported for {shape[3]}x{shape[2]} input, the config asks "
                 f"for {input_wh[0]}x{input_wh[1]} (INPUT.TEST_WIDTH / TEST_HEIGHT)"
             )

@@ -17,6 +17,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ..data.formats import read_detections_dir
+from ..errors import UsageError
 from ..tracker import JDETracker, OutputFilter, TrackerParams, track_valid_detections
 from .sources import open_sources
 from .streams import DetectedFrames, ReplayedDetections
@@ -192,10 +193,10 @@ def detection_streams(
         return [ReplayedDetections(s) for s in saved]
     inputs = inputs or cfg.EVAL.GT_DIR
     if not inputs:
-        raise ValueError("nothing to track: give an input (or set EVAL.GT_DIR)")
+        raise UsageError("nothing to track: give an input (or set EVAL.GT_DIR)")
     weights = weights or cfg.MODEL.WEIGHTS
     if not weights:
-        raise ValueError("tracking frames needs a trained model: give --weights (or MODEL.WEIGHTS)")
+        raise UsageError("tracking frames needs a trained model: give --weights (or MODEL.WEIGHTS)")
     sources = open_sources(
         inputs,
         frame_rate,

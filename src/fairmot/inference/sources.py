@@ -15,6 +15,7 @@ from pathlib import Path
 import cv2
 
 from ..data.formats import FormatError, MotSequence
+from ..errors import FairMOTError
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg")
@@ -69,7 +70,7 @@ class VideoFile:
             capture.release()
 
 
-class SourceError(ValueError):
+class SourceError(FairMOTError, ValueError):
     """A camera or stream that cannot be opened."""
 
 

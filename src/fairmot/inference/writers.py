@@ -18,6 +18,7 @@ from pathlib import Path
 import cv2
 
 from ..data.formats import MotResultsWriter, write_detections
+from ..errors import UsageError
 from ..visualization import TrailBuffer, VideoWriter, draw_text, draw_tracks
 
 
@@ -92,7 +93,7 @@ class PreviewWindow:
         try:
             cv2.namedWindow(self.title, cv2.WINDOW_NORMAL)
         except cv2.error:
-            raise ValueError(
+            raise UsageError(
                 "--show needs a display and OpenCV with GUI support "
                 "(pip install opencv-python instead of opencv-python-headless)"
             ) from None

@@ -9,6 +9,7 @@ from .checkpoint import (
     CheckpointError,
     LoadReport,
     load_checkpoint,
+    read_checkpoint,
     save_checkpoint,
     stored_config,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "build_network",
     "head_channels",
     "load_checkpoint",
+    "read_checkpoint",
     "save_checkpoint",
     "select_device",
     "stored_config",

@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import logging
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 from torch import nn
 
+from ..errors import FairMOTError
+
 logger = logging.getLogger(__name__)
 
 
-class CheckpointError(RuntimeError):
+class CheckpointError(FairMOTError, RuntimeError):
     """A checkpoint that does not fit the model."""
 
 
@@ -41,20 +44,38 @@ class LoadReport:
     prefix: str = ""
 
 
-def _load_file(path: Path):
-    """The checkpoint file's contents, loaded on the CPU without running any code in it."""
+def read_checkpoint(path: str | os.PathLike, *, weights_only: bool = True):
+    """The checkpoint file's contents, loaded on the CPU. `weights_only` (the default) runs
+    no code from the file; resuming one's own training run turns it off (the optimiser and
+    scheduler states hold more than tensors). A missing, truncated or foreign file raises
+    a one-line `CheckpointError` saying which."""
+    path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"checkpoint not found: {path}")
     try:
-        return torch.load(path, map_location="cpu", weights_only=True)
+        return torch.load(path, map_location="cpu", weights_only=weights_only)
     except Exception as exc:  # torch raises many kinds for a corrupt or foreign file
-        raise CheckpointError(f"cannot read checkpoint {path}: {exc}") from exc
+        raise CheckpointError(
+            f"cannot read checkpoint {path}: {_why_unreadable(path, exc)}"
+        ) from None
+
+
+def _why_unreadable(path: Path, exc: Exception) -> str:
+    """One line for what torch reports in many (the weights-only notice runs to a page)."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+    if head.startswith(b"PK") and not zipfile.is_zipfile(path):
+        return "the file is truncated or damaged (an interrupted copy or download?)"
+    if not head.startswith(b"PK") and not head.startswith(b"\x80"):
+        return "not a PyTorch checkpoint (neither a torch.save archive nor a pickle)"
+    first = str(exc).strip().splitlines()
+    return first[0] if first else type(exc).__name__
 
 
 def read_state_dict(path: str | os.PathLike) -> tuple:
     """Load a checkpoint file on the CPU; returns (state_dict without `module.`, epoch)."""
     path = Path(path)
-    data = _load_file(path)
+    data = read_checkpoint(path)
     if isinstance(data, dict) and "state_dict" in data:
         state, epoch = data["state_dict"], data.get("epoch")
     elif isinstance(data, dict) and all(isinstance(v, torch.Tensor) for v in data.values()):
@@ -156,7 +177,7 @@ def stored_config(path: str | os.PathLike | None) -> tuple | None:
     path = Path(path)
     if path.suffix == ".onnx":
         return _onnx_config(path), f"the config stored in {path}"
-    data = _load_file(path)
+    data = read_checkpoint(path)
     text = data.get("config", "") if isinstance(data, dict) else ""
     return (text if isinstance(text, str) else ""), f"the config stored in {path}"
 

@@ -2,6 +2,8 @@
 
 import torch
 
+from ..config import ConfigError
+
 
 def select_device(name: str) -> torch.device:
     """ "auto" (CUDA when available), "cpu", "cuda" or "cuda:N"; asking for CUDA without it
@@ -9,5 +11,7 @@ def select_device(name: str) -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda") and not torch.cuda.is_available():
-        raise RuntimeError(f"DEVICE {name!r} requested but CUDA is not available")
+        raise ConfigError(
+            f"DEVICE {name!r} requested but CUDA is not available (DEVICE cpu or auto)"
+        )
     return torch.device(name)

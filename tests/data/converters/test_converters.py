@@ -234,7 +234,7 @@ def test_check_data_passes_on_converted_fixtures_and_reports_each_defect(tmp_pat
         '"crowdhuman": "lists/crowdhuman_selfsup.train", "eth": "lists/eth.train"}, '
         '"test": {"missing": "lists/nothing.val"}}'
     )
-    result = run_tool(REPO / "tools/check_data.py", cfg, "--purpose", "train")
+    result = run_tool(REPO / "tools/check_data.py", "--data-cfg", cfg, "--purpose", "train")
     assert result.returncode == 0, result.stderr
     assert "no defects found" in result.stdout
     rows = {line.split()[1]: line.split()[2:] for line in result.stdout.splitlines()[2:] if line}
@@ -250,7 +250,7 @@ def test_check_data_passes_on_converted_fixtures_and_reports_each_defect(tmp_pat
     (labels / "000003.txt").write_text("0 1 0.5 0.5 0.1 0.2\n0 1 0.5 x 0.1 0.2\n")  # malformed
     (labels / "000004.txt").write_text("0 2 0.5 0.5 0.1 0.2\n0 2 1.2 0.5 0.1 0.2\n")  # outside
     (mot_images / "000005.jpg").write_bytes(b"not a jpeg")  # unreadable
-    result = run_tool(REPO / "tools/check_data.py", cfg)
+    result = run_tool(REPO / "tools/check_data.py", "--data-cfg", cfg)
     assert result.returncode == 1
     err = result.stderr
     assert "[missing_image]" in err and "img_b.jpg" in err

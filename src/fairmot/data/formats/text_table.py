@@ -14,8 +14,10 @@ from typing import Sequence
 
 import numpy as np
 
+from ...errors import FairMOTError
 
-class FormatError(ValueError):
+
+class FormatError(FairMOTError, ValueError):
     """A data file that does not follow its format.
 
     Attributes:

@@ -1,0 +1,81 @@
+"""Allowed values of config keys: every key has a rule, the rules' choices are what the code
+implements, every shipped config passes, values out of range fail naming the key."""
+
+from pathlib import Path
+
+import pytest
+
+from fairmot.config import ConfigError, RULES, get_cfg, load_cfg
+from fairmot.config.validation import FREE_KEYS, leaf_keys
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_every_key_has_a_rule_or_is_free_form():
+    keys = set(leaf_keys(get_cfg()))
+    assert keys - set(RULES) == FREE_KEYS
+    assert set(RULES) <= keys  # no rule for a key that no longer exists
+
+
+def test_every_default_and_every_shipped_config_passes():
+    defaults = leaf_keys(get_cfg())
+    assert [k for k, rule in RULES.items() if not rule.check(defaults[k])] == []
+    for path in sorted((REPO / "configs").glob("*.yaml")):
+        load_cfg(path)  # raises on a value out of range
+
+
+def test_choices_are_the_implemented_ones():
+    from fairmot.data.dataset import BAD_SAMPLE_MODES
+    from fairmot.engine.losses import WEIGHTINGS
+    from fairmot.evaluation.mot_metrics import BENCHMARKS
+    from fairmot.inference.detector import BACKENDS
+    from fairmot.models.build import ARCHITECTURES, REID_HEADS
+    from fairmot.models.decode import REID_SAMPLINGS, TWO_STAGE
+    from fairmot.tracker.params import ASSOCIATION_MODES
+
+    def allowed(key, candidates):
+        return {c for c in candidates if RULES[key].check(c)}
+
+    names = {"dla34", "dla35", "resnet18", "resnet101", "hrnet_w18", "hrnet_w32", "roi", "x"}
+    assert allowed("MODEL.ARCH", names | set(ARCHITECTURES)) == set(ARCHITECTURES)
+    assert allowed("MODEL.REID_HEAD", {"dense", "roi", "x"}) == set(REID_HEADS)
+    samplings = {*REID_SAMPLINGS, TWO_STAGE, "centre"}
+    assert allowed("DECODE.REID_SAMPLING", samplings) == {*REID_SAMPLINGS, TWO_STAGE}
+    assert allowed("INFERENCE.BACKEND", {*BACKENDS, "tensorrt"}) == set(BACKENDS)
+    modes = {*ASSOCIATION_MODES, "kf"}
+    assert allowed("TRACKER.ASSOCIATION", modes) == set(ASSOCIATION_MODES)
+    assert allowed("EVAL.BENCHMARK", {*BENCHMARKS, "MOT18"}) == set(BENCHMARKS)
+    assert allowed("LOSS.WEIGHTING", {*WEIGHTINGS, "equal"}) == set(WEIGHTINGS)
+    assert allowed("DATA.BAD_SAMPLES", {*BAD_SAMPLE_MODES, "ignore"}) == set(BAD_SAMPLE_MODES)
+
+
+@pytest.mark.parametrize(
+    "key, value, expected",
+    [
+        ("SOLVER.BATCH_SIZE", "-1", "SOLVER.BATCH_SIZE must be >= 1, got -1"),
+        ("SOLVER.BASE_LR", "0", "SOLVER.BASE_LR must be > 0.0, got 0.0"),
+        ("MODEL.ARCH", "dla35", "MODEL.ARCH must be one of 'dla34', "),
+        ("INPUT.WIDTH", "1000", "INPUT.WIDTH must be a positive multiple of 32, got 1000"),
+        ("TRACKER.NEW_TRACK_THRES", "1.5", "TRACKER.NEW_TRACK_THRES must be in [0.0, 1.0]"),
+        ("TRACKER.MIN_BOX_AREA", "1e309", "TRACKER.MIN_BOX_AREA must be >= 0.0, got inf"),
+        ("AUG.SCALE", "(0.5,)", "AUG.SCALE must be 2 values, each > 0.0, got (0.5,)"),
+        ("DATA.CLASSES", "[]", "DATA.CLASSES must be one or more values, each >= 0"),
+        ("DEVICE", "gpu", "DEVICE must be 'auto', 'cpu', 'cuda' or 'cuda:N', got 'gpu'"),
+    ],
+)
+def test_a_value_out_of_range_names_the_key_and_the_allowed_values(key, value, expected):
+    with pytest.raises(ConfigError) as error:
+        load_cfg(None, [key, value])
+    assert expected in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_every_problem_is_listed_and_combinations_are_checked():
+    with pytest.raises(ConfigError, match="BATCH_SIZE.*EPOCHS"):
+        load_cfg(None, ["SOLVER.BATCH_SIZE", "0", "SOLVER.EPOCHS", "0"])
+    with pytest.raises(ConfigError, match="does not fit MODEL.REID_HEAD 'roi'"):
+        load_cfg(None, ["MODEL.REID_HEAD", "roi"])
+    with pytest.raises(ConfigError, match="hrnet_w18 has no deformable layers"):
+        load_cfg(None, ["MODEL.ARCH", "hrnet_w18", "MODEL.DEFORMABLE", "False"])
+    cfg = load_cfg(None, ["MODEL.REID_HEAD", "roi", "DECODE.REID_SAMPLING", "two_stage"])
+    assert cfg.MODEL.REID_HEAD == "roi"
