@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from fairmot.config import ConfigError, RULES, get_cfg, load_cfg
+from fairmot.config import RULES, ConfigError, get_cfg, load_cfg
 from fairmot.config.validation import FREE_KEYS, leaf_keys
 
 REPO = Path(__file__).resolve().parents[2]

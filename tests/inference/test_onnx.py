@@ -48,7 +48,9 @@ def test_onnx_runtime_equals_pytorch(arch, tmp_path):
     for name, value in theirs.items():
         scale = value.abs().max().item()
         assert (ours[name] - value).abs().max().item() <= 1e-4 * scale + 1e-7, name
-    with pytest.raises(CheckpointError, match="exported for 128x96 input, the config asks for 256x160"):
+    with pytest.raises(
+        CheckpointError, match="exported for 128x96 input, the config asks for 256x16"
+    ):
         OnnxRuntimeNetwork(path, (256, 160))
 
 
