@@ -4,8 +4,11 @@
         --results output/mot17_half_dla34/tracks/fairmot/data [--seqs A B] \\
         [--benchmark MOT17] [--cfg FILE] [KEY VALUE ...]
 
-Prints a table per sequence and COMBINED, and writes OUTPUT_DIR/eval/metrics.csv,
-metrics.json, hota_alpha.png and sequences.png. Numbers equal TrackEval's.
+Prints TrackEval's HOTA, CLEAR, Identity and Count tables (a row per sequence and COMBINED)
+and writes into OUTPUT_DIR/eval: TrackEval's pedestrian_summary.txt and
+pedestrian_detailed.csv (every field, as TrackEval writes them for the same files),
+metrics.json (every summary field and the HOTA fields per alpha), metrics.csv,
+hota_alpha.png and sequences.png.
 """
 
 from pathlib import Path
@@ -13,9 +16,10 @@ from pathlib import Path
 from fairmot.cli import argument_parser, run_tool, setup
 from fairmot.evaluation import (
     BENCHMARKS,
-    format_table,
     ground_truth_dir,
     report_split,
+    tracker_name,
+    trackeval_tables,
 )
 
 
@@ -32,14 +36,14 @@ def main():
     )
     args = parser.parse_args()
     cfg = setup(args)
-    summary, paths = report_split(
+    result, paths = report_split(
         ground_truth_dir(args.gt, cfg),
         args.results,
         Path(cfg.OUTPUT_DIR) / "eval",
         args.seqs or list(cfg.EVAL.SEQS) or None,
         args.benchmark or cfg.EVAL.BENCHMARK,
     )
-    print(format_table(summary))
+    print(trackeval_tables(result, tracker_name(args.results)))
     print("wrote " + ", ".join(str(p) for p in paths))
 
 

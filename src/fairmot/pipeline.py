@@ -100,9 +100,10 @@ def run_demo(cfg, progress: bool = True) -> dict:
     weights = _train(cfg, out / "data" / "synthetic.json", stages, progress)
     track_dir = _track(cfg, gt_dir, weights, stages, progress)
     stages.start("evaluate", "evaluating against the val ground truth")
-    metrics, paths = report_split(
+    result, paths = report_split(
         gt_dir, track_dir / "data", out / "eval", benchmark=cfg.EVAL.BENCHMARK
     )
+    metrics = result.summary()
     stages.done()
     print(format_table(metrics))
     stages.start("ablation", "association ablation (paper Table 6) on the same detections")

@@ -12,7 +12,8 @@ from .mot_metrics import (
     evaluate_arrays,
     evaluate_split,
 )
-from .report import format_table, ground_truth_dir, report_split, write_reports
+from .report import format_table, ground_truth_dir, report_split, tracker_name, write_reports
+from .trackeval_output import trackeval_tables, write_trackeval_files
 
 __all__ = [
     "ABLATION_METRICS",
@@ -28,6 +29,9 @@ __all__ = [
     "format_table",
     "ground_truth_dir",
     "report_split",
+    "trackeval_tables",
+    "tracker_name",
     "write_ablation",
     "write_reports",
+    "write_trackeval_files",
 ]

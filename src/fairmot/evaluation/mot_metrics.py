@@ -56,6 +56,8 @@ METRICS = (
     "CLR_FN",
 )
 COUNT_METRICS = ("IDSW", "Frag", "MT", "PT", "ML", "CLR_FP", "CLR_FN")
+#: TrackEval's metric families, as its MOTChallenge evaluation runs them (Count always).
+FAMILIES = ("HOTA", "CLEAR", "Identity", "Count")
 COMBINED = "COMBINED"
 
 
@@ -73,6 +75,12 @@ def _trackeval():
             "evaluation needs TrackEval: pip install --no-deps 'trackeval>=1.3'"
         ) from exc
     return trackeval
+
+
+def metric_objects() -> dict:
+    """TrackEval's metric families of a MOTChallenge run, by name (FAMILIES)."""
+    metrics = _trackeval().metrics
+    return {name: getattr(metrics, name)({"PRINT_CONFIG": False}) for name in FAMILIES}
 
 
 def _preprocessor(benchmark: str):
@@ -127,7 +135,7 @@ class EvaluationResult:
 
     Attributes:
         sequences: sequence names in order.
-        raw: {sequence or COMBINED: {"HOTA": {...}, "CLEAR": {...}, "Identity": {...}}} as
+        raw: {sequence or COMBINED: {family: {field: value}}} for the FAMILIES as
             TrackEval's metrics return them (fractions; HOTA fields as arrays over alpha).
         alphas: (19,) localisation thresholds of the HOTA arrays.
     """
@@ -136,20 +144,30 @@ class EvaluationResult:
     raw: dict
     alphas: np.ndarray = field(default_factory=lambda: np.arange(0.05, 0.99, 0.05))
 
-    def summary(self) -> dict:
-        """{sequence or COMBINED: {metric: value}} in TrackEval's summary scale."""
+    def summary(self, fields: tuple | None = METRICS) -> dict:
+        """{sequence or COMBINED: {field: value}} in TrackEval's summary scale (rates in
+        percent, arrays over alpha averaged, counts as integers), unrounded. `fields`:
+        METRICS (the table's), or None for every summary field of every family, in
+        TrackEval's summary-file order."""
+        families = metric_objects()
         out = {}
         for key, res in self.raw.items():
             row = {}
-            flat = {**res["HOTA"], **res["CLEAR"], **res["Identity"]}
-            for metric in METRICS:
-                value = flat[metric]
-                if metric in COUNT_METRICS:
-                    row[metric] = int(value)
-                else:
-                    row[metric] = float(100 * np.mean(value))
-            out[key] = row
+            for name, metric in families.items():
+                for name_ in metric.summary_fields:
+                    value = res[name][name_]
+                    integer = name_ in metric.integer_fields
+                    row[name_] = int(value) if integer else float(100 * np.mean(value))
+            out[key] = {f: row[f] for f in (fields or row)}
         return out
+
+    def per_alpha(self) -> dict:
+        """{sequence or COMBINED: {HOTA array field: [percent at each alpha]}}."""
+        fields = metric_objects()["HOTA"].float_array_fields
+        return {
+            key: {f: [float(100 * v) for v in res["HOTA"][f]] for f in fields}
+            for key, res in self.raw.items()
+        }
 
 
 def evaluate_arrays(data: dict, benchmark: str = "MOT17") -> EvaluationResult:
@@ -161,13 +179,8 @@ def evaluate_arrays(data: dict, benchmark: str = "MOT17") -> EvaluationResult:
     """
     if benchmark not in BENCHMARKS:
         raise ValueError(f"benchmark must be one of {BENCHMARKS}, got {benchmark!r}")
-    trackeval = _trackeval()
     dataset = _preprocessor(benchmark)
-    metrics = {
-        "HOTA": trackeval.metrics.HOTA({"PRINT_CONFIG": False}),
-        "CLEAR": trackeval.metrics.CLEAR({"PRINT_CONFIG": False}),
-        "Identity": trackeval.metrics.Identity({"PRINT_CONFIG": False}),
-    }
+    metrics = metric_objects()
     raw = {}
     for name, (gt, tracks, length) in data.items():
         prepared = dataset.get_preprocessed_seq_data(
@@ -221,6 +234,7 @@ __all__ = [
     "COMBINED",
     "EvaluationError",
     "EvaluationResult",
+    "FAMILIES",
     "METRICS",
     "evaluate_arrays",
     "evaluate_split",

@@ -1,4 +1,5 @@
-"""Writing evaluation results: a printed table, metrics.csv, metrics.json and plots."""
+"""Writing evaluation results: a printed table, metrics.csv, metrics.json, plots and
+TrackEval's own summary and detailed files."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ import os
 from pathlib import Path
 
 from ..data.formats import atomic_write_text
-from .mot_metrics import COMBINED, COUNT_METRICS, METRICS, EvaluationError, evaluate_split
+from .mot_metrics import (
+    COMBINED,
+    COUNT_METRICS,
+    METRICS,
+    EvaluationError,
+    EvaluationResult,
+    evaluate_split,
+)
+from .trackeval_output import write_trackeval_files
 
 #: Column titles of the printed table (TrackEval's CLR_FP / CLR_FN shown as FP / FN).
 TITLES = {"CLR_FP": "FP", "CLR_FN": "FN"}
@@ -30,16 +39,21 @@ def format_table(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def write_reports(summary: dict, out_dir: str | os.PathLike) -> tuple:
-    """metrics.json ({sequence: {metric: value}}, TrackEval names and summary scale) and
-    metrics.csv (one row per sequence); returns both paths."""
+def write_reports(result: EvaluationResult, out_dir: str | os.PathLike) -> tuple:
+    """metrics.json ({sequence or COMBINED: {field: value}}: every summary field TrackEval
+    reports, in its names and summary scale, plus "per_alpha": {HOTA array field: [percent
+    at each alpha]}) and metrics.csv (one row per sequence, the table's METRICS); returns
+    both paths."""
     out_dir = Path(out_dir)
     json_path, csv_path = out_dir / "metrics.json", out_dir / "metrics.csv"
-    atomic_write_text(json_path, json.dumps(summary, indent=2) + "\n")
+    everything, per_alpha = result.summary(fields=None), result.per_alpha()
+    for name, row in everything.items():
+        row["per_alpha"] = per_alpha[name]
+    atomic_write_text(json_path, json.dumps(everything, indent=2) + "\n")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["sequence", *METRICS])
-    for name, row in summary.items():
+    for name, row in result.summary().items():
         writer.writerow([name, *(row[m] for m in METRICS)])
     atomic_write_text(csv_path, buffer.getvalue())
     return json_path, csv_path
@@ -55,19 +69,28 @@ def ground_truth_dir(given, cfg) -> str:
 
 def report_split(gt_dir, results_dir, out_dir, seqs=None, benchmark: str = "MOT17") -> tuple:
     """Evaluate result files against the ground truth (`evaluate_split`) and write
-    metrics.json, metrics.csv, hota_alpha.png and sequences.png into `out_dir`.
+    metrics.json, metrics.csv, hota_alpha.png, sequences.png and TrackEval's
+    pedestrian_summary.txt and pedestrian_detailed.csv into `out_dir`.
 
     Returns:
-        (summary {sequence or COMBINED: {metric: value}}, list of written paths).
+        (the EvaluationResult, list of written paths in that order).
     """
     from ..visualization.plots import plot_hota_vs_alpha, plot_per_sequence  # matplotlib
 
     result = evaluate_split(gt_dir, results_dir, seqs, benchmark)
     summary = result.summary()
     out_dir = Path(out_dir)
-    paths = list(write_reports(summary, out_dir))
+    paths = list(write_reports(result, out_dir))
     title = f"combined over {len(result.sequences)} sequence(s)"
     hota = result.raw[COMBINED]["HOTA"]
     paths.append(plot_hota_vs_alpha(result.alphas, hota, out_dir / "hota_alpha.png", title))
     paths.append(plot_per_sequence(summary, out_dir / "sequences.png"))
-    return summary, paths
+    paths += write_trackeval_files(result, out_dir)
+    return result, paths
+
+
+def tracker_name(results_dir) -> str:
+    """The tracker's name as TrackEval shows it: the folder above `data/` in the TrackEval
+    layout (`<trackers>/<name>/data/<SEQ>.txt`), else the results folder's own name."""
+    path = Path(results_dir).resolve()
+    return path.parent.name if path.name == "data" else path.name
