@@ -9,14 +9,16 @@ import cv2
 import numpy as np
 import pytest
 
-from fairmot.data.formats import FormatError, read_mot_results
+from fairmot.data.formats import FormatError, SeqInfo, read_mot_results, write_seqinfo
 from fairmot.inference import (
+    DetectedFrames,
     FrameDetections,
     LiveCapture,
     OnlineTracker,
     SourceError,
     open_sources,
     run_tracking,
+    summary_table,
     track_stream,
 )
 from fairmot.inference.runner import build_writers
@@ -208,3 +210,37 @@ def test_degenerate_detections_are_dropped_and_counted_before_the_tracker(tmp_pa
     results = read_mot_results(tmp_path / "data" / "SEQ.txt")
     assert results.frames.tolist() == [1, 2, 3] and set(results.ids) == {1}
     assert np.isfinite(results.tlwh).all()
+
+
+class _NoDetections:
+    """A detector that finds nothing (the frames' fate is what is tested)."""
+
+    timings = {"network": 0.0, "decode": 0.0}
+
+    def __call__(self, image):
+        return FrameDetections(0, np.zeros((0, 5), np.float32), np.zeros((0, 4), np.float32))
+
+
+def test_missing_and_damaged_frames_are_reported_once_and_counted(tmp_path, caplog):
+    seq = tmp_path / "SEQ-01"
+    (seq / "img1").mkdir(parents=True)
+    write_seqinfo(seq, SeqInfo("SEQ-01", "img1", 30, 8, 64, 48, ".jpg"))
+    for frame in range(1, 7):  # frames 7 and 8 never written: seqLength says 8
+        cv2.imwrite(str(seq / "img1" / f"{frame:06d}.jpg"), np.full((48, 64, 3), 90, np.uint8))
+    jpeg = (seq / "img1" / "000003.jpg").read_bytes()
+    (seq / "img1" / "000003.jpg").write_bytes(jpeg[: len(jpeg) // 2])
+    with caplog.at_level("WARNING"):
+        (source,) = open_sources(seq)
+        stats = track_stream(
+            DetectedFrames(source, _NoDetections()), JDETracker(), writers=[], progress=False
+        )
+    warnings = [r.getMessage() for r in caplog.records]
+    assert warnings[0].startswith("SEQ-01: 2 of 8 frames missing (first 000007.jpg; seqLength 8")
+    assert warnings[1] == "SEQ-01: 3 frame(s) skipped (1 damaged, 2 missing)"
+    assert len(warnings) == 2  # one line each, not one per frame
+    assert (stats.frames, stats.skipped) == (5, 3)
+    assert "(skipped: 1 damaged, 2 missing)" in summary_table([stats])
+    for frame in range(1, 9):
+        (seq / "img1" / f"{frame:06d}.jpg").unlink(missing_ok=True)
+    with pytest.raises(FormatError, match="none of the frames exists"):
+        open_sources(seq)

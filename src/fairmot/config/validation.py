@@ -236,12 +236,6 @@ def _combinations(cfg: CfgNode) -> list[str]:
         problems.append(
             "MODEL.ARCH hrnet_w18 has no deformable layers to turn off: keep MODEL.DEFORMABLE True"
         )
-    if (cfg.MODEL.REID_HEAD == "roi") != (cfg.DECODE.REID_SAMPLING == "two_stage"):
-        problems.append(
-            f"DECODE.REID_SAMPLING {cfg.DECODE.REID_SAMPLING!r} does not fit MODEL.REID_HEAD "
-            f"{cfg.MODEL.REID_HEAD!r}: 'two_stage' goes with 'roi' (a two-stage network), the "
-            "other samplings with 'dense'"
-        )
     return problems
 
 

@@ -141,7 +141,7 @@ def check_data_cfg(
     path: str | os.PathLike, root: str | os.PathLike | None = None, purposes=DATA_CFG_PURPOSES
 ) -> DataReport:
     """Check every data set of the given purposes of a data_cfg file."""
-    data_cfg = read_data_cfg(path, root=root, require_lists=False)
+    data_cfg = read_data_cfg(path, root=root, require=())
     report = DataReport()
     for purpose in purposes:
         for name, list_path in data_cfg.lists(purpose).items():

@@ -251,7 +251,8 @@ def build_trainer(cfg, *, data_cfg: str | None = None, progress: bool = True) ->
     if cfg.SOLVER.DETERMINISTIC:
         torch.use_deterministic_algorithms(True, warn_only=True)
     torch.manual_seed(cfg.SEED)
-    parsed = read_data_cfg(data_cfg or cfg.DATA.CFG, root=cfg.DATA.ROOT or None)
+    needed = ("train", "test") if cfg.SOLVER.EVAL_PERIOD > 0 else ("train",)
+    parsed = read_data_cfg(data_cfg or cfg.DATA.CFG, root=cfg.DATA.ROOT or None, require=needed)
     dataset = build_train_dataset(cfg, parsed)
     _log_dataset(dataset, cfg.DATA.ID_COUNTING)
     model = build_model(cfg)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,8 @@ from ..data.formats import (
     read_mot_results,
 )
 from ..errors import FairMOTError
+
+logger = logging.getLogger(__name__)
 
 BENCHMARKS = ("MOT15", "MOT16", "MOT17", "MOT20", "custom")
 #: Reported metrics, with TrackEval's names. Percentages for rates, counts for the rest.
@@ -221,12 +224,41 @@ def evaluate_split(
             f"no results for {', '.join(missing)} in {results_dir} "
             f"(expected {results_dir / (missing[0] + '.txt')})"
         )
+    if not seqs:
+        _warn_unmatched_results(results_dir, sequences, gt_dir)
     data = {}
     for name in names:
         seq = sequences[name]
         length = seq.info.seq_length
-        data[name] = (seq.read_gt(), read_mot_results(results_dir / f"{name}.txt", length), length)
+        gt = seq.read_gt()
+        _warn_about_ground_truth(seq.root / "gt" / "gt.txt", gt, benchmark)
+        data[name] = (gt, read_mot_results(results_dir / f"{name}.txt", length), length)
     return evaluate_arrays(data, benchmark)
+
+
+def _warn_unmatched_results(results_dir: Path, sequences: dict, gt_dir) -> None:
+    extra = sorted(p.stem for p in results_dir.glob("*.txt") if p.stem not in sequences)
+    if extra:
+        logger.warning(
+            "%s holds results for %s with no sequence in %s: not evaluated",
+            results_dir,
+            ", ".join(extra),
+            gt_dir,
+        )
+
+
+def _warn_about_ground_truth(path: Path, gt: MotGroundTruth, benchmark: str) -> None:
+    """Ground truth that is evaluated, but perhaps not as the user thinks."""
+    if len(gt) == 0:
+        logger.warning("%s has no rows: every result box there counts as a false positive", path)
+    elif gt.mot15_layout and benchmark in ("MOT16", "MOT17", "MOT20"):
+        logger.warning(
+            "%s has the MOT15 layout (10 fields: no class, no visibility) but the %s rules "
+            "were asked for: every row is taken as a pedestrian and no distractor is removed "
+            "(use --benchmark MOT15 to say so)",
+            path,
+            benchmark,
+        )
 
 
 __all__ = [

@@ -103,7 +103,9 @@ def embedding_tpr(
 
 
 def _setup(cfg, weights: str, purpose: str, data_cfg_path: str | None):
-    data_cfg = read_data_cfg(data_cfg_path or cfg.DATA.CFG, root=cfg.DATA.ROOT or None)
+    data_cfg = read_data_cfg(
+        data_cfg_path or cfg.DATA.CFG, root=cfg.DATA.ROOT or None, require=(purpose,)
+    )
     model = build_model(cfg)
     load_checkpoint(model, weights or cfg.MODEL.WEIGHTS, strict=True)
     model = model.to(select_device(cfg.DEVICE)).eval()

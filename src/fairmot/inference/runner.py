@@ -38,8 +38,9 @@ class TrackingStats:
     """What tracking one source did; `seconds` sums each stage over the frames.
 
     Attributes:
-        skipped: frames that could not be decoded; dropped: frames a live source dropped
-            because tracking was slower than it.
+        skipped: frames without an image (`problems` says why: {"missing": n, "damaged":
+            m, "undecodable": k}); dropped: frames a live source dropped because tracking
+            was slower than it.
         degenerate: detections dropped before the tracker (`degenerate_detections`:
             non-finite, empty boxes, zero embeddings).
         completed: the source was tracked to its end; interrupted: stopped by Ctrl-C (what
@@ -57,6 +58,15 @@ class TrackingStats:
     completed: bool = False
     interrupted: bool = False
     ended: str | None = None
+    problems: dict = field(default_factory=dict)
+
+    def why_skipped(self) -> str:
+        """The skipped frames by reason, e.g. "10 missing, 2 damaged"."""
+        reasons = dict(self.problems)
+        rest = self.skipped - sum(reasons.values())
+        if rest > 0:
+            reasons["undecodable"] = reasons.get("undecodable", 0) + rest
+        return ", ".join(f"{n} {why}" for why, n in reasons.items() if n)
 
     def add(self, seconds: dict, boxes: int) -> None:
         self.frames += 1
@@ -89,11 +99,8 @@ def track_stream(
     try:
         for detections in frames:
             bar.update(1)
-            if not detections.decoded:
+            if not detections.decoded:  # reported once at the end, with the reasons
                 stats.skipped += 1
-                logger.warning(
-                    "%s: frame %d cannot be decoded; skipped", stream.name, detections.frame
-                )
                 continue
             start = time.perf_counter()
             tracks, degenerate = track_valid_detections(
@@ -111,6 +118,7 @@ def track_stream(
         getattr(frames, "close", lambda: None)()  # stop readers, release captures
         stats.dropped = getattr(stream, "dropped", 0)
         stats.ended = getattr(stream, "ended", None)
+        stats.problems = getattr(stream, "problems", {})
         bar.close()
         for writer in writers:
             writer.close(stats)
@@ -133,7 +141,7 @@ def _report(name: str, stats: TrackingStats) -> None:
     if stats.ended == "stalled":
         logger.warning("%s: the stream stalled (no frame in time); kept what was tracked", name)
     if stats.skipped:
-        logger.warning("%s: %d frame(s) could not be decoded and were skipped", name, stats.skipped)
+        logger.warning("%s: %d frame(s) skipped (%s)", name, stats.skipped, stats.why_skipped())
 
 
 def build_writers(
@@ -175,6 +183,7 @@ def summary_table(all_stats: list) -> str:
         per_stage = [s.fps((stage,)) for stage in ("network", "decode", "association")]
         cells = " ".join(f"{v:8.1f}" if np.isfinite(v) else f"{'-':>8}" for v in per_stage)
         note = "  (interrupted)" if s.interrupted else "  (stalled)" if s.ended == "stalled" else ""
+        note += f"  (skipped: {s.why_skipped()})" if s.skipped else ""
         lines.append(
             f"{s.name:<24} {s.frames:>7} {s.skipped:>7} {s.dropped:>7} {s.fps():8.1f} {cells}{note}"
         )

@@ -7,32 +7,44 @@ the live source's own reader). Nothing here imports torch."""
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import queue
 import threading
+from collections import Counter
 from pathlib import Path
 
 import cv2
 
 from ..data.formats import FormatError, MotSequence
+from ..data.formats.images import read_image
 from ..errors import FairMOTError
+
+logger = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg")
 
 
 class ImageFiles:
-    """Frames stored as image files (a MOT sequence's img1/ or any folder of images)."""
+    """Frames stored as image files (a MOT sequence's img1/ or any folder of images).
+
+    A frame that is missing, truncated or not an image yields None and is counted in
+    `problems` ({reason: frames}, reasons of `read_image`)."""
 
     def __init__(self, name: str, paths: list, frame_rate: float):
         self.name, self.paths, self.frame_rate = name, list(paths), float(frame_rate)
+        self.problems: Counter = Counter()
 
     def __len__(self) -> int:
         return len(self.paths)
 
     def __iter__(self):
         for frame, path in enumerate(self.paths, start=1):
-            yield frame, cv2.imread(str(path))  # None when the file cannot be decoded
+            image, problem = read_image(path)
+            if problem:
+                self.problems[problem] += 1
+            yield frame, image
 
 
 class VideoFile:
@@ -204,8 +216,22 @@ def _open_path(path: Path, frame_rate: float | None) -> list:
 
 
 def _sequence(seq_dir: Path) -> ImageFiles:
+    """A MOT sequence's frames; missing ones are reported once, here, and skipped."""
     seq = MotSequence(seq_dir)
     paths = [seq.frame_path(f) for f in range(1, seq.info.seq_length + 1)]
+    missing = [p for p in paths if not p.is_file()]
+    where = f"seqLength {seq.info.seq_length} in {seq.root / 'seqinfo.ini'}"
+    if len(missing) == len(paths):
+        raise FormatError(seq.image_dir, f"none of the frames exists ({where}; first {paths[0]})")
+    if missing:
+        logger.warning(
+            "%s: %d of %d frames missing (first %s; %s): they are skipped",
+            seq.name,
+            len(missing),
+            len(paths),
+            missing[0].name,
+            where,
+        )
     return ImageFiles(seq.name, paths, seq.info.frame_rate)
 
 

@@ -81,6 +81,11 @@ class DetectedFrames:
         """How a live source ended ("ended", "stalled"), else None."""
         return getattr(self.source, "ended", None)
 
+    @property
+    def problems(self) -> dict:
+        """Frames without detections, by why ({"missing": n, "damaged": m, ...})."""
+        return dict(getattr(self.source, "problems", {}))
+
     def __iter__(self):
         wait_start = time.perf_counter()
         frames = self.source if getattr(self.source, "threaded", False) else prefetch(self.source)

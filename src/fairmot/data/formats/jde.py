@@ -19,6 +19,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import Sequence
 
 import numpy as np
 
@@ -137,15 +138,19 @@ class DataCfg:
 
 
 def read_data_cfg(
-    path: str | os.PathLike, root: str | os.PathLike | None = None, require_lists: bool = True
+    path: str | os.PathLike,
+    root: str | os.PathLike | None = None,
+    require: Sequence[str] = ("train",),
 ) -> DataCfg:
     """Read and validate a data_cfg file.
 
     Args:
         path: the JSON file.
         root: overrides the file's root when given (e.g. from the DATA.ROOT config key).
-        require_lists: raise when a named image list does not exist (the data checker turns
-            this off to report every missing list).
+        require: the purposes the caller needs ("train" to train, "test" for detection AP,
+            "test_emb" for re-ID TPR): each must name at least one data set, and each of
+            their lists must exist. Lists of other purposes are taken as named (the data
+            checker requires none, to report every missing list).
 
     Raises:
         FormatError: invalid JSON, unknown or missing keys, a missing root or list file.
@@ -180,11 +185,18 @@ def read_data_cfg(
             list_path = Path(list_file)
             if not list_path.is_absolute():
                 list_path = root / list_path
-            if require_lists and not list_path.is_file():
+            if purpose in require and not list_path.is_file():
                 raise FormatError(
                     path, f"{purpose} data set '{name}': image list {list_path} does not exist"
                 )
             cfg.lists(purpose)[name] = list_path
+    empty = [p for p in require if not cfg.lists(p)]
+    if empty:
+        raise FormatError(
+            path,
+            f"no '{empty[0]}' data sets; this needs them: add \"{empty[0]}\": "
+            '{"<name>": "<image list>"} (see data_cfg/mot17_half.json)',
+        )
     return cfg
 
 

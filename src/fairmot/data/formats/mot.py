@@ -162,6 +162,11 @@ class MotGroundTruth:
     def __len__(self) -> int:
         return len(self.frames)
 
+    @property
+    def mot15_layout(self) -> bool:
+        """Read from a 10-field MOT15 file: no classes, visibility unknown (-1)."""
+        return len(self) > 0 and bool((self.visibility < 0).all())
+
 
 @dataclass
 class MotDetections:
