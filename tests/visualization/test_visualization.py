@@ -41,3 +41,20 @@ def test_video_writer_round_trip(tmp_path):
         with VideoWriter(tmp_path / "w.mp4", 10, (64, 48)) as video:
             video.write(np.zeros((32, 32, 3), np.uint8))
     assert not (tmp_path / "w.mp4").exists() and not list(tmp_path.glob(".w*"))
+
+
+def test_videos_in_h264_where_opencv_has_it_else_mp4v_with_a_warning(tmp_path, caplog):
+    from fairmot.visualization.video import CODECS, mp4_codec
+
+    mp4_codec.cache_clear()
+    with caplog.at_level("WARNING"):
+        codec = mp4_codec()
+        assert mp4_codec() == codec  # probed once
+    assert codec in CODECS
+    warned = [r.getMessage() for r in caplog.records if "H.264" in r.getMessage()]
+    assert len(warned) == (0 if codec == "avc1" else 1)
+    with VideoWriter(tmp_path / "v.mp4", 10, (64, 48)) as video:
+        video.write(np.zeros((48, 64, 3), np.uint8))
+    fourcc = int(cv2.VideoCapture(str(tmp_path / "v.mp4")).get(cv2.CAP_PROP_FOURCC))
+    read_as = {"avc1": {"avc1", "h264", "H264"}, "mp4v": {"mp4v", "FMP4"}}  # decoders' names
+    assert fourcc.to_bytes(4, "little").decode() in read_as[codec]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import logging
 import os
+import sys
+import tempfile
 from pathlib import Path
 
 import cv2
@@ -12,9 +17,54 @@ from tqdm import tqdm
 from ..data.formats import MOT_CLASSES, MotSequence
 from .draw import TrailBuffer, draw_text, draw_tracks
 
+logger = logging.getLogger(__name__)
+
+
+#: MP4 codecs in order of preference: H.264 (every browser plays it), then MPEG-4 Part 2
+#: (every OpenCV build writes it; VLC and ffmpeg play it, browsers mostly do not).
+CODECS = ("avc1", "mp4v")
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Silence the C libraries' stderr (FFmpeg reports each codec it cannot open)."""
+    sys.stderr.flush()
+    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+
+
+@functools.lru_cache(maxsize=1)
+def mp4_codec() -> str:
+    """The first of CODECS this OpenCV build writes (probed once, quietly); a fall-back
+    from H.264 is logged once, with what to do about it."""
+    with tempfile.TemporaryDirectory() as tmp, _quiet_stderr():
+        for codec in CODECS:
+            probe = cv2.VideoWriter(
+                str(Path(tmp) / "probe.mp4"), cv2.VideoWriter_fourcc(*codec), 25.0, (64, 48)
+            )
+            opened = probe.isOpened()
+            probe.release()
+            if opened:
+                break
+    if codec != CODECS[0]:
+        logger.warning(
+            "this OpenCV build has no H.264 encoder: videos are written as MPEG-4 Part 2 "
+            "(%s), which VLC and ffmpeg play but browsers may not (re-encode with "
+            "`ffmpeg -i IN.mp4 -c:v libx264 OUT.mp4`, or install an OpenCV built with H.264)",
+            codec,
+        )
+    return codec
+
 
 class VideoWriter:
-    """An MP4 writer that fails loudly (cv2.VideoWriter silently writes nothing on failure).
+    """An MP4 writer that fails loudly (cv2.VideoWriter silently writes nothing on failure),
+    in H.264 where OpenCV has it, else MPEG-4 Part 2 (`mp4_codec`).
 
     Frames are written through a temporary file renamed into place on close, so an
     interrupted run never leaves a truncated video under the final name.
@@ -25,11 +75,14 @@ class VideoWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = self.path.with_name(f".{self.path.stem}.tmp{os.getpid()}{self.path.suffix}")
         self.size = tuple(int(s) for s in size)
+        self.codec = mp4_codec()
         self.writer = cv2.VideoWriter(
-            str(self.tmp), cv2.VideoWriter_fourcc(*"mp4v"), float(fps), self.size
+            str(self.tmp), cv2.VideoWriter_fourcc(*self.codec), float(fps), self.size
         )
         if not self.writer.isOpened():
-            raise OSError(f"cannot open a video writer for {self.path} (codec mp4v, {fps} fps)")
+            raise OSError(
+                f"cannot open a video writer for {self.path} (codec {self.codec}, {fps} fps)"
+            )
         self.frames = 0
 
     def write(self, image: np.ndarray) -> None:
