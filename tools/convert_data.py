@@ -51,7 +51,10 @@ def main():
         result = convert_crowdhuman(args.src, args.root, tuple(args.modes))
     else:
         result = convert_jde_zoo(args.root, tuple(args.names) if args.names else None)
-    print(json.dumps(result, indent=2, default=str))
+    # Paths as text; numpy numbers as plain numbers.
+    print(
+        json.dumps(result, indent=2, default=lambda v: v.item() if hasattr(v, "item") else str(v))
+    )
 
 
 if __name__ == "__main__":

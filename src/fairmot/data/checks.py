@@ -1,8 +1,12 @@
 """Validating a data_cfg and everything it names, reporting every defect at once.
 
-Defect kinds: `missing_list`, `empty_list`, `missing_image`, `unreadable_image`,
-`missing_label`, `malformed_label` (with its line), `box_outside` (a box lying wholly outside
-the image; partly outside is normal, as MOT boxes are not clipped).
+Defect kinds (the data cannot be used as it is): `missing_list`, `empty_list`,
+`missing_image`, `unreadable_image`, `damaged_image` (a truncated JPEG or PNG, which decoders
+half-decode without an error), `missing_label`, `malformed_label` (with its line).
+
+Warnings (reported, not defects): `box_outside`, a box lying wholly outside its image. The
+conversion rules keep such boxes (they are not clipped, as in the released lists) and the
+real releases have them (MOT17-10 frames 366-367), so a complete, correct download has a few.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from .formats import (
     read_image_list,
     read_jde_labels,
 )
+from .formats.images import is_truncated
 
 
 @dataclass
@@ -47,12 +52,14 @@ class DatasetStats:
     boxes: int = 0
     identities: int = 0
     defects: int = 0
+    warnings: int = 0
 
 
 @dataclass
 class DataReport:
     stats: list = field(default_factory=list)
     defects: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -61,13 +68,13 @@ class DataReport:
     def table(self) -> str:
         header = (
             f"{'purpose':<9} {'data set':<20} {'images':>8} {'boxes':>9} {'identities':>10} "
-            f"{'defects':>8}"
+            f"{'defects':>8} {'warnings':>8}"
         )
         lines = [header, "-" * len(header)]
         for s in self.stats:
             lines.append(
                 f"{s.purpose:<9} {s.name:<20} {s.images:>8} {s.boxes:>9} "
-                f"{s.identities:>10} {s.defects:>8}"
+                f"{s.identities:>10} {s.defects:>8} {s.warnings:>8}"
             )
         return "\n".join(lines)
 
@@ -75,6 +82,12 @@ class DataReport:
 def _check_image(path: Path) -> Defect | None:
     if not path.is_file():
         return Defect("missing_image", path, "image file does not exist")
+    with open(path, "rb") as f:  # the end marker first: a cut file may still open
+        head = np.frombuffer(f.read(8), np.uint8)
+        f.seek(max(path.stat().st_size - 64, 0))
+        tail = np.frombuffer(f.read(64), np.uint8)
+    if head.size and is_truncated(np.concatenate([head, tail])):
+        return Defect("damaged_image", path, "truncated: the file ends before its end marker")
     try:
         with Image.open(path) as image:
             width, height = image.size
@@ -89,9 +102,9 @@ def check_dataset(list_path: Path, root: Path, purpose: str, name: str):
     """Check one image list and every image and label it names.
 
     Returns:
-        (DatasetStats, list of Defect).
+        (DatasetStats, list of defects, list of warnings), each a `Defect`.
     """
-    stats, defects = DatasetStats(purpose, name), []
+    stats, defects, warnings = DatasetStats(purpose, name), [], []
     if not list_path.is_file():
         defects.append(Defect("missing_list", list_path, f"image list of {purpose}/{name}"))
     else:
@@ -123,7 +136,7 @@ def check_dataset(list_path: Path, root: Path, purpose: str, name: str):
             x1, y1, x2, y2 = cxcywh_to_tlbr(rows[:, 2:6]).T
             outside = (x2 <= 0) | (x1 >= 1) | (y2 <= 0) | (y1 >= 1)
             for k in np.flatnonzero(outside):
-                defects.append(
+                warnings.append(
                     Defect(
                         "box_outside",
                         label,
@@ -133,8 +146,8 @@ def check_dataset(list_path: Path, root: Path, purpose: str, name: str):
                     )
                 )
         stats.identities = len(identities)
-    stats.defects = len(defects)
-    return stats, defects
+    stats.defects, stats.warnings = len(defects), len(warnings)
+    return stats, defects, warnings
 
 
 def check_data_cfg(
@@ -145,7 +158,8 @@ def check_data_cfg(
     report = DataReport()
     for purpose in purposes:
         for name, list_path in data_cfg.lists(purpose).items():
-            stats, defects = check_dataset(Path(list_path), data_cfg.root, purpose, name)
+            stats, defects, warnings = check_dataset(Path(list_path), data_cfg.root, purpose, name)
             report.stats.append(stats)
             report.defects.extend(defects)
+            report.warnings.extend(warnings)
     return report

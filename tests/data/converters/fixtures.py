@@ -47,6 +47,11 @@ def make_mot17_release(src: Path):
 
 
 def make_mot15_release(src: Path):
+    """The 11 training sequences (two with boxes), and a test sequence dropped in train/."""
+    from fairmot.data.converters.mot import MOT15_TRAIN
+
+    for name in (*MOT15_TRAIN, "PETS09-S2L2"):
+        write_mot_sequence(src / "train" / name, [], length=2)
     write_mot_sequence(
         src / "train" / "TUD-Campus",
         ["1,1,10,8,16,20,1,-1,-1,-1", "2,1,11,8,16,20,1,-1,-1,-1", "2,4,30,4,8,24,0,-1,-1,-1"],

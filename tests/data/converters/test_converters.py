@@ -1,6 +1,7 @@
 """Converters on tiny releases the tests write in each source format."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -92,16 +93,33 @@ def test_mot16_and_mot20_use_every_sequence(tmp_path, benchmark):
     assert result["identities"] == 4
 
 
-def test_mot15_keeps_every_considered_row(tmp_path):
+def test_mot15_keeps_every_considered_row_of_its_11_sequences(tmp_path):
     src, root = tmp_path / "MOT15", tmp_path / "datasets"
     make_mot15_release(src)
-    convert_mot_release("MOT15", src, root)
+    result = convert_mot_release("MOT15", src, root)
+    assert len(result["sequences"]) == 11 and result["skipped"] == ["PETS09-S2L2"]
     images = read_image_list(root / "lists" / "mot15.train")
     assert images[0].startswith("MOT15/images/train/ADL-Rundle-6/")  # sorted by name
     np.testing.assert_allclose(
         labels_of(root, images[0]), [expected_row(1, 5, 5, 10, 20)], atol=5e-7
     )
-    np.testing.assert_allclose(labels_of(root, images[6])[:, 1], [2])  # TUD-Campus frame 2
+    campus = images.index("MOT15/images/train/TUD-Campus/img1/000002.jpg")
+    np.testing.assert_allclose(labels_of(root, images[campus])[:, 1], [2])
+    assert result["identities"] == 2 and isinstance(result["boxes"], int)
+
+
+def test_an_incomplete_release_is_an_error_naming_the_folder(tmp_path):
+    make_mot17_release(tmp_path / "MOT17")
+    shutil.rmtree(tmp_path / "MOT17" / "train" / "MOT17-04-SDP")
+    with pytest.raises(FormatError, match=r"MOT17-04-SDP: missing MOT17 sequence"):
+        convert_mot_release("MOT17", tmp_path / "MOT17", tmp_path / "a")
+    (tmp_path / "MOT17" / "train" / "MOT17-02-DPM" / "seqinfo.ini").unlink()
+    with pytest.raises(FormatError, match=r"MOT17-02-DPM: sequence folder without seqinfo.ini"):
+        convert_mot_release("MOT17", tmp_path / "MOT17", tmp_path / "b")
+    make_mot15_release(tmp_path / "MOT15")
+    shutil.rmtree(tmp_path / "MOT15" / "train" / "KITTI-13")
+    with pytest.raises(FormatError, match=r"KITTI-13: missing MOT15 sequence"):
+        convert_mot_release("MOT15", tmp_path / "MOT15", tmp_path / "c")
 
 
 def test_half_split(mot17):
@@ -242,14 +260,22 @@ def test_check_data_passes_on_converted_fixtures_and_reports_each_defect(tmp_pat
     assert rows["crowdhuman"][:3] == ["2", "3", "3"]
     assert rows["eth"][:3] == ["2", "2", "2"]
 
-    # Break it in every way the checker knows.
+    # A box wholly outside its image (kept by the rules, found in MOT17-10): a warning.
     mot_images = root / "MOT17/images/train/MOT17-04-SDP/img1"
     labels = root / "MOT17/labels_with_ids/train/MOT17-02-SDP/img1"
+    (labels / "000004.txt").write_text("0 2 0.5 0.5 0.1 0.2\n0 2 1.2 0.5 0.1 0.2\n")
+    result = run_tool(REPO / "tools/check_data.py", "--data-cfg", cfg, "--purpose", "train")
+    assert result.returncode == 0 and "no defects found" in result.stdout
+    assert "[box_outside]" in result.stderr and "1: 1 box_outside warning(s)" in result.stderr
+
+    # Break it in every way the checker knows.
     os.unlink(root / "CrowdHuman/images/train/img_b.jpg")  # missing image
     (labels / "000002.txt").unlink()  # missing label
     (labels / "000003.txt").write_text("0 1 0.5 0.5 0.1 0.2\n0 1 0.5 x 0.1 0.2\n")  # malformed
     (labels / "000004.txt").write_text("0 2 0.5 0.5 0.1 0.2\n0 2 1.2 0.5 0.1 0.2\n")  # outside
     (mot_images / "000005.jpg").write_bytes(b"not a jpeg")  # unreadable
+    whole = (mot_images / "000001.jpg").read_bytes()
+    (mot_images / "000002.jpg").write_bytes(whole[: len(whole) // 2])  # truncated
     result = run_tool(REPO / "tools/check_data.py", "--data-cfg", cfg)
     assert result.returncode == 1
     err = result.stderr
@@ -259,7 +285,7 @@ def test_check_data_passes_on_converted_fixtures_and_reports_each_defect(tmp_pat
     assert "[box_outside]" in err and "000004.txt:2" in err
     assert "[unreadable_image]" in err and "000005.jpg" in err
     assert "[missing_list]" in err and "nothing.val" in err
-    assert "6 defect(s)" in err
+    assert "6: 1 damaged_image, 1 malformed_label" in err and "1: 1 box_outside warning(s)" in err
 
 
 def test_convert_tool(tmp_path):

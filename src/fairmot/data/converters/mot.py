@@ -10,6 +10,7 @@ identities in ascending gt order; one label file per frame (empty when nothing i
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,6 +29,8 @@ from ..formats import (
     write_seqinfo,
 )
 from .links import link_folder, relative_to_root
+
+logger = logging.getLogger(__name__)
 
 PEDESTRIAN = 1
 
@@ -92,21 +95,57 @@ def mot_sequences_to_jde(
             rows = np.column_stack([np.zeros(hi - lo), global_ids[lo:hi], centres[lo:hi]])
             write_jde_labels(label_path_for_image(image), rows)
             images.append(relative_to_root(image, root))
-            boxes += hi - lo
-    return JdeSplit(images, identity - first_identity, boxes)
+            boxes += int(hi - lo)
+    return JdeSplit(images, int(identity - first_identity), boxes)
 
 
-def _release_sequences(split_dir: Path, benchmark: str) -> list:
-    suffix = MOT_BENCHMARKS[benchmark]["suffix"]
-    seqs = [d for d in sorted(split_dir.iterdir()) if (d / "seqinfo.ini").is_file()]
-    seqs = [d for d in seqs if d.name.endswith(suffix)]
-    if not seqs:
+#: The MOT15 training sequences the released lists were made from (SPEC §4).
+MOT15_TRAIN = (
+    "ADL-Rundle-6",
+    "ADL-Rundle-8",
+    "ETH-Bahnhof",
+    "ETH-Pedcross2",
+    "ETH-Sunnyday",
+    "KITTI-13",
+    "KITTI-17",
+    "PETS09-S2L1",
+    "TUD-Campus",
+    "TUD-Stadtmitte",
+    "Venice-2",
+)
+MOT17_COPIES = ("-DPM", "-FRCNN", "-SDP")
+
+
+def _release_sequences(split_dir: Path, benchmark: str) -> tuple[list, list]:
+    """The sequence folders of a release split the rules convert, and the names of the other
+    folders found there (skipped). Every folder must be a sequence (with a seqinfo.ini); a
+    sequence the rules need and cannot find is an error, since every later sequence's
+    identities would shift."""
+    folders = [d for d in sorted(split_dir.iterdir()) if d.is_dir() and not d.name.startswith(".")]
+    for folder in folders:
+        if not (folder / "seqinfo.ini").is_file():
+            raise FormatError(
+                folder, "sequence folder without seqinfo.ini (an incomplete download or unpacking?)"
+            )
+    names = [d.name for d in folders]
+    if benchmark == "MOT15":
+        wanted = list(MOT15_TRAIN)
+    elif benchmark == "MOT17":
+        bases = sorted({n[: -len(c)] for n in names for c in MOT17_COPIES if n.endswith(c)})
+        wanted = [f"{base}-SDP" for base in bases]  # the released lists' copy
+    else:
+        wanted = names
+    missing = [n for n in wanted if n not in names]
+    if missing:
         raise FormatError(
-            split_dir,
-            f"no {benchmark} sequence folders{f' ending in {suffix}' if suffix else ''} "
-            "(each with a seqinfo.ini) in this folder",
+            split_dir / missing[0],
+            f"missing {benchmark} sequence (also missing: {', '.join(missing[1:]) or 'none'}); "
+            "the released lists' identities are numbered over all of them",
         )
-    return seqs
+    if not wanted:
+        raise FormatError(split_dir, f"no {benchmark} sequence folders in this folder")
+    skipped = [n for n in names if n not in wanted]
+    return [split_dir / n for n in wanted], skipped
 
 
 def convert_mot_release(benchmark: str, src: str | os.PathLike, root: str | os.PathLike) -> dict:
@@ -129,7 +168,15 @@ def convert_mot_release(benchmark: str, src: str | os.PathLike, root: str | os.P
         raise ValueError(f"benchmark must be one of {sorted(MOT_BENCHMARKS)}, got {benchmark!r}")
     root = Path(root)
     train_dir = link_folder(Path(src) / "train", root / benchmark / "images" / "train")
-    seqs = _release_sequences(train_dir, benchmark)
+    seqs, skipped = _release_sequences(train_dir, benchmark)
+    if skipped:
+        logger.warning(
+            "%s: converted %d sequences; skipped %s (not among the %s rules' sequences)",
+            train_dir,
+            len(seqs),
+            ", ".join(skipped),
+            benchmark,
+        )
     split = mot_sequences_to_jde(seqs, root, 1, MOT_BENCHMARKS[benchmark]["has_classes"])
     name = benchmark.lower()
     lists = {
@@ -139,6 +186,8 @@ def convert_mot_release(benchmark: str, src: str | os.PathLike, root: str | os.P
     write_image_list(lists[f"{name}.train"], split.images)
     write_image_list(lists[f"{name}.emb"], split.images[::3])
     return {
+        "sequences": [s.name for s in seqs],
+        "skipped": skipped,
         "images": len(split.images),
         "identities": split.num_identities,
         "boxes": split.num_boxes,
@@ -184,7 +233,7 @@ def make_half_split(root: str | os.PathLike, benchmark: str = "MOT17") -> dict:
     train_dir = root / benchmark / "images" / "train"
     val_dir = root / benchmark / "images" / "val_half"
     train_images, val_images = [], []
-    for seq in (MotSequence(d) for d in _release_sequences(train_dir, benchmark)):
+    for seq in (MotSequence(d) for d in _release_sequences(train_dir, benchmark)[0]):
         frames = seq.frame_paths()
         half = seq.info.seq_length // 2
         for frame in frames:
