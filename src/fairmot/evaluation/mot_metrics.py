@@ -110,6 +110,10 @@ def raw_sequence_data(
     dataset, name: str, gt: MotGroundTruth, tracks: MotTracks, num_timesteps: int
 ) -> dict:
     """The dict TrackEval's MOTChallenge loader builds, from our arrays."""
+    for kind, rows in (("gt", gt), ("tracker", tracks)):  # TrackEval refuses them
+        frame = _repeated_id_frame(rows.frames, rows.ids)
+        if frame is not None:
+            raise EvaluationError(f"{name}: frame {frame} holds the same {kind} id twice")
     gt_rows, tr_rows = _by_frame(gt.frames, num_timesteps), _by_frame(tracks.frames, num_timesteps)
     raw = {"num_timesteps": num_timesteps, "seq": name}
     raw["gt_ids"] = [gt.ids[r] for r in gt_rows]
@@ -124,12 +128,15 @@ def raw_sequence_data(
     raw["similarity_scores"] = [
         dataset._calculate_similarities(g, t) for g, t in zip(raw["gt_dets"], raw["tracker_dets"])
     ]
-    for t in range(num_timesteps):  # TrackEval refuses repeated ids within a frame
-        for kind in ("gt", "tracker"):
-            ids = raw[f"{kind}_ids"][t]
-            if len(np.unique(ids)) != len(ids):
-                raise EvaluationError(f"{name}: frame {t + 1} holds the same {kind} id twice")
     return raw
+
+
+def _repeated_id_frame(frames: np.ndarray, ids: np.ndarray) -> int | None:
+    """The first frame holding one id twice, or None."""
+    order = np.lexsort((ids, frames))
+    frames, ids = frames[order], ids[order]
+    repeated = np.flatnonzero((frames[1:] == frames[:-1]) & (ids[1:] == ids[:-1]))
+    return int(frames[repeated[0]]) if repeated.size else None
 
 
 @dataclass
