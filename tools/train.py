@@ -4,7 +4,9 @@
     torchrun --nproc_per_node 4 tools/train.py --cfg configs/mix_dla34.yaml   (several GPUs)
 
 Writes OUTPUT_DIR/model_last.pth every epoch (and model_<epoch>.pth every
-SOLVER.CHECKPOINT_PERIOD epochs), TensorBoard scalars to OUTPUT_DIR/tensorboard.
+SOLVER.CHECKPOINT_PERIOD epochs), TensorBoard scalars to OUTPUT_DIR/tensorboard. Ctrl-C stops
+cleanly: the last good checkpoint stays (it is written atomically) and --resume continues
+from it.
 """
 
 import logging
