@@ -9,12 +9,19 @@ import cv2
 import numpy as np
 import pytest
 
-from fairmot.data.formats import FormatError, SeqInfo, read_mot_results, write_seqinfo
+from fairmot.data.formats import (
+    FormatError,
+    SeqInfo,
+    read_detections_dir,
+    read_mot_results,
+    write_seqinfo,
+)
 from fairmot.inference import (
     DetectedFrames,
     FrameDetections,
     LiveCapture,
     OnlineTracker,
+    ReplayedDetections,
     SourceError,
     open_sources,
     run_tracking,
@@ -244,3 +251,27 @@ def test_missing_and_damaged_frames_are_reported_once_and_counted(tmp_path, capl
         (seq / "img1" / f"{frame:06d}.jpg").unlink(missing_ok=True)
     with pytest.raises(FormatError, match="none of the frames exists"):
         open_sources(seq)
+
+
+class _TwoClasses:
+    """A person (class 0) and a car (class 1) side by side for four frames."""
+
+    name, frame_rate = "SEQ", 30.0
+
+    def __len__(self):
+        return 4
+
+    def __iter__(self):
+        boxes = np.array([[10, 10, 60, 130, 0.9], [200, 40, 260, 140, 0.8]], np.float32)
+        for frame in range(1, 5):
+            yield FrameDetections(frame, boxes + frame, np.eye(2, 4, dtype=np.float32), [0, 1])
+
+
+def test_classes_reach_the_results_of_a_multi_class_run(tmp_path):
+    writers = build_writers(tmp_path, "SEQ", 30.0, save_detections=True, classes=True)
+    track_stream(_TwoClasses(), JDETracker(), writers=writers, progress=False)
+    results = read_mot_results(tmp_path / "data" / "SEQ.txt")
+    by_id = {i: set(results.classes[results.ids == i].tolist()) for i in set(results.ids)}
+    assert by_id == {1: {1}, 2: {2}}  # field 8: class index + 1, one class per identity
+    (replayed,) = [ReplayedDetections(s) for s in read_detections_dir(tmp_path / "detections")]
+    assert [d.classes.tolist() for d in replayed] == [[0, 1]] * 4

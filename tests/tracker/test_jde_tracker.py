@@ -224,3 +224,74 @@ def test_degenerate_detections_are_named_and_the_tracker_refuses_non_finite_inpu
     assert degenerate_detections(np.zeros((0, 5)), np.zeros((0,))).shape == (0,)
     with pytest.raises(ValueError, match="3 of 7 detections have non-finite"):
         JDETracker().update(dets, feats)
+
+
+def crossing_classes(frames: int = 40, swap_embeddings: bool = True):
+    """A person walking right and a car driving left through each other on the same row,
+    with identical embeddings (the worst case for appearance): (dets, feats, classes)."""
+    stream = []
+    feature = np.ones((2, 8), np.float32)
+    for t in range(frames):
+        person = [100.0 + 6 * t, 200, 140 + 6 * t, 300, 0.9]
+        car = [400.0 - 6 * t, 200, 440 - 6 * t, 300, 0.9]
+        stream.append((np.array([person, car]), feature, np.array([0, 1])))
+    return stream
+
+
+def test_a_detection_only_continues_a_track_of_its_own_class():
+    tracker = JDETracker()
+    classes_of = {}
+    for dets, feats, classes in crossing_classes():
+        out = tracker.update(dets, feats, classes)
+        for track_id, cls in zip(out.ids.tolist(), out.classes.tolist()):
+            classes_of.setdefault(track_id, set()).add(cls)
+    assert classes_of == {1: {0}, 2: {1}}  # two ids, unique across classes, never switching
+
+
+def test_a_car_never_continues_a_lost_person_s_track():
+    """A person stands at one place for 10 frames and is hidden; a car with the same
+    embedding stops there: without classes it takes the person's identity."""
+    box, feats = np.array([[100.0, 100, 150, 220, 0.9]]), np.ones((1, 8), np.float32)
+
+    def last(classes):
+        tracker = JDETracker()
+        for t in range(14):
+            if t == 10:
+                tracker.update(np.zeros((0, 5)), np.zeros((0, 8), np.float32))
+            else:
+                out = tracker.update(box, feats, None if classes is None else classes[t >= 10])
+        return out.ids.tolist(), out.classes.tolist()
+
+    assert last(None) == ([1], [0])  # the car continues track 1
+    assert last([np.array([0]), np.array([1])]) == ([2], [1])
+
+
+def test_one_class_given_or_not_gives_the_same_tracks():
+    rng = np.random.default_rng(5)
+    with_classes, without = JDETracker(), JDETracker()
+    for _ in range(60):
+        n = int(rng.integers(0, 12))
+        xy = rng.uniform(0, 800, (n, 2))
+        dets = np.c_[xy, xy + rng.uniform(20, 80, (n, 2)), rng.uniform(0.3, 1, n)]
+        feats = rng.normal(size=(n, 16)).astype(np.float32)
+        a = with_classes.update(dets, feats, np.zeros(n, np.int64))
+        b = without.update(dets, feats)
+        np.testing.assert_array_equal(a.ids, b.ids)
+        np.testing.assert_array_equal(a.tlwh, b.tlwh)
+        assert (a.classes == 0).all()
+
+
+def test_duplicates_are_only_looked_for_within_a_class():
+    """A lost person and a new car in the same place are two objects, not one twice."""
+    box = np.array([[100.0, 100, 150, 220, 0.9]])
+    feats = np.eye(8, dtype=np.float32)[:1]
+    tracker = JDETracker()
+    for t in range(1, 9):
+        if t == 6:
+            tracker.update(np.zeros((0, 5)), np.zeros((0, 8), np.float32))
+        elif t < 6:
+            tracker.update(box, feats, np.array([0]))
+        else:
+            out = tracker.update(box, np.eye(8, dtype=np.float32)[1:2], np.array([1]))
+    assert out.ids.tolist() == [2] and out.classes.tolist() == [1]
+    assert [(t.track_id, t.cls) for t in tracker.lost] == [(1, 0)]

@@ -65,7 +65,7 @@ class OnlineTracker:
 
     def update(self, frame_bgr: np.ndarray) -> FrameTracks:
         """Track one (H, W, 3) uint8 BGR frame; returns its confirmed tracks (ids, x y w h
-        boxes in frame pixels, scores)."""
+        boxes in frame pixels, scores, class indices)."""
         if not (
             isinstance(frame_bgr, np.ndarray) and frame_bgr.ndim == 3 and frame_bgr.shape[2] == 3
         ):
@@ -73,7 +73,11 @@ class OnlineTracker:
             raise ValueError(f"update() takes an (H, W, 3) BGR image array, got {shape}")
         detections = self.detector(frame_bgr)
         tracks, _ = track_valid_detections(
-            self.tracker, detections.boxes, detections.embeddings, self.output_filter
+            self.tracker,
+            detections.boxes,
+            detections.embeddings,
+            self.output_filter,
+            detections.classes,
         )
         return tracks
 

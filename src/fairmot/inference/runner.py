@@ -104,7 +104,7 @@ def track_stream(
                 continue
             start = time.perf_counter()
             tracks, degenerate = track_valid_detections(
-                tracker, detections.boxes, detections.embeddings, output_filter
+                tracker, detections.boxes, detections.embeddings, output_filter, detections.classes
             )
             stats.degenerate += degenerate
             detections.seconds["association"] = time.perf_counter() - start
@@ -154,12 +154,14 @@ def build_writers(
     save_detections=False,
     show=False,
     trail_length: int = 15,
+    classes=False,
 ) -> list:
-    """The writers of one sequence under `out_dir`: results always; an annotated video,
-    per-frame timings, the detections and a preview window on request."""
+    """The writers of one sequence under `out_dir`: results always (with each track's class
+    when `classes`: a multi-class model); an annotated video, per-frame timings, the
+    detections and a preview window on request."""
     out_dir = Path(out_dir)
     preview = PreviewWindow(name, trail_length) if show else None  # fails before any file
-    writers = [ResultsWriter(out_dir / "data" / f"{name}.txt")]
+    writers = [ResultsWriter(out_dir / "data" / f"{name}.txt", classes)]
     if video:
         writers.append(
             AnnotatedVideoWriter(out_dir / "videos" / f"{name}.mp4", name, frame_rate, trail_length)
@@ -262,6 +264,7 @@ def run_tracking(
             save_detections=save_detections and isinstance(stream, DetectedFrames),
             show=show,
             trail_length=cfg.VIS.TRAIL_LENGTH,
+            classes=cfg.MODEL.NUM_CLASSES > 1,
         )
         tracker = JDETracker(params, frame_rate=stream.frame_rate)
         stats = track_stream(

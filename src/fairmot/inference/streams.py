@@ -31,6 +31,7 @@ class FrameDetections:
         frame: 1-based frame number.
         boxes: (N, 5) x1 y1 x2 y2 score in frame pixels.
         embeddings: (N, D) re-ID embeddings.
+        classes: (N,) int64 class indices (all 0 with one class; None given: all 0).
         image: the (H, W, 3) BGR frame, or None (saved detections, or a frame that could
             not be decoded: then `decoded` is False and there are no detections).
         seconds: time spent on it per stage of DETECTION_STAGES.
@@ -39,9 +40,14 @@ class FrameDetections:
     frame: int
     boxes: np.ndarray
     embeddings: np.ndarray
+    classes: np.ndarray | None = None
     image: np.ndarray | None = None
     decoded: bool = True
     seconds: dict = field(default_factory=lambda: dict.fromkeys(DETECTION_STAGES, 0.0))
+
+    def __post_init__(self):
+        if self.classes is None:
+            self.classes = np.zeros(len(self.boxes), np.int64)
 
 
 def _undecodable(frame: int, read_seconds: float) -> FrameDetections:
@@ -97,7 +103,12 @@ class DetectedFrames:
                 detections = self.detector(image)
                 seconds = {"read": read, **self.detector.timings}
                 yield FrameDetections(
-                    frame, detections.boxes, detections.embeddings, image, seconds=seconds
+                    frame,
+                    detections.boxes,
+                    detections.embeddings,
+                    detections.classes,
+                    image,
+                    seconds=seconds,
                 )
             wait_start = time.perf_counter()
 
@@ -114,5 +125,5 @@ class ReplayedDetections:
 
     def __iter__(self):
         for frame in range(1, len(self.saved) + 1):
-            boxes, embeddings = self.saved.frame(frame)
-            yield FrameDetections(frame, boxes, embeddings)
+            boxes, embeddings, classes = self.saved.frame(frame)
+            yield FrameDetections(frame, boxes, embeddings, classes)

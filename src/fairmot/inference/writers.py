@@ -23,14 +23,16 @@ from ..visualization import TrailBuffer, VideoWriter, draw_text, draw_tracks
 
 
 class ResultsWriter:
-    """MOTChallenge result rows of the written tracks."""
+    """MOTChallenge result rows of the written tracks; with `classes` (a multi-class model)
+    field 8 holds each track's class, 1 for the first (else -1, as the original)."""
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
+    def __init__(self, path: Path, classes: bool = False):
+        self.path, self.classes = Path(path), classes
         self.file = MotResultsWriter(self.path)
 
     def write(self, detections, tracks) -> None:
-        self.file.write(detections.frame, tracks.ids, tracks.tlwh, tracks.scores)
+        classes = tracks.classes + 1 if self.classes else None
+        self.file.write(detections.frame, tracks.ids, tracks.tlwh, tracks.scores, classes)
 
     def close(self, stats) -> None:
         self.file.close()
@@ -46,7 +48,11 @@ class DetectionsWriter:
         self.frames: dict = {}
 
     def write(self, detections, tracks) -> None:
-        self.frames[detections.frame] = (detections.boxes, detections.embeddings)
+        self.frames[detections.frame] = (
+            detections.boxes,
+            detections.embeddings,
+            detections.classes,
+        )
 
     def close(self, stats) -> None:
         if stats.completed or stats.interrupted:

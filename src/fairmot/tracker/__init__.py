@@ -47,10 +47,11 @@ def degenerate_detections(dets_tlbr_score: np.ndarray, features: np.ndarray) -> 
 
 
 def track_valid_detections(
-    tracker: JDETracker, dets_tlbr_score, features, output_filter: OutputFilter
+    tracker: JDETracker, dets_tlbr_score, features, output_filter: OutputFilter, classes=None
 ) -> tuple:
     """One frame through the tracker without its degenerate detections (which would
-    corrupt the Kalman state), then the output filter.
+    corrupt the Kalman state), then the output filter. `classes`: (N,) class indices
+    (None: one class).
 
     Returns:
         (the frame's written FrameTracks, the number of degenerate detections left out).
@@ -58,7 +59,9 @@ def track_valid_detections(
     bad = degenerate_detections(dets_tlbr_score, features)
     if bad.any():
         dets_tlbr_score, features = dets_tlbr_score[~bad], features[~bad]
-    return output_filter(tracker.update(dets_tlbr_score, features)), int(bad.sum())
+        classes = None if classes is None else np.asarray(classes)[~bad]
+    tracks = tracker.update(dets_tlbr_score, features, classes)
+    return output_filter(tracks), int(bad.sum())
 
 
 def keep_for_output(tlwh: np.ndarray, min_area: float, max_aspect: float) -> np.ndarray:

@@ -14,6 +14,11 @@ follow the original implementation, so the same detections give the same tracks.
 
 Unlike the original, state does not grow with time: removed tracks are forgotten once no
 list refers to them, and identities are counted per tracker instance (`reset()` starts at 1).
+
+Several classes: every detection carries a class; in every stage a detection can only
+continue a track of its own class (the costs of other pairs are infinite), duplicates are
+looked for within a class, identities are unique across classes and a track never changes
+class. With one class (the default) nothing of this changes a number.
 """
 
 from __future__ import annotations
@@ -25,7 +30,13 @@ import numpy as np
 
 from .. import boxes
 from . import kalman
-from .matching import embedding_distance, fuse_motion, iou_distance, linear_assignment
+from .matching import (
+    class_gate,
+    embedding_distance,
+    fuse_motion,
+    iou_distance,
+    linear_assignment,
+)
 from .params import TrackerParams
 
 
@@ -41,10 +52,19 @@ class Track:
     """One track's scalar state; its Kalman mean (8,) and covariance (8, 8) in xyah, smoothed
     unit embedding and last matched box live in the tracker's arrays at row `slot`."""
 
-    __slots__ = ("track_id", "slot", "score", "state", "is_activated", "frame_id", "start_frame")
+    __slots__ = (
+        "track_id",
+        "slot",
+        "score",
+        "cls",
+        "state",
+        "is_activated",
+        "frame_id",
+        "start_frame",
+    )
 
-    def __init__(self, track_id, slot, score, frame_id, activated):
-        self.track_id, self.slot, self.score = track_id, slot, score
+    def __init__(self, track_id, slot, score, frame_id, activated, cls=0):
+        self.track_id, self.slot, self.score, self.cls = track_id, slot, score, cls
         self.state = TrackState.TRACKED
         self.is_activated = activated
         self.frame_id = self.start_frame = frame_id
@@ -90,25 +110,36 @@ class FrameTracks:
         ids: (K,) int64 track identities (from 1).
         tlwh: (K, 4) float64 boxes, x y w h in frame pixels.
         scores: (K,) float64 score of each track's last detection.
+        classes: (K,) int64 class index of each track (0 with one class).
     """
 
     ids: np.ndarray
     tlwh: np.ndarray
     scores: np.ndarray
+    classes: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.classes is None:
+            self.classes = np.zeros(len(self.ids), np.int64)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def __getitem__(self, keep) -> FrameTracks:
         """The tracks selected by a (K,) bool mask or index array."""
-        return FrameTracks(self.ids[keep], self.tlwh[keep], self.scores[keep])
+        return FrameTracks(self.ids[keep], self.tlwh[keep], self.scores[keep], self.classes[keep])
 
 
 class _Detections:
     """One frame's detections in the forms the stages use."""
 
-    def __init__(self, dets_tlbr_score: np.ndarray, features: np.ndarray):
+    def __init__(self, dets_tlbr_score: np.ndarray, features: np.ndarray, classes=None):
         dets = np.asarray(dets_tlbr_score).reshape(-1, 5)
+        self.classes = (
+            np.zeros(len(dets), np.int64) if classes is None else np.asarray(classes, np.int64)
+        )
+        if self.classes.shape != (len(dets),):
+            raise ValueError(f"{len(dets)} detections but {self.classes.size} classes")
         features = np.asarray(features, dtype=np.float32)
         features = features.reshape(len(dets), features.shape[-1] if features.ndim > 1 else -1)
         if len(features) != len(dets):
@@ -194,18 +225,21 @@ class JDETracker:
 
     # -- one frame -------------------------------------------------------------------------
 
-    def update(self, dets_tlbr_score: np.ndarray, features: np.ndarray) -> FrameTracks:
+    def update(
+        self, dets_tlbr_score: np.ndarray, features: np.ndarray, classes: np.ndarray | None = None
+    ) -> FrameTracks:
         """Associate one frame's detections.
 
         Args:
             dets_tlbr_score: (N, 5) x1 y1 x2 y2 score, frame pixels (already thresholded).
             features: (N, D) embeddings (normalised here).
+            classes: (N,) class indices (default: all 0, one class).
 
         Returns:
             The confirmed tracks of this frame.
         """
         self.frame_id += 1
-        frame = self._begin(_Detections(dets_tlbr_score, features))
+        frame = self._begin(_Detections(dets_tlbr_score, features, classes))
         candidates = self._match_pool(frame)
         candidates = self._match_iou(frame, candidates)
         candidates = self._match_low_score(frame, candidates)
@@ -251,6 +285,7 @@ class JDETracker:
         else:
             cost = iou_distance(store.tlbr(slots, predicted=self.use_motion), dets.tlbr[high])
             threshold = params.match_thres_iou
+        cost = self._gate_classes(cost, pool, dets.classes[high])
         unmatched = self._assign(frame, pool, cost, threshold, "remaining")
         return [pool[i] for i in unmatched.tolist() if pool[i].state == TrackState.TRACKED]
 
@@ -258,9 +293,9 @@ class JDETracker:
         """Stage 2: the still-unmatched tracked tracks by IoU of their predicted boxes."""
         if not (self.use_reid and self.use_iou and candidates and len(frame.remaining)):
             return candidates
-        cost = iou_distance(
-            self.store.tlbr(_slots(candidates)), frame.detections.tlbr[frame.remaining]
-        )
+        dets, columns = frame.detections, frame.remaining
+        cost = iou_distance(self.store.tlbr(_slots(candidates)), dets.tlbr[columns])
+        cost = self._gate_classes(cost, candidates, dets.classes[columns])
         unmatched = self._assign(frame, candidates, cost, self.params.match_thres_iou, "remaining")
         return [candidates[i] for i in unmatched]
 
@@ -269,7 +304,9 @@ class JDETracker:
         by IoU; their embeddings leave the tracks' features as they are."""
         if not (candidates and len(frame.low)):
             return candidates
-        cost = iou_distance(self.store.tlbr(_slots(candidates)), frame.detections.tlbr[frame.low])
+        dets = frame.detections
+        cost = iou_distance(self.store.tlbr(_slots(candidates)), dets.tlbr[frame.low])
+        cost = self._gate_classes(cost, candidates, dets.classes[frame.low])
         unmatched = self._assign(
             frame, candidates, cost, self.params.match_thres_low, "low", features=False
         )
@@ -285,7 +322,9 @@ class JDETracker:
         tracks = frame.unconfirmed
         if not tracks:
             return
-        cost = iou_distance(self.store.tlbr(_slots(tracks)), frame.detections.tlbr[frame.remaining])
+        dets, columns = frame.detections, frame.remaining
+        cost = iou_distance(self.store.tlbr(_slots(tracks)), dets.tlbr[columns])
+        cost = self._gate_classes(cost, tracks, dets.classes[columns])
         unmatched = self._assign(
             frame, tracks, cost, self.params.match_thres_unconfirmed, "remaining"
         )
@@ -304,8 +343,10 @@ class JDETracker:
         store.mean[slots], store.covariance[slots] = kalman.initiate(dets.xyah[new])
         store.feature[slots] = dets.features[new]
         store.last_tlwh[slots] = dets.tlwh[new]
-        for slot, score in zip(slots.tolist(), dets.scores[new].tolist()):
-            track = Track(self.next_id, slot, score, self.frame_id, self.frame_id == 1)
+        for slot, score, cls in zip(
+            slots.tolist(), dets.scores[new].tolist(), dets.classes[new].tolist()
+        ):
+            track = Track(self.next_id, slot, score, self.frame_id, self.frame_id == 1, cls)
             frame.activated.append(track)
             self.next_id += 1
 
@@ -317,6 +358,12 @@ class JDETracker:
                 frame.removed.append(track)
 
     # -- matching helpers ------------------------------------------------------------------
+
+    @staticmethod
+    def _gate_classes(cost: np.ndarray, tracks: list, det_classes: np.ndarray) -> np.ndarray:
+        """`cost` with the pairs of different classes made impossible (inf)."""
+        track_classes = np.fromiter((t.cls for t in tracks), np.int64, count=len(tracks))
+        return class_gate(cost, track_classes, det_classes)
 
     def _assign(self, frame, tracks, cost, threshold, column_set, features=True) -> np.ndarray:
         """Solve one assignment of `tracks` (rows of `cost`) to the detections of the
@@ -387,6 +434,7 @@ class JDETracker:
         if not tracked or not lost:
             return
         distance = iou_distance(self.store.tlbr(_slots(tracked)), self.store.tlbr(_slots(lost)))
+        distance = self._gate_classes(distance.T, lost, np.array([t.cls for t in tracked])).T
         drop_tracked, drop_lost = set(), set()
         for p, q in np.argwhere(distance < self.params.duplicate_thres).tolist():
             age_p = tracked[p].frame_id - tracked[p].start_frame
@@ -406,4 +454,5 @@ class JDETracker:
             ids=np.array([t.track_id for t in out], np.int64),
             tlwh=boxes.xyah_to_tlwh(self.store.mean[_slots(out)]),
             scores=np.array([t.score for t in out]),
+            classes=np.array([t.cls for t in out], np.int64),
         )

@@ -49,6 +49,19 @@ def fuse_motion(cost: np.ndarray, gating: np.ndarray, threshold: float, lambda_:
     return fused
 
 
+def class_gate(cost: np.ndarray, track_classes: np.ndarray, det_classes: np.ndarray):
+    """(N, M) `cost` with pairs of a track and a detection of different classes set to inf
+    (a detection only continues a track of its own class); `cost` itself when every class
+    is the same (one class: the original's numbers untouched)."""
+    if not cost.size or (
+        (track_classes == det_classes[0]).all() and (det_classes == det_classes[0]).all()
+    ):
+        return cost
+    gated = cost.copy()
+    gated[track_classes[:, None] != det_classes[None, :]] = np.inf
+    return gated
+
+
 def linear_assignment(cost: np.ndarray, threshold: float):
     """Minimum-cost matching keeping pairs with cost <= threshold (lap.lapjv).
 

@@ -211,3 +211,14 @@ def test_results_written_frame_by_frame_equal_the_whole_file(tmp_path):
     assert text.splitlines()[0] == "1,3,1.5,2.25,30,60.125,0.9,-1,-1,-1"
     back = read_mot_results(tmp_path / "streamed.txt")
     np.testing.assert_array_equal(back.scores, tracks.scores)
+
+
+def test_results_of_a_multi_class_tracker_carry_the_class_in_field_8(tmp_path):
+    with MotResultsWriter(tmp_path / "SEQ.txt") as writer:
+        writer.write(
+            1, np.array([1, 2]), np.array([[0, 0, 5, 5], [9, 9, 5, 5]]), np.ones(2), [1, 3]
+        )
+        writer.write(2, np.array([1]), np.array([[1, 0, 5, 5]]), np.array([0.75]))  # no classes
+    lines = (tmp_path / "SEQ.txt").read_text().splitlines()
+    assert lines == ["1,1,0,0,5,5,1,1,-1,-1", "1,2,9,9,5,5,1,3,-1,-1", "2,1,1,0,5,5,0.75,-1,-1,-1"]
+    assert read_mot_results(tmp_path / "SEQ.txt").classes.tolist() == [1, 3, -1]

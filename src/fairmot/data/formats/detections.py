@@ -8,6 +8,7 @@ One `.npz` per sequence, named `<SEQ>.npz`, holding::
     frame_rate            ()      float  frames per second (optional; the caller's default)
     frameNNNNNN_dets      (N, 5)  float  x1 y1 x2 y2 score in frame pixels (1-based frame)
     frameNNNNNN_feats     (N, D)  float  the detections' re-ID embeddings
+    frameNNNNNN_classes   (N,)    int    class indices (optional: all 0, one class)
 """
 
 from __future__ import annotations
@@ -27,13 +28,15 @@ def _key(frame: int) -> str:
 def write_detections(
     path: str | os.PathLike, frames: dict, num_frames: int, frame_rate: float
 ) -> None:
-    """Write {frame: (dets (N, 5), feats (N, D))} atomically (a partial file never carries
-    the final name)."""
+    """Write {frame: (dets (N, 5), feats (N, D)[, classes (N,)])} atomically (a partial
+    file never carries the final name); classes are stored only where one is not 0."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = {}
-    for frame, (dets, feats) in frames.items():
+    for frame, (dets, feats, *classes) in frames.items():
         arrays[f"{_key(frame)}_dets"], arrays[f"{_key(frame)}_feats"] = dets, feats
+        if classes and np.any(classes[0]):
+            arrays[f"{_key(frame)}_classes"] = np.asarray(classes[0], np.int64)
     partial = path.with_suffix(".partial.npz")
     np.savez(partial, num_frames=num_frames, frame_rate=frame_rate, **arrays)
     partial.replace(path)
@@ -65,11 +68,15 @@ class SavedDetections:
         return self.num_frames
 
     def frame(self, frame: int) -> tuple:
-        """(dets (N, 5), feats (N, D) float32) of a 1-based frame; empty when it has none."""
+        """(dets (N, 5), feats (N, D) float32, classes (N,) int64) of a 1-based frame;
+        empty when it has none."""
         key = _key(frame)
         if f"{key}_dets" not in self.data:
-            return np.zeros((0, 5), np.float32), np.zeros((0, 1), np.float32)
-        return self.data[f"{key}_dets"], self.data[f"{key}_feats"].astype(np.float32)
+            return np.zeros((0, 5), np.float32), np.zeros((0, 1), np.float32), np.zeros(0, int)
+        dets = self.data[f"{key}_dets"]
+        stored = f"{key}_classes" in self.data
+        classes = self.data[f"{key}_classes"] if stored else np.zeros(len(dets), np.int64)
+        return dets, self.data[f"{key}_feats"].astype(np.float32), classes
 
 
 def read_detections_dir(

@@ -7,7 +7,8 @@ A sequence folder holds::
     <SEQ>/gt/gt.txt          frame,id,x,y,w,h,consider,class,visibility   (MOT16/17/20: 9 fields)
                              frame,id,x,y,w,h,consider,wx,wy,wz           (MOT15: 10 fields)
     <SEQ>/det/det.txt        frame,-1,x,y,w,h,score,-1,-1,-1
-    results <SEQ>.txt        frame,id,x,y,w,h,score,-1,-1,-1  (what a tracker writes)
+    results <SEQ>.txt        frame,id,x,y,w,h,score,-1,-1,-1  (what a tracker writes; with
+                             several classes field 8 is the class, 1 for the first)
 
 Boxes are `tlwh`: x, y of the top-left corner, width, height, in frame pixels, with MOT's
 1-based pixel coordinates kept exactly as in the files.
@@ -195,12 +196,19 @@ class MotTracks:
         ids: (N,) int64 track identities.
         tlwh: (N, 4) float64 boxes in frame pixels.
         scores: (N,) float64 confidences (-1 or 1 when the tracker writes none).
+        classes: (N,) int64 field 8: the class (1 for the first) where a multi-class
+            tracker wrote one, else -1 (None given: -1).
     """
 
     frames: np.ndarray
     ids: np.ndarray
     tlwh: np.ndarray
     scores: np.ndarray
+    classes: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.classes is None:
+            self.classes = np.full(len(self.frames), -1, np.int64)
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -337,20 +345,21 @@ def read_mot_results(path: str | os.PathLike, seq_length: int | None = None) -> 
         ids=rows[:, 1].astype(np.int64),
         tlwh=rows[:, 2:6].copy(),
         scores=rows[:, 6].copy(),
+        classes=rows[:, 7].astype(np.int64),
     )
 
 
 _RESULT_INTEGER_COLUMNS = {0, 1, 7, 8, 9}
 
 
-def _result_columns(frames, ids, tlwh, scores) -> list:
+def _result_columns(frames, ids, tlwh, scores, classes=None) -> list:
     minus_one = np.full(len(frames), -1)
     return [
         frames,
         ids,
         *np.asarray(tlwh).reshape(-1, 4).T,
         scores,
-        minus_one,
+        minus_one if classes is None else classes,
         minus_one,
         minus_one,
     ]
@@ -360,7 +369,11 @@ def write_mot_results(path: str | os.PathLike, tracks: MotTracks) -> None:
     """Write a tracker result file in the 10-field layout, sorted by frame then id."""
     order = np.lexsort((tracks.ids, tracks.frames))
     columns = _result_columns(
-        tracks.frames[order], tracks.ids[order], tracks.tlwh[order], tracks.scores[order]
+        tracks.frames[order],
+        tracks.ids[order],
+        tracks.tlwh[order],
+        tracks.scores[order],
+        tracks.classes[order],
     )
     write_rows(path, columns, _RESULT_INTEGER_COLUMNS)
 
@@ -375,12 +388,12 @@ class MotResultsWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.file = open(self.path, "w")  # noqa: SIM115 - closed in close()
 
-    def write(self, frame: int, ids: np.ndarray, tlwh: np.ndarray, scores: np.ndarray) -> None:
-        """One frame's rows: (K,) ids, (K, 4) x y w h boxes, (K,) scores."""
+    def write(self, frame: int, ids, tlwh, scores, classes=None) -> None:
+        """One frame's rows: (K,) ids, (K, 4) x y w h boxes, (K,) scores, and (K,) values
+        of field 8 (the class, 1 for the first, of a multi-class tracker; None: -1)."""
         frames = np.full(len(ids), frame)
-        self.file.write(
-            format_rows(_result_columns(frames, ids, tlwh, scores), _RESULT_INTEGER_COLUMNS)
-        )
+        columns = _result_columns(frames, ids, tlwh, scores, classes)
+        self.file.write(format_rows(columns, _RESULT_INTEGER_COLUMNS))
         self.file.flush()
 
     def close(self) -> None:
