@@ -105,6 +105,13 @@ CASES = [
      1, r"error: cannot read checkpoint .*truncated.pth: the file is truncated or damaged"),
     ("mismatched checkpoint", "export", ["--cfg", INSTANT, "--weights", "{w}/model.pth",
      "MODEL.ARCH", "resnet34"], 1, r"error: .*model.pth does not fit the model"),
+    ("checkpoint of another class count", "track", ["--weights", "{w}/model.pth", "--input",
+     "{w}/frames", "MODEL.NUM_CLASSES", "2", "DATA.CLASSES", "[0, 1]"], 1,
+     r"error: .*model.pth does not fit the model \(\w+\): the checkpoint was trained with 1 "
+     r"class\(es\), the config asks for 2"),
+    ("label of a class outside DATA.CLASSES", "train", ["--cfg", INSTANT, "DATA.CFG",
+     "{w}/data/synthetic.json", "DATA.CLASSES", "[1]"], 1,
+     r"error: .*labels_with_ids/.*txt: label class 0 is not among DATA.CLASSES \[1\]"),
     ("resume from a truncated checkpoint", "train", ["--cfg", INSTANT, "--resume",
      "DATA.CFG", "{w}/data/synthetic.json", "OUTPUT_DIR", "{w}/train_run"], 1,
      r"error: cannot read checkpoint .*model_last.pth: the file is truncated or damaged"),

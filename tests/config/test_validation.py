@@ -75,5 +75,9 @@ def test_every_problem_is_listed_and_combinations_are_checked():
         load_cfg(None, ["SOLVER.BATCH_SIZE", "0", "SOLVER.EPOCHS", "0"])
     with pytest.raises(ConfigError, match="hrnet_w18 has no deformable layers"):
         load_cfg(None, ["MODEL.ARCH", "hrnet_w18", "MODEL.DEFORMABLE", "False"])
+    with pytest.raises(ConfigError, match=r"DATA.CLASSES \[0, 2\] names 2 class\(es\) but MODEL"):
+        load_cfg(None, ["DATA.CLASSES", "[0, 2]"])
+    with pytest.raises(ConfigError, match=r"names a class twice"):
+        load_cfg(None, ["DATA.CLASSES", "[1, 1]", "MODEL.NUM_CLASSES", "2"])
     cfg = load_cfg(None, ["MODEL.REID_HEAD", "roi", "DECODE.REID_SAMPLING", "two_stage"])
     assert cfg.MODEL.REID_HEAD == "roi"

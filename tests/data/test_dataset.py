@@ -124,3 +124,34 @@ def test_bad_samples_error_or_skip(tmp_path):
     strict = JointDataset(data_cfg, (64, 64), NO_AUG, bad_samples="error")
     with pytest.raises(FormatError, match="0002.png: cannot read this image"):
         strict[2]
+
+
+def test_identities_are_counted_per_class(tmp_path):
+    """Label class 0 (people) and 2 (cars): a person 7 and a car 7 are two identities, each
+    class numbered from its own 0, over both data sets; a class outside DATA.CLASSES is an
+    error naming the label file."""
+    image = np.full((48, 64, 3), 90, np.uint8)
+    first = [
+        np.array([[0, 7, 0.3, 0.5, 0.1, 0.4], [2, 7, 0.7, 0.5, 0.3, 0.2]]),
+        np.array([[0, 9, 0.3, 0.5, 0.1, 0.4], [2, -1, 0.7, 0.5, 0.3, 0.2]]),
+    ]
+    second = [np.array([[2, 7, 0.5, 0.5, 0.3, 0.2], [0, 7, 0.2, 0.5, 0.1, 0.4]])]
+    data_cfg = DataCfg(
+        root=tmp_path,
+        train={
+            "a": write_dataset(tmp_path, "a", [image, image], first),
+            "b": write_dataset(tmp_path, "b", [image], second),
+        },
+    )
+    dataset = JointDataset(data_cfg, (64, 64), NO_AUG, classes=(0, 2))
+    assert dataset.num_ids_per_class == (3, 2) and dataset.num_ids == 5
+    labels = [e.labels[:, :2].tolist() for e in dataset.entries]
+    # class index, identity: people 7, 9 of "a" -> 0, 1, person 7 of "b" -> 2; cars 7 of
+    # "a" -> 0, car 7 of "b" -> 1; an unlabelled car keeps -1.
+    assert labels == [[[0, 0], [1, 0]], [[0, 1], [1, -1]], [[1, 1], [0, 2]]]
+    sample = dataset[2]
+    assert sample["cls"][:2].tolist() == [1, 0] and sample["ids"][:2].tolist() == [1, 2]
+    original = JointDataset(data_cfg, (64, 64), NO_AUG, classes=(0, 2), id_counting="original")
+    assert original.num_ids_per_class == (19, 17)  # per class: sum(max id + 1) + 1
+    with pytest.raises(FormatError, match=r"a/labels_with_ids/0000.txt: label class 2 is not"):
+        JointDataset(data_cfg, (64, 64), NO_AUG, classes=(0,))

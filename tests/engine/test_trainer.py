@@ -247,3 +247,35 @@ def test_two_processes_with_gloo(data, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     state = torch.load(tmp_path / "model_last.pth", weights_only=False)
     assert state["epoch"] == 1
+
+
+def test_two_classes_train_with_a_classifier_each_and_resume(tmp_path, caplog):
+    """People (class 0) and cars (class 1) in hand-written labels: one identity classifier
+    per class, the identity count per class logged and stored, an exact resume."""
+    import json
+
+    from fairmot.data.formats import write_image_list, write_jde_labels
+
+    paths = []
+    for k in range(4):
+        image = np.full((96, 128, 3), 100, np.uint8)
+        image[20:80, 10 + 5 * k : 30 + 5 * k] = 220  # a person
+        image[50:80, 70:120] = 30  # a car
+        (tmp_path / "images").mkdir(exist_ok=True)
+        cv2.imwrite(str(tmp_path / "images" / f"{k}.jpg"), image)
+        rows = [[0, k % 2, (20 + 5 * k) / 128, 50 / 96, 20 / 128, 60 / 96]]
+        rows += [[1, k % 3, 95 / 128, 65 / 96, 50 / 128, 30 / 96]]
+        write_jde_labels(tmp_path / "labels_with_ids" / f"{k}.txt", np.array(rows))
+        paths.append(f"images/{k}.jpg")
+    write_image_list(tmp_path / "two.train", paths)
+    (tmp_path / "two.json").write_text(json.dumps({"root": ".", "train": {"two": "two.train"}}))
+    extra = ["DATA.CFG", str(tmp_path / "two.json"), "MODEL.NUM_CLASSES", "2"]
+    extra += ["DATA.CLASSES", "[0, 1]", "SOLVER.EPOCHS", "1"]
+    with caplog.at_level("INFO"):
+        train(cfg_for(tmp_path, tmp_path / "run", *extra), progress=False)
+    assert any("5 identities (class 0: 2, class 1: 3)" in r.getMessage() for r in caplog.records)
+    state = torch.load(tmp_path / "run" / "model_last.pth", weights_only=False)
+    assert state["num_ids"] == [2, 3] and state["state_dict"]["hm.2.weight"].shape[0] == 2
+    extra[-1] = "2"
+    train(cfg_for(tmp_path, tmp_path / "run", *extra), resume=True, progress=False)
+    assert torch.load(tmp_path / "run" / "model_last.pth", weights_only=False)["epoch"] == 2

@@ -236,6 +236,13 @@ def _combinations(cfg: CfgNode) -> list[str]:
         problems.append(
             "MODEL.ARCH hrnet_w18 has no deformable layers to turn off: keep MODEL.DEFORMABLE True"
         )
+    if len(cfg.DATA.CLASSES) != cfg.MODEL.NUM_CLASSES:
+        problems.append(
+            f"DATA.CLASSES {list(cfg.DATA.CLASSES)} names {len(cfg.DATA.CLASSES)} class(es) but "
+            f"MODEL.NUM_CLASSES is {cfg.MODEL.NUM_CLASSES}: one heatmap channel per class"
+        )
+    if len(set(cfg.DATA.CLASSES)) != len(cfg.DATA.CLASSES):
+        problems.append(f"DATA.CLASSES {list(cfg.DATA.CLASSES)} names a class twice")
     return problems
 
 

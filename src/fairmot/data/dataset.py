@@ -1,7 +1,8 @@
 """The JDE multi-data-set training set (SPEC §4): images of every `train` list of a
 data_cfg, letterboxed and augmented, with their training targets.
 
-Identities are global: each (data set, identity) pair gets its own classifier index.
+Identities are global: each (data set, class, identity) gets its own index in its class's
+identity classifier (classes have separate identity spaces, numbered from 0 each).
 `id_counting="exact"` numbers the distinct identities densely (num_ids = their count);
 `"original"` shifts each data set's ids by the sum of (max id + 1) of the data sets before it,
 and num_ids = that sum + 1, as the released code counts (one class more than needed).
@@ -90,13 +91,16 @@ class JointDataset:
         self.skipped_at_load = 0
         self.entries: list = []
         self.dataset_sizes: dict = {}
-        next_id = 0
+        next_ids = [0] * max(1, len(self.class_index))
         for name in data_cfg.train:
             rows_per_image = self._read_labels(data_cfg.image_paths("train", name))
-            next_id = self._assign_ids(rows_per_image, next_id, id_counting, self_supervised)
+            next_ids = self._assign_ids(rows_per_image, next_ids, id_counting, self_supervised)
             self.dataset_sizes[name] = len(rows_per_image)
             self.entries += [_Entry(path, rows) for path, rows in rows_per_image]
-        self.num_ids = next_id + 1 if id_counting == "original" else next_id
+        spare = 1 if id_counting == "original" else 0
+        #: identities of each class (the size of its identity classifier)
+        self.num_ids_per_class = tuple(n + spare for n in next_ids)
+        self.num_ids = sum(self.num_ids_per_class)
         if not self.entries:
             raise FormatError(data_cfg.path or "data_cfg", "no training images")
 
@@ -113,37 +117,49 @@ class JointDataset:
                 logger.warning("skipped: %s", exc)
                 self.skipped_at_load += 1
                 continue
-            rows = rows[np.isin(rows[:, 0], list(self.class_index))]
+            unknown = ~np.isin(rows[:, 0], list(self.class_index))
+            if unknown.any():
+                raise FormatError(
+                    label_path_for_image(path),
+                    f"label class {int(rows[unknown][0, 0])} is not among DATA.CLASSES "
+                    f"{sorted(self.class_index)} (the classes this model is trained on)",
+                )
             rows[:, 0] = [self.class_index[int(c)] for c in rows[:, 0]]
             out.append((path, rows))
         return out
 
     @staticmethod
-    def _assign_ids(rows_per_image: list, first: int, counting: str, self_supervised: bool):
-        """Make this data set's identities global in place; returns the next free id."""
-        ids = (
-            np.concatenate([rows[:, 1] for _, rows in rows_per_image])
-            if rows_per_image
-            else np.zeros(0)
-        )
-        known = np.unique(ids[ids >= 0]).astype(np.int64)
-        if counting == "exact":
-            lookup = {int(i): first + k for k, i in enumerate(known)}
-            next_id = first + len(known)
-        else:
-            lookup = None
-            next_id = first + (int(known.max()) + 1 if len(known) else 0)
-        for _, rows in rows_per_image:
-            labelled = rows[:, 1] >= 0
-            if lookup is not None:
-                rows[labelled, 1] = [lookup[int(i)] for i in rows[labelled, 1]]
+    def _assign_ids(rows_per_image: list, first: list, counting: str, self_supervised: bool):
+        """Make this data set's identities global in place, per class (a pedestrian 7 and a
+        car 7 are two identities, each class numbered from its own 0); returns the next
+        free id of each class."""
+        rows = [r for _, r in rows_per_image]
+        every = np.concatenate(rows) if rows else np.zeros((0, 6))
+        lookups, next_ids = [], list(first)
+        for cls, start in enumerate(first):
+            ids = every[every[:, 0] == cls, 1]
+            known = np.unique(ids[ids >= 0]).astype(np.int64)
+            if counting == "exact":
+                lookups.append({int(i): start + k for k, i in enumerate(known)})
+                next_ids[cls] = start + len(known)
             else:
-                rows[labelled, 1] += first
-            if self_supervised:
-                count = int((~labelled).sum())
-                rows[~labelled, 1] = np.arange(next_id, next_id + count)
-                next_id += count
-        return next_id
+                lookups.append(None)
+                next_ids[cls] = start + (int(known.max()) + 1 if len(known) else 0)
+        for image_rows in rows:
+            for cls, lookup in enumerate(lookups):
+                in_class = image_rows[:, 0] == cls
+                labelled = in_class & (image_rows[:, 1] >= 0)
+                if lookup is not None:
+                    image_rows[labelled, 1] = [lookup[int(i)] for i in image_rows[labelled, 1]]
+                else:
+                    image_rows[labelled, 1] += first[cls]
+                if self_supervised:
+                    count = int((in_class & ~labelled).sum())
+                    image_rows[in_class & ~labelled, 1] = np.arange(
+                        next_ids[cls], next_ids[cls] + count
+                    )
+                    next_ids[cls] += count
+        return next_ids
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -78,6 +78,7 @@ def _empty_targets(num_classes: int, output_wh, max_objs: int, ltrb: bool) -> di
         "ind": np.zeros(max_objs, np.int64),
         "reg_mask": np.zeros(max_objs, np.uint8),
         "ids": np.zeros(max_objs, np.int64),
+        "cls": np.zeros(max_objs, np.int64),
         "bbox": np.zeros((max_objs, 4), np.float32),
     }
 
@@ -115,7 +116,8 @@ def encode_targets(
 
     Returns:
         hm (C, H, W) float32; wh (max_objs, 4 or 2), reg (max_objs, 2), bbox (max_objs, 4)
-        float32; ind, ids (max_objs,) int64; reg_mask (max_objs,) uint8.
+        float32; ind, ids, cls (max_objs,) int64 (ids within each class's identity space);
+        reg_mask (max_objs,) uint8.
     """
     out_w, out_h = output_wh
     boxes = np.asarray(boxes, dtype=np.float32).reshape(-1, 4)
@@ -146,6 +148,7 @@ def encode_targets(
     targets["reg"][k] = (centre - centre_int)[k]
     targets["reg_mask"][k] = 1
     targets["ids"][k] = np.asarray(ids, dtype=np.int64)[:n][k]
+    targets["cls"][k] = classes[k]
     # The box around the clipped centre, as the original's target.
     centred = np.stack([cx, cy, w, h], axis=1)
     targets["bbox"][k] = tlwh_to_tlbr(cxcywh_to_tlwh(centred))[k]

@@ -68,7 +68,7 @@ class Checkpointer(HookBase):
             "optimizer": trainer.optimizer.state_dict(),
             "loss_state": module.loss.state_dict(),
             "lr_scheduler": self.scheduler.state_dict(),
-            "num_ids": module.loss.classifier.out_features,
+            "num_ids": module.loss.num_ids,
             "step": trainer.step,
             "config": self.config_text,
         }
@@ -85,7 +85,7 @@ class Checkpointer(HookBase):
     def resume(self, trainer, path) -> None:
         """Continue `trainer` after the epoch stored in `path`."""
         state = read_checkpoint(path, weights_only=False)
-        num_ids = trainer.module.loss.classifier.out_features
+        num_ids = trainer.module.loss.num_ids
         if state.get("num_ids") != num_ids:
             raise TrainingError(
                 f"{path} was trained with {state.get('num_ids')} identities, "

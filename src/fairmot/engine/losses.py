@@ -1,9 +1,16 @@
 """The joint FairMOT loss (SPEC §3): focal heatmap loss, masked L1 box losses, re-ID
-cross-entropy over all training identities, and the uncertainty weighting."""
+cross-entropy over all training identities, and the uncertainty weighting.
+
+Several classes (the multi-class FairMOT variant): one identity classifier per class over that
+class's identities, on the shared embedding, each with its own embedding scale; the re-ID
+loss is the mean over the classes present in the batch of each class's cross-entropy. With
+one class this is exactly the paper's loss.
+"""
 
 from __future__ import annotations
 
 import math
+from typing import Sequence
 
 import torch
 import torch.nn.functional as F
@@ -48,7 +55,8 @@ class FairMOTLoss(nn.Module):
 
     Args:
         reid_dim: embedding channels; num_ids: identities of the training set (classifier
-            outputs; the embedding scale is sqrt(2) * ln(num_ids - 1)).
+            outputs; the embedding scale is sqrt(2) * ln(num_ids - 1)), or one count per
+            class (one classifier each).
         weighting: "uncertainty" (learned s_det, s_id) or "fixed" (det + id_weight * id).
         hm_weight, wh_weight, reg_weight: detection loss weights (paper: 1, 0.1, 1).
         s_det_init, s_id_init: initial uncertainty parameters (paper: -1.85, -1.05).
@@ -64,7 +72,7 @@ class FairMOTLoss(nn.Module):
         self,
         *,
         reid_dim: int,
-        num_ids: int,
+        num_ids: int | Sequence[int],
         weighting: str = "uncertainty",
         hm_weight: float = 1.0,
         wh_weight: float = 0.1,
@@ -78,16 +86,46 @@ class FairMOTLoss(nn.Module):
         super().__init__()
         if weighting not in WEIGHTINGS:
             raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
-        if num_ids < 2:
-            raise ValueError(f"the re-ID loss needs at least 2 identities, got {num_ids}")
+        counts = (num_ids,) if isinstance(num_ids, int) else tuple(num_ids)
+        if min(counts) < 2:
+            raise ValueError(
+                f"the re-ID loss needs at least 2 identities per class, got {list(counts)}"
+            )
         self.weighting = weighting
         self.hm_weight, self.wh_weight, self.reg_weight = hm_weight, wh_weight, reg_weight
         self.id_weight = id_weight
         self.focal_alpha, self.focal_beta = focal_alpha, focal_beta
-        self.classifier = nn.Linear(reid_dim, num_ids)
-        self.emb_scale = math.sqrt(2) * math.log(num_ids - 1)
+        self.classifiers = nn.ModuleList(nn.Linear(reid_dim, n) for n in counts)
+        self.emb_scales = [math.sqrt(2) * math.log(n - 1) for n in counts]
+        self._register_load_state_dict_pre_hook(_single_classifier_keys)
         self.s_det = nn.Parameter(torch.full((1,), s_det_init))
         self.s_id = nn.Parameter(torch.full((1,), s_id_init))
+
+    @property
+    def classifier(self) -> nn.Linear:
+        """The first class's identity classifier (the only one with one class)."""
+        return self.classifiers[0]
+
+    @property
+    def num_ids(self) -> int | list:
+        """Identities per class: an int with one class (as checkpoints record it)."""
+        counts = [c.out_features for c in self.classifiers]
+        return counts[0] if len(counts) == 1 else counts
+
+    def identity_loss(self, embeddings, ids, batch: dict, mask) -> torch.Tensor:
+        """Cross-entropy of the (M, D) embeddings of the batch's objects against their (M,)
+        identities (-1: none); per class and averaged over the classes present."""
+        if len(self.classifiers) == 1:
+            scaled = self.emb_scales[0] * F.normalize(embeddings.float(), dim=1)
+            return F.cross_entropy(self.classifier(scaled), ids, ignore_index=-1)
+        classes = batch["cls"][mask > 0]
+        losses = []
+        for cls, (classifier, scale) in enumerate(zip(self.classifiers, self.emb_scales)):
+            chosen = (classes == cls) & (ids >= 0)
+            if chosen.any():
+                scaled = scale * F.normalize(embeddings[chosen].float(), dim=1)
+                losses.append(F.cross_entropy(classifier(scaled), ids[chosen]))
+        return torch.stack(losses).mean() if losses else embeddings.sum() * 0.0
 
     def forward(self, outputs: dict, batch: dict, embeddings: torch.Tensor | None = None) -> dict:
         hm = torch.clamp(outputs["hm"].float().sigmoid(), min=1e-4, max=1 - 1e-4)
@@ -97,9 +135,7 @@ class FairMOTLoss(nn.Module):
         off_loss = masked_l1_loss(outputs["reg"].float(), mask, ind, batch["reg"])
         if embeddings is None:
             embeddings = gather(outputs["id"].float(), ind)[mask > 0]
-        embeddings = self.emb_scale * F.normalize(embeddings.float(), dim=1)
-        logits = self.classifier(embeddings)
-        id_loss = F.cross_entropy(logits, batch["ids"][mask > 0], ignore_index=-1)
+        id_loss = self.identity_loss(embeddings, batch["ids"][mask > 0], batch, mask)
         det_loss = self.hm_weight * hm_loss + self.wh_weight * wh_loss + self.reg_weight * off_loss
         if self.weighting == "uncertainty":
             loss = 0.5 * (
@@ -123,8 +159,19 @@ class FairMOTLoss(nn.Module):
         }
 
 
-def build_loss(cfg, num_ids: int) -> FairMOTLoss:
-    """The loss of a config (MODEL.REID_DIM, LOSS.*) over `num_ids` training identities."""
+def _single_classifier_keys(state_dict, prefix, *args) -> None:
+    """Checkpoints of the one-class loss name its classifier `classifier`: load it as the
+    first of `classifiers`."""
+    for name in ("weight", "bias"):
+        if f"{prefix}classifier.{name}" in state_dict:
+            state_dict[f"{prefix}classifiers.0.{name}"] = state_dict.pop(
+                f"{prefix}classifier.{name}"
+            )
+
+
+def build_loss(cfg, num_ids) -> FairMOTLoss:
+    """The loss of a config (MODEL.REID_DIM, LOSS.*) over `num_ids` training identities
+    (one count per class)."""
     return FairMOTLoss(
         reid_dim=cfg.MODEL.REID_DIM,
         num_ids=num_ids,

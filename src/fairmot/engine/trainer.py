@@ -233,12 +233,19 @@ def build_hooks(cfg, scheduler, evaluate=None) -> list:
     return hooks
 
 
-def _log_dataset(dataset, id_counting: str) -> None:
+def _log_dataset(dataset, id_counting: str, classes) -> None:
+    per_class = dataset.num_ids_per_class
+    by_class = (
+        " (" + ", ".join(f"class {c}: {n}" for c, n in zip(classes, per_class)) + ")"
+        if len(per_class) > 1
+        else ""
+    )
     logger.info(
-        "training on %d images (%s), %d identities (%s counting)%s",
+        "training on %d images (%s), %d identities%s (%s counting)%s",
         len(dataset),
         ", ".join(f"{k} {v}" for k, v in dataset.dataset_sizes.items()),
         dataset.num_ids,
+        by_class,
         id_counting,
         f", {dataset.skipped_at_load} skipped" if dataset.skipped_at_load else "",
     )
@@ -254,11 +261,11 @@ def build_trainer(cfg, *, data_cfg: str | None = None, progress: bool = True) ->
     needed = ("train", "test") if cfg.SOLVER.EVAL_PERIOD > 0 else ("train",)
     parsed = read_data_cfg(data_cfg or cfg.DATA.CFG, root=cfg.DATA.ROOT or None, require=needed)
     dataset = build_train_dataset(cfg, parsed)
-    _log_dataset(dataset, cfg.DATA.ID_COUNTING)
+    _log_dataset(dataset, cfg.DATA.ID_COUNTING, cfg.DATA.CLASSES)
     model = build_model(cfg)
     if cfg.MODEL.INIT_WEIGHTS:
         load_checkpoint(model, cfg.MODEL.INIT_WEIGHTS, strict=False)
-    net = ModelWithLoss(model, build_loss(cfg, dataset.num_ids))
+    net = ModelWithLoss(model, build_loss(cfg, dataset.num_ids_per_class))
     if cfg.SOLVER.OPTIMIZER != "adam":
         raise TrainingError(f"SOLVER.OPTIMIZER {cfg.SOLVER.OPTIMIZER!r}: only 'adam' is provided")
     optimizer = torch.optim.Adam(

@@ -105,8 +105,20 @@ def _compare(model: nn.Module, state: dict, prefix: str = "") -> LoadReport:
     return report
 
 
+def _class_count_mismatch(report: LoadReport) -> str | None:
+    """Words for a checkpoint trained with another number of classes (the heatmap head's
+    output channels differ), the commonest mismatch with several classes."""
+    for key, theirs, ours in report.mismatched:
+        if key.startswith("hm.") and key.endswith(".weight") and theirs[0] != ours[0]:
+            return (
+                f"the checkpoint was trained with {theirs[0]} class(es), the config asks for "
+                f"{ours[0]} (MODEL.NUM_CLASSES, DATA.CLASSES)"
+            )
+    return None
+
+
 def _describe(report: LoadReport, limit: int = 5) -> str:
-    parts = []
+    parts = [] if _class_count_mismatch(report) is None else [_class_count_mismatch(report)]
     if report.mismatched:
         shown = ", ".join(
             f"{k}: checkpoint {c} vs model {m}" for k, c, m in report.mismatched[:limit]
