@@ -9,6 +9,11 @@ and writes into OUTPUT_DIR/eval: TrackEval's pedestrian_summary.txt and
 pedestrian_detailed.csv (every field, as TrackEval writes them for the same files),
 metrics.json (every summary field and the HOTA fields per alpha), metrics.csv,
 hota_alpha.png and sequences.png.
+
+Several classes: a ground-truth folder of <SEQ>.json files in the BDD100K layout (the
+multi-class layout TrackEval reads; results as --results/<SEQ>.json) is evaluated per class,
+class-averaged, detection-averaged and per super-category, with TrackEval's tables and files
+for each (<class>_summary.txt, <class>_detailed.csv) and metrics.json.
 """
 
 from pathlib import Path
@@ -17,6 +22,8 @@ from fairmot.cli import argument_parser, run_tool, setup
 from fairmot.evaluation import (
     BENCHMARKS,
     ground_truth_dir,
+    is_bdd_layout,
+    report_bdd_split,
     report_split,
     tracker_name,
     trackeval_tables,
@@ -36,13 +43,13 @@ def main():
     )
     args = parser.parse_args()
     cfg = setup(args)
-    result, paths = report_split(
-        ground_truth_dir(args.gt, cfg),
-        args.results,
-        Path(cfg.OUTPUT_DIR) / "eval",
-        args.seqs or list(cfg.EVAL.SEQS) or None,
-        args.benchmark or cfg.EVAL.BENCHMARK,
-    )
+    gt_dir, out_dir = ground_truth_dir(args.gt, cfg), Path(cfg.OUTPUT_DIR) / "eval"
+    seqs = args.seqs or list(cfg.EVAL.SEQS) or None
+    if is_bdd_layout(gt_dir):  # several classes: per class and combined
+        result, paths = report_bdd_split(gt_dir, args.results, out_dir, seqs)
+    else:
+        benchmark = args.benchmark or cfg.EVAL.BENCHMARK
+        result, paths = report_split(gt_dir, args.results, out_dir, seqs, benchmark)
     print(trackeval_tables(result, tracker_name(args.results)))
     print("wrote " + ", ".join(str(p) for p in paths))
 

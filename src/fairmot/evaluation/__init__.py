@@ -12,7 +12,15 @@ from .mot_metrics import (
     evaluate_arrays,
     evaluate_split,
 )
-from .report import format_table, ground_truth_dir, report_split, tracker_name, write_reports
+from .report import (
+    format_table,
+    ground_truth_dir,
+    is_bdd_layout,
+    report_bdd_split,
+    report_split,
+    tracker_name,
+    write_reports,
+)
 from .trackeval_output import trackeval_tables, write_trackeval_files
 
 __all__ = [
@@ -28,6 +36,8 @@ __all__ = [
     "format_ablation",
     "format_table",
     "ground_truth_dir",
+    "is_bdd_layout",
+    "report_bdd_split",
     "report_split",
     "trackeval_tables",
     "tracker_name",

@@ -171,6 +171,15 @@ class EvaluationResult:
             out[key] = {f: row[f] for f in (fields or row)}
         return out
 
+    def tables(self) -> dict:
+        """{"pedestrian": {family: {sequence or "COMBINED_SEQ": results}}}, what TrackEval's
+        tables and files are made of (`trackeval_output`)."""
+        tables = {}
+        for family in FAMILIES:
+            tables[family] = {seq: self.raw[seq][family] for seq in self.sequences}
+            tables[family]["COMBINED_SEQ"] = self.raw[COMBINED][family]
+        return {"pedestrian": tables}
+
     def per_alpha(self) -> dict:
         """{sequence or COMBINED: {HOTA array field: [percent at each alpha]}}."""
         fields = metric_objects()["HOTA"].float_array_fields

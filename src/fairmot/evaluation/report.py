@@ -89,6 +89,31 @@ def report_split(gt_dir, results_dir, out_dir, seqs=None, benchmark: str = "MOT1
     return result, paths
 
 
+def report_bdd_split(gt_dir, results_dir, out_dir, seqs=None) -> tuple:
+    """Evaluate multi-class results in the BDD100K layout (`multiclass.evaluate_bdd_split`)
+    and write metrics.json ({class or combination: {sequence or COMBINED: {field: value}}})
+    and TrackEval's `<class>_summary.txt` / `<class>_detailed.csv` for every class,
+    `cls_comb_cls_av`, `cls_comb_det_av` and the super-categories into `out_dir`.
+
+    Returns:
+        (the MultiClassResult, list of written paths).
+    """
+    from .multiclass import evaluate_bdd_split
+
+    result = evaluate_bdd_split(gt_dir, results_dir, seqs)
+    out_dir = Path(out_dir)
+    json_path = out_dir / "metrics.json"
+    atomic_write_text(json_path, json.dumps(result.summary(), indent=2) + "\n")
+    return result, [json_path, *write_trackeval_files(result, out_dir)]
+
+
+def is_bdd_layout(gt_dir) -> bool:
+    """Whether a ground-truth folder is in the BDD100K layout (<SEQ>.json files) rather than
+    MOTChallenge's (<SEQ>/gt/gt.txt)."""
+    gt_dir = Path(gt_dir)
+    return gt_dir.is_dir() and any(gt_dir.glob("*.json"))
+
+
 def tracker_name(results_dir) -> str:
     """The tracker's name as TrackEval shows it: the folder above `data/` in the TrackEval
     layout (`<trackers>/<name>/data/<SEQ>.txt`), else the results folder's own name."""

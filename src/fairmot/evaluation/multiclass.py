@@ -1,0 +1,184 @@
+"""Multi-class tracking metrics: every class alone, and combined over classes, by TrackEval's
+BDD100K rules (the multi-class layout TrackEval reads, `data.formats.bdd100k`).
+
+Our reader reads the files; the arrays go to TrackEval's own BDD100K pre-processing (per
+class: the class's boxes; unmatched result boxes mostly inside an ignore region, i.e. a
+distractor or `Crowd` box of the ground truth, removed) and to its HOTA, CLEAR, Identity
+and Count metrics; classes are combined as TrackEval does (`cls_comb_cls_av`: the mean over
+classes, `cls_comb_det_av`: over all boxes, and the super-categories HUMAN, VEHICLE, BIKE).
+Every number is therefore TrackEval's for the same files (tested).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..data.formats import FormatError
+from ..data.formats.bdd100k import (
+    BDD_CLASSES,
+    BDD_DISTRACTORS,
+    BDD_SUPER_CATEGORIES,
+    BddTracks,
+    read_bdd_sequence,
+)
+from .mot_metrics import FAMILIES, EvaluationError, _trackeval, metric_objects
+
+#: TrackEval's keys of the combinations over classes.
+CLASS_AVERAGED, DETECTION_AVERAGED = "cls_comb_cls_av", "cls_comb_det_av"
+COMBINED_SEQ = "COMBINED_SEQ"
+
+
+def _bdd_dataset():
+    """TrackEval's BDD100K dataset class without its file discovery: we read the files."""
+
+    class ArrayDataset(_trackeval().datasets.BDD100K):
+        def __init__(self):
+            self.class_name_to_class_id = {
+                "pedestrian": 1, "rider": 2, "other person": 3, "car": 4, "bus": 5, "truck": 6,
+                "train": 7, "trailer": 8, "other vehicle": 9, "motorcycle": 10, "bicycle": 11,
+            }  # fmt: skip
+
+    return ArrayDataset()
+
+
+def _class_ids(dataset, tracks: BddTracks, path: str) -> np.ndarray:
+    known = dataset.class_name_to_class_id
+    unknown = sorted(set(tracks.categories.tolist()) - set(known))
+    if unknown:
+        raise FormatError(path, f"unknown categor(y/ies) {unknown}; BDD100K has {sorted(known)}")
+    return np.array([known[c] for c in tracks.categories], np.int64)
+
+
+def bdd_raw_data(dataset, name: str, gt: BddTracks, tracks: BddTracks) -> dict:
+    """The dict TrackEval's BDD100K loader builds from the two files, from our arrays."""
+    if tracks.num_frames != gt.num_frames:
+        raise EvaluationError(
+            f"{name}: the results have {tracks.num_frames} frames, the ground truth "
+            f"{gt.num_frames} (one entry per frame, frames without boxes too)"
+        )
+    ignore = np.isin(gt.categories, BDD_DISTRACTORS) | gt.crowd
+    gt_classes, tr_classes = _class_ids(dataset, gt, name), _class_ids(dataset, tracks, name)
+    raw = {"num_timesteps": gt.num_frames, "seq": name}
+    keys = ("ids", "classes", "dets")
+    raw.update({f"gt_{k}": [] for k in keys} | {f"tracker_{k}": [] for k in keys})
+    raw["gt_crowd_ignore_regions"] = []
+    for frame in range(1, gt.num_frames + 1):
+        g, r = (gt.frames == frame) & ~ignore, tracks.frames == frame
+        raw["gt_ids"].append(gt.ids[g])
+        raw["gt_classes"].append(gt_classes[g])
+        raw["gt_dets"].append(gt.tlbr[g])
+        raw["gt_crowd_ignore_regions"].append(gt.tlbr[(gt.frames == frame) & ignore])
+        raw["tracker_ids"].append(tracks.ids[r])
+        raw["tracker_classes"].append(tr_classes[r])
+        raw["tracker_dets"].append(tracks.tlbr[r])
+    raw["similarity_scores"] = [
+        dataset._calculate_similarities(g, t) for g, t in zip(raw["gt_dets"], raw["tracker_dets"])
+    ]
+    return raw
+
+
+@dataclass
+class MultiClassResult:
+    """TrackEval's raw results of a multi-class evaluation.
+
+    Attributes:
+        sequences: sequence names in order.
+        classes: the evaluated classes.
+        raw: {sequence: {class: {family: {field: value}}}}.
+        combined: {class, CLASS_AVERAGED, DETECTION_AVERAGED or super-category:
+            {family: {field: value}}} over all sequences.
+    """
+
+    sequences: list
+    classes: list
+    raw: dict
+    combined: dict
+
+    def tables(self) -> dict:
+        """{class or combination: {family: {sequence or COMBINED_SEQ: results}}}, what
+        TrackEval's tables and files are made of (combinations: COMBINED_SEQ only)."""
+        out = {}
+        for key, families in self.combined.items():
+            per_seq = {s: self.raw[s][key] for s in self.sequences} if key in self.classes else {}
+            out[key] = {
+                f: {**{s: r[f] for s, r in per_seq.items()}, COMBINED_SEQ: families[f]}
+                for f in FAMILIES
+            }
+        return out
+
+    def summary(self) -> dict:
+        """{class or combination: {sequence or COMBINED: {field: value}}} in TrackEval's
+        summary scale (percentages, counts as integers)."""
+        families = metric_objects()
+        out = {}
+        for key, table in self.tables().items():
+            out[key] = {}
+            for seq in table["HOTA"]:
+                row = {}
+                for name, metric in families.items():
+                    for field in metric.summary_fields:
+                        value = table[name][seq][field]
+                        integer = field in metric.integer_fields
+                        row[field] = int(value) if integer else float(100 * np.mean(value))
+                out[key]["COMBINED" if seq == COMBINED_SEQ else seq] = row
+        return out
+
+
+def evaluate_bdd_arrays(data: dict, classes=BDD_CLASSES) -> MultiClassResult:
+    """Evaluate {sequence: (ground truth BddTracks, results BddTracks)} per class."""
+    dataset, metrics = _bdd_dataset(), metric_objects()
+    classes = list(classes)
+    raw = {}
+    for name, (gt, tracks) in data.items():
+        sequence = bdd_raw_data(dataset, name, gt, tracks)
+        raw[name] = {}
+        for cls in classes:
+            prepared = dataset.get_preprocessed_seq_data(sequence, cls)
+            raw[name][cls] = {f: m.eval_sequence(prepared) for f, m in metrics.items()}
+    combined = {
+        cls: {f: m.combine_sequences({s: raw[s][cls][f] for s in data}) for f, m in metrics.items()}
+        for cls in classes
+    }
+    per_class = {f: {cls: combined[cls][f] for cls in classes} for f in FAMILIES}
+    combined[CLASS_AVERAGED] = {
+        f: m.combine_classes_class_averaged(per_class[f]) for f, m in metrics.items()
+    }
+    combined[DETECTION_AVERAGED] = {
+        f: m.combine_classes_det_averaged(per_class[f]) for f, m in metrics.items()
+    }
+    for category, members in BDD_SUPER_CATEGORIES.items():
+        chosen = [c for c in members if c in classes]
+        combined[category] = {
+            f: m.combine_classes_det_averaged({c: combined[c][f] for c in chosen})
+            for f, m in metrics.items()
+        }
+    return MultiClassResult(list(data), classes, raw, combined)
+
+
+def evaluate_bdd_split(
+    gt_dir: str | os.PathLike,
+    results_dir: str | os.PathLike,
+    seqs: list | None = None,
+    classes=BDD_CLASSES,
+) -> MultiClassResult:
+    """Evaluate `results_dir/<SEQ>.json` against `gt_dir/<SEQ>.json` (BDD100K layout)."""
+    gt_dir, results_dir = Path(gt_dir), Path(results_dir)
+    available = sorted(p.stem for p in gt_dir.glob("*.json"))
+    if not available:
+        raise EvaluationError(f"{gt_dir} holds no <SEQ>.json ground-truth files (BDD100K layout)")
+    names = list(seqs) if seqs else available
+    unknown = [n for n in names if n not in available]
+    if unknown:
+        raise EvaluationError(f"sequence(s) {', '.join(unknown)} not found in {gt_dir}")
+    missing = [n for n in names if not (results_dir / f"{n}.json").is_file()]
+    if missing:
+        raise EvaluationError(f"no results for {', '.join(missing)} in {results_dir}")
+    data = {
+        n: (read_bdd_sequence(gt_dir / f"{n}.json"), read_bdd_sequence(results_dir / f"{n}.json"))
+        for n in names
+    }
+    return evaluate_bdd_arrays(data, classes)
