@@ -16,6 +16,7 @@ from fairmot.data.formats import (
     read_mot_results,
     write_seqinfo,
 )
+from fairmot.data.formats.bdd100k import read_bdd_sequence
 from fairmot.inference import (
     DetectedFrames,
     FrameDetections,
@@ -268,10 +269,16 @@ class _TwoClasses:
 
 
 def test_classes_reach_the_results_of_a_multi_class_run(tmp_path):
-    writers = build_writers(tmp_path, "SEQ", 30.0, save_detections=True, classes=True)
+    names = ("pedestrian", "car")
+    writers = build_writers(tmp_path, "SEQ", 30.0, save_detections=True, class_names=names)
     track_stream(_TwoClasses(), JDETracker(), writers=writers, progress=False)
     results = read_mot_results(tmp_path / "data" / "SEQ.txt")
     by_id = {i: set(results.classes[results.ids == i].tolist()) for i in set(results.ids)}
     assert by_id == {1: {1}, 2: {2}}  # field 8: class index + 1, one class per identity
+    bdd = read_bdd_sequence(tmp_path / "bdd100k" / "SEQ.json")  # what TrackEval reads
+    assert bdd.num_frames == 4 and dict(zip(bdd.ids.tolist(), bdd.categories)) == {
+        1: "pedestrian",
+        2: "car",
+    }
     (replayed,) = [ReplayedDetections(s) for s in read_detections_dir(tmp_path / "detections")]
     assert [d.classes.tolist() for d in replayed] == [[0, 1]] * 4

@@ -96,6 +96,10 @@ _C.DATA.MAX_OBJS = 500
 _C.DATA.TRUNCATE_OBJECTS = False
 # Label classes kept for training, by their id in the label files (paper: [0], pedestrians).
 _C.DATA.CLASSES = [0]
+# A name per class of DATA.CLASSES, in the same order: the categories of multi-class
+# results in the BDD100K layout (pedestrian, rider, car, bus, truck, train, motorcycle,
+# bicycle are the ones TrackEval evaluates) and the labels on annotated videos.
+_C.DATA.CLASS_NAMES = ["pedestrian"]
 # Identity counting: "exact" = number of distinct identities (we), "original" =
 # sum(max id + 1) + 1 as the released code counts (one spare class).
 _C.DATA.ID_COUNTING = "exact"

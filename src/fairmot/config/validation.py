@@ -214,6 +214,7 @@ FREE_KEYS = frozenset(
         "DATA.ROOT",
         "EVAL.GT_DIR",
         "EVAL.SEQS",
+        "DATA.CLASS_NAMES",
     }
 )
 
@@ -240,6 +241,11 @@ def _combinations(cfg: CfgNode) -> list[str]:
         problems.append(
             f"DATA.CLASSES {list(cfg.DATA.CLASSES)} names {len(cfg.DATA.CLASSES)} class(es) but "
             f"MODEL.NUM_CLASSES is {cfg.MODEL.NUM_CLASSES}: one heatmap channel per class"
+        )
+    if len(cfg.DATA.CLASS_NAMES) != len(cfg.DATA.CLASSES):
+        problems.append(
+            f"DATA.CLASS_NAMES {list(cfg.DATA.CLASS_NAMES)} needs one name per class of "
+            f"DATA.CLASSES {list(cfg.DATA.CLASSES)}"
         )
     if len(set(cfg.DATA.CLASSES)) != len(cfg.DATA.CLASSES):
         problems.append(f"DATA.CLASSES {list(cfg.DATA.CLASSES)} names a class twice")

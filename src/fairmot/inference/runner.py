@@ -23,6 +23,7 @@ from .sources import open_sources
 from .streams import DetectedFrames, ReplayedDetections
 from .writers import (
     AnnotatedVideoWriter,
+    BddResultsWriter,
     DetectionsWriter,
     PreviewWindow,
     ResultsWriter,
@@ -154,14 +155,18 @@ def build_writers(
     save_detections=False,
     show=False,
     trail_length: int = 15,
-    classes=False,
+    class_names=("pedestrian",),
 ) -> list:
-    """The writers of one sequence under `out_dir`: results always (with each track's class
-    when `classes`: a multi-class model); an annotated video, per-frame timings, the
-    detections and a preview window on request."""
+    """The writers of one sequence under `out_dir`: results always (with several
+    `class_names`, a multi-class model: each track's class in the MOT rows and the BDD100K
+    layout under bdd100k/); an annotated video, per-frame timings, the detections and a
+    preview window on request."""
     out_dir = Path(out_dir)
     preview = PreviewWindow(name, trail_length) if show else None  # fails before any file
+    classes = len(class_names) > 1
     writers = [ResultsWriter(out_dir / "data" / f"{name}.txt", classes)]
+    if classes:
+        writers.append(BddResultsWriter(out_dir / "bdd100k" / f"{name}.json", name, class_names))
     if video:
         writers.append(
             AnnotatedVideoWriter(out_dir / "videos" / f"{name}.mp4", name, frame_rate, trail_length)
@@ -264,7 +269,7 @@ def run_tracking(
             save_detections=save_detections and isinstance(stream, DetectedFrames),
             show=show,
             trail_length=cfg.VIS.TRAIL_LENGTH,
-            classes=cfg.MODEL.NUM_CLASSES > 1,
+            class_names=tuple(cfg.DATA.CLASS_NAMES),
         )
         tracker = JDETracker(params, frame_rate=stream.frame_rate)
         stats = track_stream(

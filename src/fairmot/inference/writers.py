@@ -16,9 +16,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import cv2
+import numpy as np
 
+from ..boxes import tlwh_to_tlbr
 from ..data.formats import MotResultsWriter, write_detections
+from ..data.formats.bdd100k import BddTracks, write_bdd_sequence
 from ..errors import UsageError
+from ..tracker import FrameTracks
 from ..visualization import TrailBuffer, VideoWriter, draw_text, draw_tracks
 
 
@@ -58,6 +62,37 @@ class DetectionsWriter:
         if stats.completed or stats.interrupted:
             num_frames = stats.frames + stats.skipped + stats.dropped
             write_detections(self.path, self.frames, num_frames, self.frame_rate)
+
+
+class BddResultsWriter:
+    """The written tracks of a multi-class model in the BDD100K layout (`<SEQ>.json`, the
+    multi-class layout TrackEval reads), categories named by `class_names`; written
+    atomically at the end, every frame of the stream an entry (after Ctrl-C: those tracked)."""
+
+    def __init__(self, path: Path, name: str, class_names):
+        self.path, self.name, self.class_names = Path(path), name, np.asarray(class_names)
+        self.frames, self.tracks = [], []
+
+    def write(self, detections, tracks) -> None:
+        self.frames.append(np.full(len(tracks), detections.frame, np.int64))
+        self.tracks.append(tracks)
+
+    def close(self, stats) -> None:
+        if not (stats.completed or stats.interrupted):
+            return
+        tracks = self.tracks or [FrameTracks(np.zeros(0, np.int64), np.zeros((0, 4)), np.zeros(0))]
+        frames = np.concatenate(self.frames) if self.frames else np.zeros(0, np.int64)
+        classes = np.concatenate([t.classes for t in tracks])
+        rows = BddTracks(
+            frames=frames,
+            ids=np.concatenate([t.ids for t in tracks]),
+            tlbr=tlwh_to_tlbr(np.concatenate([t.tlwh for t in tracks])),
+            categories=self.class_names[classes],
+            scores=np.concatenate([t.scores for t in tracks]),
+            crowd=np.zeros(len(frames), bool),
+            num_frames=stats.frames + stats.skipped + stats.dropped,
+        )
+        write_bdd_sequence(self.path, self.name, rows)
 
 
 class AnnotatedVideoWriter:
