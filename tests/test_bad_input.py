@@ -106,7 +106,8 @@ CASES = [
     ("mismatched checkpoint", "export", ["--cfg", INSTANT, "--weights", "{w}/model.pth",
      "MODEL.ARCH", "resnet34"], 1, r"error: .*model.pth does not fit the model"),
     ("checkpoint of another class count", "track", ["--weights", "{w}/model.pth", "--input",
-     "{w}/frames", "MODEL.NUM_CLASSES", "2", "DATA.CLASSES", "[0, 1]"], 1,
+     "{w}/frames", "MODEL.NUM_CLASSES", "2", "DATA.CLASSES", "[0, 1]", "DATA.CLASS_NAMES",
+     "['pedestrian', 'car']"], 1,
      r"error: .*model.pth does not fit the model \(\w+\): the checkpoint was trained with 1 "
      r"class\(es\), the config asks for 2"),
     ("label of a class outside DATA.CLASSES", "train", ["--cfg", INSTANT, "DATA.CFG",

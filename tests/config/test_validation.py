@@ -81,3 +81,13 @@ def test_every_problem_is_listed_and_combinations_are_checked():
         load_cfg(None, ["DATA.CLASSES", "[1, 1]", "MODEL.NUM_CLASSES", "2"])
     cfg = load_cfg(None, ["MODEL.REID_HEAD", "roi", "DECODE.REID_SAMPLING", "two_stage"])
     assert cfg.MODEL.REID_HEAD == "roi"
+
+
+def test_per_class_thresholds_take_one_value_per_class():
+    two = ["MODEL.NUM_CLASSES", "2", "DATA.CLASSES", "[0, 1]", "DATA.CLASS_NAMES", "['a', 'b']"]
+    cfg = load_cfg(None, [*two, "TRACKER.MATCH_THRES_IOU", "[0.5, 0.3]"])
+    assert cfg.TRACKER.MATCH_THRES_IOU == [0.5, 0.3]
+    with pytest.raises(ConfigError, match="MATCH_THRES_IOU gives 3 values: one per class needs 2"):
+        load_cfg(None, [*two, "TRACKER.MATCH_THRES_IOU", "[0.5, 0.3, 0.1]"])
+    with pytest.raises(ConfigError, match="TRACKER.GATING_THRES' expects a value of type float"):
+        load_cfg(None, [*two, "TRACKER.GATING_THRES", "[9.0, 9.0]"])  # not a per-class key

@@ -6,9 +6,11 @@ import resource
 import numpy as np
 import pytest
 
-from fairmot.config import get_cfg
+from fairmot.config import get_cfg, load_cfg
 from fairmot.tracker import (
+    FrameTracks,
     JDETracker,
+    OutputFilter,
     TrackerParams,
     TrackState,
     build_tracker,
@@ -295,3 +297,32 @@ def test_duplicates_are_only_looked_for_within_a_class():
             out = tracker.update(box, np.eye(8, dtype=np.float32)[1:2], np.array([1]))
     assert out.ids.tolist() == [2] and out.classes.tolist() == [1]
     assert [(t.track_id, t.cls) for t in tracker.lost] == [(1, 0)]
+
+
+def test_thresholds_per_class():
+    """TRACKER keys taking one value per class: a person and a car with the same scores and
+    the same motion meet different thresholds."""
+    person = np.array([10.0, 10, 50, 110, 0.6])
+    car = np.array([300.0, 10, 340, 110, 0.6])
+    feats = np.eye(2, 8, dtype=np.float32)
+    params = TrackerParams(new_track_thres=(0.4, 0.8))
+    out = JDETracker(params).update(np.stack([person, car]), feats, np.array([0, 1]))
+    assert out.classes.tolist() == [0]  # the car scored below its class's 0.8
+    # IoU-only association, IoU ~0.67 between frames (cost 0.33): matched under 0.5, not 0.1.
+    params = TrackerParams(association="iou", match_thres_iou=(0.5, 0.1))
+    tracker = JDETracker(params)
+    for step in range(3):
+        shift = np.array([8.0 * step, 0, 8.0 * step, 0, 0])
+        out = tracker.update(np.stack([person, car]) + shift, feats, np.array([0, 1]))
+    ids = dict(zip(out.classes.tolist(), out.ids.tolist()))
+    assert ids[0] == 1  # the person kept its id under 0.5
+    assert ids[1] == 3 and [t.track_id for t in tracker.lost] == [2]  # the car lost its id
+    wide = np.array([[0, 0, 100, 40], [0, 0, 100, 40]], float)
+    tracks = FrameTracks(np.array([1, 2]), wide, np.ones(2), np.array([0, 1]))
+    kept = OutputFilter(min_area=100.0, max_aspect=(1.6, 0.0))(tracks)
+    assert kept.ids.tolist() == [2]  # a wide person is dropped, a wide car kept
+    two = ["MODEL.NUM_CLASSES", "2", "DATA.CLASSES", "[0, 1]", "DATA.CLASS_NAMES", "['a', 'b']"]
+    thresholds = ["TRACKER.MAX_ASPECT", "[1.6, 0]", "TRACKER.NEW_TRACK_THRES", "[0.4, 0.6]"]
+    cfg = load_cfg(None, two + thresholds)
+    assert OutputFilter.from_config(cfg.TRACKER).max_aspect == (1.6, 0.0)
+    assert TrackerParams.from_config(cfg.TRACKER).new_track_thres == (0.4, 0.6)

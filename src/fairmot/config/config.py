@@ -17,7 +17,7 @@ import yaml
 from yacs.config import CfgNode
 
 from .defaults import get_cfg
-from .validation import ConfigError, validate
+from .validation import PER_CLASS_KEYS, ConfigError, validate
 
 BASE_KEY = "_BASE_"
 
@@ -53,6 +53,8 @@ def _coerce(value: Any, default: Any, full_key: str, source: str) -> Any:
 
     if default is None:
         return value
+    if full_key in PER_CLASS_KEYS and isinstance(value, (list, tuple)):
+        return [_coerce(v, default, f"{full_key}[{i}]", source) for i, v in enumerate(value)]
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value

@@ -203,6 +203,19 @@ RULES: dict[str, Rule] = {
     "VIS.MAX_FRAMES": COUNT,
 }
 
+#: Thresholds that take one value, or a list of one value per class (in DATA.CLASSES order).
+PER_CLASS_KEYS = frozenset(
+    {
+        "TRACKER.NEW_TRACK_THRES",
+        "TRACKER.MATCH_THRES_REID",
+        "TRACKER.MATCH_THRES_IOU",
+        "TRACKER.MATCH_THRES_UNCONFIRMED",
+        "TRACKER.MATCH_THRES_LOW",
+        "TRACKER.MIN_BOX_AREA",
+        "TRACKER.MAX_ASPECT",
+    }
+)
+
 # Paths and lists of names: any value of the right type is accepted here; the code that
 # opens them reports what is missing.
 FREE_KEYS = frozenset(
@@ -252,6 +265,12 @@ def _combinations(cfg: CfgNode) -> list[str]:
     return problems
 
 
+def _allowed(key: str, rule: Rule, value) -> bool:
+    if key in PER_CLASS_KEYS and isinstance(value, list):
+        return all(rule.check(v) for v in value)
+    return rule.check(value)
+
+
 def validate(cfg: CfgNode) -> None:
     """Raise a `ConfigError` listing every key whose value breaks its rule and every
     combination of values that does not fit."""
@@ -259,7 +278,13 @@ def validate(cfg: CfgNode) -> None:
     problems = [
         f"{key} must be {rule.expected}, got {values[key]!r}"
         for key, rule in RULES.items()
-        if key in values and not rule.check(values[key])
+        if key in values and not _allowed(key, rule, values[key])
+    ]
+    classes = cfg.MODEL.NUM_CLASSES
+    problems += [
+        f"{key} gives {len(values[key])} values: one per class needs {classes}"
+        for key in sorted(PER_CLASS_KEYS)
+        if isinstance(values[key], list) and len(values[key]) != classes
     ]
     problems += _combinations(cfg) if not problems else []
     if problems:

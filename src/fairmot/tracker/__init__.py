@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .jde_tracker import FrameTracks, JDETracker, TrackState
-from .params import ASSOCIATION_MODES, TrackerParams
+from .params import ASSOCIATION_MODES, TrackerParams, per_class
 
 __all__ = [
     "ASSOCIATION_MODES",
@@ -64,27 +64,36 @@ def track_valid_detections(
     return output_filter(tracks), int(bad.sum())
 
 
-def keep_for_output(tlwh: np.ndarray, min_area: float, max_aspect: float) -> np.ndarray:
+def keep_for_output(tlwh: np.ndarray, min_area, max_aspect) -> np.ndarray:
     """(N,) bool: boxes written to results — area above `min_area` px^2 and width/height at
-    most `max_aspect` (0 disables the aspect test; paper: 100 and 1.6 for pedestrians)."""
+    most `max_aspect` (0 disables the aspect test; paper: 100 and 1.6 for pedestrians). Both
+    may be (N,) arrays, one value per box (per-class thresholds)."""
     tlwh = np.asarray(tlwh, dtype=np.float64).reshape(-1, 4)
     keep = tlwh[:, 2] * tlwh[:, 3] > min_area
-    if max_aspect > 0:
-        keep &= ~(tlwh[:, 2] / tlwh[:, 3] > max_aspect)
+    aspect = np.asarray(max_aspect, dtype=np.float64)
+    if (aspect > 0).any():
+        keep &= ~(tlwh[:, 2] / tlwh[:, 3] > np.where(aspect > 0, aspect, np.inf))
     return keep
 
 
 @dataclass(frozen=True)
 class OutputFilter:
     """Which tracks a frame writes to the results (`keep_for_output`; TRACKER.MIN_BOX_AREA,
-    TRACKER.MAX_ASPECT)."""
+    TRACKER.MAX_ASPECT, each one value or a tuple of one per class)."""
 
-    min_area: float = 100.0
-    max_aspect: float = 1.6
+    min_area: float | tuple = 100.0
+    max_aspect: float | tuple = 1.6
 
     def __call__(self, tracks: FrameTracks) -> FrameTracks:
-        return tracks[keep_for_output(tracks.tlwh, self.min_area, self.max_aspect)]
+        min_area = per_class(self.min_area, tracks.classes)
+        max_aspect = per_class(self.max_aspect, tracks.classes)
+        return tracks[keep_for_output(tracks.tlwh, min_area, max_aspect)]
 
     @classmethod
     def from_config(cls, tracker_cfg) -> OutputFilter:
-        return cls(min_area=tracker_cfg.MIN_BOX_AREA, max_aspect=tracker_cfg.MAX_ASPECT)
+        def value(v):
+            return tuple(v) if isinstance(v, list) else v
+
+        return cls(
+            min_area=value(tracker_cfg.MIN_BOX_AREA), max_aspect=value(tracker_cfg.MAX_ASPECT)
+        )

@@ -37,7 +37,7 @@ from .matching import (
     iou_distance,
     linear_assignment,
 )
-from .params import TrackerParams
+from .params import TrackerParams, per_class
 
 
 class TrackState(enum.IntEnum):
@@ -264,8 +264,8 @@ class JDETracker:
             )
         remaining, low = np.arange(len(dets)), _empty_indices()
         if self.params.low_score_matching:
-            low = np.flatnonzero(dets.scores < self.params.new_track_thres)
-            remaining = np.flatnonzero(dets.scores >= self.params.new_track_thres)
+            confident = dets.scores >= per_class(self.params.new_track_thres, dets.classes)
+            low, remaining = np.flatnonzero(~confident), np.flatnonzero(confident)
         return _FrameUpdate(dets, pool, unconfirmed, remaining, low)
 
     def _match_pool(self, frame: _FrameUpdate) -> list:
@@ -336,7 +336,8 @@ class JDETracker:
         """Stage 4: a track per confident leftover detection (confirmed at once only in the
         first frame, as the original)."""
         dets, store = frame.detections, self.store
-        new = frame.remaining[dets.scores[frame.remaining] >= self.params.new_track_thres]
+        left = frame.remaining
+        new = left[dets.scores[left] >= per_class(self.params.new_track_thres, dets.classes[left])]
         if not len(new):
             return
         slots = store.allocate(len(new), dets.features.shape[1])
@@ -370,11 +371,29 @@ class JDETracker:
         frame's `column_set` ("remaining" or "low"), apply the matches and take the matched
         detections out of that set. Returns the unmatched track rows."""
         columns = getattr(frame, column_set)
-        matches, unmatched_tracks, unmatched_dets = linear_assignment(cost, threshold)
+        matches, unmatched_tracks, unmatched_dets = self._solve(cost, tracks, threshold)
         matches[:, 1] = columns[matches[:, 1]]
         setattr(frame, column_set, columns[unmatched_dets])
         self._apply_matches(frame, tracks, matches, features)
         return unmatched_tracks
+
+    @staticmethod
+    def _solve(cost: np.ndarray, tracks: list, threshold):
+        """`linear_assignment`; with one threshold per class, one assignment per class of
+        the tracks (other classes' columns cost inf there), merged in row order."""
+        if not isinstance(threshold, tuple):
+            return linear_assignment(cost, threshold)
+        classes = np.fromiter((t.cls for t in tracks), np.int64, count=len(tracks))
+        matches, unmatched = [np.empty((0, 2), int)], [np.empty(0, int)]
+        for cls in np.unique(classes).tolist():
+            rows = np.flatnonzero(classes == cls)
+            found, left, _ = linear_assignment(cost[rows], threshold[cls])
+            matches.append(np.stack([rows[found[:, 0]], found[:, 1]], axis=1))
+            unmatched.append(rows[left])
+        matches = np.concatenate(matches)
+        matches = matches[np.argsort(matches[:, 0], kind="stable")]
+        free = np.setdiff1d(np.arange(cost.shape[1]), matches[:, 1])
+        return matches, np.sort(np.concatenate(unmatched)), free
 
     def _apply_matches(self, frame: _FrameUpdate, tracks, matches, features=True) -> None:
         """Kalman-update the matched tracks (and their embeddings unless `features` is

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+import numpy as np
+
 from .kalman import CHI2_95
 
 #: Association modes of the paper's Table 6: (use re-ID, use Kalman motion, use box IoU).
@@ -38,19 +40,22 @@ class TrackerParams:
             every detection given takes part in every stage.
         duplicate_thres: a tracked and a lost track whose boxes have IoU distance below this
             are duplicates; the younger is dropped (original: 0.15, i.e. IoU > 0.85).
+
+    `new_track_thres` and the `match_thres_*` take one value, or a tuple of one value per
+    class (a multi-class model; index = class index).
     """
 
-    new_track_thres: float = 0.4
+    new_track_thres: float | tuple = 0.4
     track_buffer: int = 30
     association: str = "reid_kf_iou"
     motion_lambda: float = 0.98
     feature_momentum: float = 0.9
     gating_thres: float = CHI2_95[4]
-    match_thres_reid: float = 0.4
-    match_thres_iou: float = 0.5
-    match_thres_unconfirmed: float = 0.7
+    match_thres_reid: float | tuple = 0.4
+    match_thres_iou: float | tuple = 0.5
+    match_thres_unconfirmed: float | tuple = 0.7
     low_score_matching: bool = False
-    match_thres_low: float = 0.5
+    match_thres_low: float | tuple = 0.5
     duplicate_thres: float = 0.15
 
     def __post_init__(self):
@@ -72,4 +77,10 @@ class TrackerParams:
     def from_config(cls, tracker_cfg) -> TrackerParams:
         """The parameters of a TRACKER config node (each field from the key of its name in
         capitals; the output filter keys MIN_BOX_AREA / MAX_ASPECT are not the tracker's)."""
-        return cls(**{f.name: tracker_cfg[f.name.upper()] for f in fields(cls)})
+        values = {f.name: tracker_cfg[f.name.upper()] for f in fields(cls)}
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
+
+
+def per_class(value, classes):
+    """A threshold of one value, or (per class) the value of each of `classes`."""
+    return np.asarray(value)[classes] if isinstance(value, tuple) else value
