@@ -282,3 +282,18 @@ def test_classes_reach_the_results_of_a_multi_class_run(tmp_path):
     }
     (replayed,) = [ReplayedDetections(s) for s in read_detections_dir(tmp_path / "detections")]
     assert [d.classes.tolist() for d in replayed] == [[0, 1]] * 4
+
+
+def test_annotation_draws_on_a_copy_and_names_the_classes():
+    from fairmot.inference.writers import annotate
+    from fairmot.tracker import FrameTracks
+    from fairmot.visualization import TrailBuffer
+
+    image = np.zeros((200, 300, 3), np.uint8)
+    tracks = FrameTracks(
+        np.array([1, 2]), np.array([[20.0, 40, 40, 100], [150, 60, 100, 50]]), np.ones(2), [0, 1]
+    )
+    plain = annotate(image, tracks, TrailBuffer(0))
+    named = annotate(image, tracks, TrailBuffer(0), ("pedestrian", "car"))
+    assert not image.any()  # the frame itself stays clean (a preview and a video both draw)
+    assert (named.any(axis=2).sum()) > (plain.any(axis=2).sum())  # wider caption labels

@@ -162,14 +162,16 @@ def build_writers(
     layout under bdd100k/); an annotated video, per-frame timings, the detections and a
     preview window on request."""
     out_dir = Path(out_dir)
-    preview = PreviewWindow(name, trail_length) if show else None  # fails before any file
+    preview = PreviewWindow(name, trail_length, class_names) if show else None  # before files
     classes = len(class_names) > 1
     writers = [ResultsWriter(out_dir / "data" / f"{name}.txt", classes)]
     if classes:
         writers.append(BddResultsWriter(out_dir / "bdd100k" / f"{name}.json", name, class_names))
     if video:
         writers.append(
-            AnnotatedVideoWriter(out_dir / "videos" / f"{name}.mp4", name, frame_rate, trail_length)
+            AnnotatedVideoWriter(
+                out_dir / "videos" / f"{name}.mp4", name, frame_rate, trail_length, class_names
+            )
         )
     if timings:
         writers.append(TimingsWriter(out_dir / "timings" / f"{name}.csv"))

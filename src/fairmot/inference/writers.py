@@ -95,24 +95,36 @@ class BddResultsWriter:
         write_bdd_sequence(self.path, self.name, rows)
 
 
-class AnnotatedVideoWriter:
-    """Frames annotated with the written tracks (boxes, identities, trails), as an MP4 at
-    the stream's frame rate; frames without an image (saved detections) are not drawn."""
+def annotate(image, tracks, trails: TrailBuffer, class_names=()) -> np.ndarray:
+    """A copy of `image` with the tracks drawn (identity colours, trails); with several
+    `class_names` each box is captioned "<id> <class name>"."""
+    trails.update(tracks.tlwh, tracks.ids)
+    captions = None
+    if len(class_names) > 1:
+        names = np.asarray(class_names)[tracks.classes]
+        captions = [f"{i} {n}" for i, n in zip(tracks.ids.tolist(), names.tolist())]
+    return draw_tracks(image.copy(), tracks.tlwh, tracks.ids, trails, captions)
 
-    def __init__(self, path: Path, name: str, frame_rate: float, trail_length: int = 15):
+
+class AnnotatedVideoWriter:
+    """Frames annotated with the written tracks (boxes, identities, trails; class names
+    with several classes), as an MP4 at the stream's frame rate; frames without an image
+    (saved detections) are not drawn."""
+
+    def __init__(
+        self, path: Path, name: str, frame_rate: float, trail_length: int = 15, class_names=()
+    ):
         self.path, self.name, self.frame_rate = Path(path), name, frame_rate
-        self.trails = TrailBuffer(trail_length)
+        self.trails, self.class_names = TrailBuffer(trail_length), tuple(class_names)
         self.video = None
 
     def write(self, detections, tracks) -> None:
-        image = detections.image
-        if image is None:
+        if detections.image is None:
             return
+        image = annotate(detections.image, tracks, self.trails, self.class_names)
         if self.video is None:
             size = (image.shape[1], image.shape[0])
             self.video = VideoWriter(self.path, self.frame_rate, size)
-        self.trails.update(tracks.tlwh, tracks.ids)
-        draw_tracks(image, tracks.tlwh, tracks.ids, self.trails)
         draw_text(image, f"{self.name} {detections.frame}  {len(tracks)} tracks")
         self.video.write(image)
 
@@ -129,8 +141,9 @@ class PreviewWindow:
         ValueError: OpenCV cannot open a window here (no display, or the headless build).
     """
 
-    def __init__(self, name: str, trail_length: int = 15):
+    def __init__(self, name: str, trail_length: int = 15, class_names=()):
         self.title, self.trails = f"FairMOT {name}", TrailBuffer(trail_length)
+        self.class_names = tuple(class_names)
         try:
             cv2.namedWindow(self.title, cv2.WINDOW_NORMAL)
         except cv2.error:
@@ -142,9 +155,7 @@ class PreviewWindow:
     def write(self, detections, tracks) -> None:
         if detections.image is None:
             return
-        image = detections.image.copy()
-        self.trails.update(tracks.tlwh, tracks.ids)
-        draw_tracks(image, tracks.tlwh, tracks.ids, self.trails)
+        image = annotate(detections.image, tracks, self.trails, self.class_names)
         cv2.imshow(self.title, image)
         if cv2.waitKey(1) & 0xFF in (27, ord("q")):
             raise KeyboardInterrupt

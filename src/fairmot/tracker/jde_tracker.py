@@ -121,6 +121,7 @@ class FrameTracks:
     def __post_init__(self):
         if self.classes is None:
             self.classes = np.zeros(len(self.ids), np.int64)
+        self.classes = np.asarray(self.classes, np.int64)
 
     def __len__(self) -> int:
         return len(self.ids)
