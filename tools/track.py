@@ -5,6 +5,8 @@
     python tools/track.py --weights model.pth --input 0 --show      (webcam, live)
     python tools/track.py --weights model.pth --input rtsp://camera.local/stream --video
     python tools/track.py --cfg configs/synthetic.yaml --detections DIR   (any detector)
+    python tools/track.py --weights model.pth --input street.mp4 --video \\
+        --count-line 0,700,1920,700                   (people crossing a line, both ways)
 
 --input is a split folder (every sequence), one sequence, a video file, an image folder, an
 image, a quoted glob ("frames/*.jpg"), a camera index or a stream URL (default:
@@ -14,7 +16,9 @@ tracked. The config stored in a checkpoint trained here is the base (--cfg and K
 override it), so --cfg is optional. Results: OUTPUT_DIR/tracks/<name>/data/<SEQ>.txt
 (TrackEval layout), with --video an annotated MP4 per sequence, with --timings per-frame
 timings, with --save-detections the network's detections and embeddings
-(detections/<SEQ>.npz, the --detections layout), with --show a preview window.
+(detections/<SEQ>.npz, the --detections layout), with --show a preview window, with
+--count-line (or COUNT.LINES) the in/out counts per line and class (counts/<SEQ>.csv, also
+drawn on the video).
 """
 
 import sys
@@ -22,6 +26,14 @@ import sys
 from fairmot.cli import argument_parser, run_tool, setup
 from fairmot.inference import run_tracking, summary_table
 from fairmot.models import stored_config
+
+
+def count_line(text: str) -> list:
+    """ "x1,y1,x2,y2" -> [x1, y1, x2, y2] (argparse reports anything else)."""
+    values = [float(v) for v in text.split(",")]
+    if len(values) != 4:
+        raise ValueError(text)
+    return values
 
 
 def main():
@@ -46,6 +58,13 @@ def main():
         help="also write the detections as <SEQ>.npz for --detections (other trackers, ablations)",
     )
     parser.add_argument(
+        "--count-line",
+        action="append",
+        type=count_line,
+        metavar="X1,Y1,X2,Y2",
+        help="count tracks crossing this line (frame pixels; repeat for more; COUNT.LINES)",
+    )
+    parser.add_argument(
         "--frame-rate",
         type=float,
         default=None,
@@ -65,6 +84,7 @@ def main():
             frame_rate=args.frame_rate,
             save_detections=args.save_detections,
             show=args.show,
+            count_lines=args.count_line,
         )
     except KeyboardInterrupt:  # before tracking began (loading the model, opening inputs)
         print("interrupted before tracking began; nothing written", file=sys.stderr)

@@ -254,6 +254,19 @@ _C.TRACKER.MIN_BOX_AREA = 100.0
 _C.TRACKER.MAX_ASPECT = 1.6
 
 # ---------------------------------------------------------------------------------------------
+# Counting tracks that cross lines (tracker.counting): per line and class, in each direction
+# ---------------------------------------------------------------------------------------------
+_C.COUNT = CN()
+# Lines, each [x1, y1, x2, y2] in frame pixels (tools/track.py --count-line x1,y1,x2,y2);
+# empty: no counting. "in" is towards the right-hand side of the direction on the screen
+# (for a line drawn from left to right: moving down the image). Counts per frame go to
+# OUTPUT_DIR/tracks/<name>/counts/<SEQ>.csv and onto the annotated video.
+_C.COUNT.LINES = []
+# A track's side only counts once its reference point (the bottom centre of its box) is
+# more than this many pixels from the line: jitter on the line never counts twice.
+_C.COUNT.HYSTERESIS = 4.0
+
+# ---------------------------------------------------------------------------------------------
 # Evaluation (paper §6)
 # ---------------------------------------------------------------------------------------------
 _C.EVAL = CN()

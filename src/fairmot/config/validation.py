@@ -171,6 +171,14 @@ RULES: dict[str, Rule] = {
     "TRACKER.DUPLICATE_THRES": PROBABILITY,
     "TRACKER.MIN_BOX_AREA": at_least(0.0),
     "TRACKER.MAX_ASPECT": at_least(0.0),
+    "COUNT.LINES": Rule(
+        lambda lines: all(
+            isinstance(line, (list, tuple)) and len(line) == 4 and all(map(_finite, line))
+            for line in lines
+        ),
+        "a list of [x1, y1, x2, y2] lines (frame pixels)",
+    ),
+    "COUNT.HYSTERESIS": at_least(0.0),
     "EVAL.BENCHMARK": one_of(*BENCHMARKS),
     "EVAL.IOU_THRES": between(0.01, 1.0),
     "EVAL.DET_IOU_THRES": between(0.01, 1.0),

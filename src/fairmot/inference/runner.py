@@ -19,12 +19,14 @@ from tqdm import tqdm
 from ..data.formats import read_detections_dir
 from ..errors import UsageError
 from ..tracker import JDETracker, OutputFilter, TrackerParams, track_valid_detections
+from ..tracker.counting import LineCounter
 from .sources import open_sources
 from .streams import DetectedFrames, ReplayedDetections
 from .writers import (
     AnnotatedVideoWriter,
     BddResultsWriter,
     DetectionsWriter,
+    LineCountWriter,
     PreviewWindow,
     ResultsWriter,
     TimingsWriter,
@@ -156,22 +158,25 @@ def build_writers(
     show=False,
     trail_length: int = 15,
     class_names=("pedestrian",),
+    counter: LineCounter | None = None,
 ) -> list:
     """The writers of one sequence under `out_dir`: results always (with several
     `class_names`, a multi-class model: each track's class in the MOT rows and the BDD100K
-    layout under bdd100k/); an annotated video, per-frame timings, the detections and a
-    preview window on request."""
+    layout under bdd100k/); line counts when a `counter` is given (counts/, and on the
+    video); an annotated video, per-frame timings, the detections and a preview window on
+    request."""
     out_dir = Path(out_dir)
     preview = PreviewWindow(name, trail_length, class_names) if show else None  # before files
     classes = len(class_names) > 1
     writers = [ResultsWriter(out_dir / "data" / f"{name}.txt", classes)]
     if classes:
         writers.append(BddResultsWriter(out_dir / "bdd100k" / f"{name}.json", name, class_names))
+    if counter is not None:  # before the video, which draws the counts
+        writers.append(LineCountWriter(out_dir / "counts" / f"{name}.csv", counter, class_names))
     if video:
+        video_path = out_dir / "videos" / f"{name}.mp4"
         writers.append(
-            AnnotatedVideoWriter(
-                out_dir / "videos" / f"{name}.mp4", name, frame_rate, trail_length, class_names
-            )
+            AnnotatedVideoWriter(video_path, name, frame_rate, trail_length, class_names, counter)
         )
     if timings:
         writers.append(TimingsWriter(out_dir / "timings" / f"{name}.csv"))
@@ -240,6 +245,7 @@ def run_tracking(
     save_detections: bool = False,
     show: bool = False,
     tracker_params: TrackerParams | None = None,
+    count_lines=None,
     progress: bool = True,
 ) -> list:
     """Track every stream of `detection_streams` under OUTPUT_DIR/tracks/<name>/.
@@ -249,6 +255,7 @@ def run_tracking(
         tracker_params: thresholds to use instead of the config's TRACKER keys.
         video, timings, save_detections, show: also write annotated videos, per-frame
             timings, the detections, or show the frames (see `build_writers`).
+        count_lines: (L, 4) lines to count crossings of, instead of COUNT.LINES.
 
     Returns:
         One TrackingStats per sequence tracked; after Ctrl-C (or Esc in the preview) the
@@ -272,6 +279,7 @@ def run_tracking(
             show=show,
             trail_length=cfg.VIS.TRAIL_LENGTH,
             class_names=tuple(cfg.DATA.CLASS_NAMES),
+            counter=_line_counter(cfg, count_lines),
         )
         tracker = JDETracker(params, frame_rate=stream.frame_rate)
         stats = track_stream(
@@ -282,3 +290,11 @@ def run_tracking(
         if stats.interrupted:
             break
     return all_stats
+
+
+def _line_counter(cfg, lines=None) -> LineCounter | None:
+    """A fresh counter of a sequence for `lines` (default COUNT.LINES), None without lines."""
+    lines = lines if lines is not None and len(lines) else cfg.COUNT.LINES
+    if not len(lines):
+        return None
+    return LineCounter(lines, len(cfg.DATA.CLASSES), cfg.COUNT.HYSTERESIS)

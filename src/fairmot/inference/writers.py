@@ -23,7 +23,8 @@ from ..data.formats import MotResultsWriter, write_detections
 from ..data.formats.bdd100k import BddTracks, write_bdd_sequence
 from ..errors import UsageError
 from ..tracker import FrameTracks
-from ..visualization import TrailBuffer, VideoWriter, draw_text, draw_tracks
+from ..tracker.counting import LineCounter
+from ..visualization import TrailBuffer, VideoWriter, draw_count_lines, draw_text, draw_tracks
 
 
 class ResultsWriter:
@@ -106,17 +107,52 @@ def annotate(image, tracks, trails: TrailBuffer, class_names=()) -> np.ndarray:
     return draw_tracks(image.copy(), tracks.tlwh, tracks.ids, trails, captions)
 
 
+class LineCountWriter:
+    """Counts of the written tracks crossing the counter's lines (`tracker.counting`): a CSV
+    with the cumulative in/out counts of every line and class at every frame, flushed per
+    frame (an interrupted run keeps its counts)."""
+
+    HEADER = "frame,line,class,in,out\n"
+
+    def __init__(self, path: Path, counter: LineCounter, class_names=("pedestrian",)):
+        self.path, self.counter, self.class_names = Path(path), counter, list(class_names)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = open(self.path, "w")  # noqa: SIM115 - closed in close()
+        self.file.write(self.HEADER)
+
+    def write(self, detections, tracks) -> None:
+        counts = self.counter.update(tracks.ids, tracks.tlwh, tracks.classes)
+        self.file.write(
+            "".join(
+                f"{detections.frame},{line + 1},{name},{c_in},{c_out}\n"
+                for line, per_class in enumerate(counts.tolist())
+                for name, (c_in, c_out) in zip(self.class_names, per_class)
+            )
+        )
+        self.file.flush()
+
+    def close(self, stats) -> None:
+        self.file.close()
+
+
 class AnnotatedVideoWriter:
     """Frames annotated with the written tracks (boxes, identities, trails; class names
-    with several classes), as an MP4 at the stream's frame rate; frames without an image
-    (saved detections) are not drawn."""
+    with several classes; counting lines and their counts when a `counter` is given), as an
+    MP4 at the stream's frame rate; frames without an image (saved detections) are not
+    drawn."""
 
     def __init__(
-        self, path: Path, name: str, frame_rate: float, trail_length: int = 15, class_names=()
+        self,
+        path: Path,
+        name: str,
+        frame_rate: float,
+        trail_length: int = 15,
+        class_names=(),
+        counter: LineCounter | None = None,
     ):
         self.path, self.name, self.frame_rate = Path(path), name, frame_rate
         self.trails, self.class_names = TrailBuffer(trail_length), tuple(class_names)
-        self.video = None
+        self.counter, self.video = counter, None
 
     def write(self, detections, tracks) -> None:
         if detections.image is None:
@@ -126,6 +162,9 @@ class AnnotatedVideoWriter:
             size = (image.shape[1], image.shape[0])
             self.video = VideoWriter(self.path, self.frame_rate, size)
         draw_text(image, f"{self.name} {detections.frame}  {len(tracks)} tracks")
+        if self.counter is not None:
+            lines, counts = self.counter.lines, self.counter.counts
+            draw_count_lines(image, lines, counts, self.class_names)
         self.video.write(image)
 
     def close(self, stats) -> None:

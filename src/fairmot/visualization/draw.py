@@ -86,6 +86,25 @@ def draw_tracks(
     return image
 
 
+def draw_count_lines(image: np.ndarray, lines, counts, class_names=()) -> np.ndarray:
+    """Draw counting lines (in place) with their totals: "in N / out M" per line, per
+    class when `class_names` has several.
+
+    Args:
+        lines: (L, 4) x1 y1 x2 y2; counts: (L, C, 2) cumulative [in, out].
+    """
+    for k, (x1, y1, x2, y2) in enumerate(np.asarray(lines)):
+        start, end = (int(round(x1)), int(round(y1))), (int(round(x2)), int(round(y2)))
+        cv2.arrowedLine(image, start, end, (0, 215, 255), 2, cv2.LINE_AA, tipLength=0.03)
+        per_class = counts[k]
+        if len(class_names) > 1:
+            text = "  ".join(f"{n} {i}/{o}" for n, (i, o) in zip(class_names, per_class))
+        else:
+            text = f"in {int(per_class[:, 0].sum())}  out {int(per_class[:, 1].sum())}"
+        draw_text(image, f"{k + 1}: {text}", (start[0] + 4, start[1] - 6))
+    return image
+
+
 def draw_text(image: np.ndarray, text: str, origin=(8, 20)) -> np.ndarray:
     """Draw a line of white text with a dark outline (in place)."""
     scale = max(0.45, image.shape[0] / 700)
