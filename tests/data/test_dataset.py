@@ -155,3 +155,34 @@ def test_identities_are_counted_per_class(tmp_path):
     assert original.num_ids_per_class == (19, 17)  # per class: sum(max id + 1) + 1
     with pytest.raises(FormatError, match=r"a/labels_with_ids/0000.txt: label class 2 is not"):
         JointDataset(data_cfg, (64, 64), NO_AUG, classes=(0,))
+
+
+def test_identities_per_data_set_from_the_data_cfg(tmp_path):
+    """A boxes-only data set trains the re-ID head through self-supervised identities (each
+    box its own) and another is left out of the identity loss, by the data_cfg alone."""
+    import json
+
+    from fairmot.data.formats import read_data_cfg, write_data_cfg
+
+    image = np.full((48, 64, 3), 90, np.uint8)
+    two = np.array([[0, 3, 0.3, 0.5, 0.1, 0.4], [0, 4, 0.7, 0.5, 0.1, 0.4]])
+    boxes = np.array([[0, -1, 0.3, 0.5, 0.1, 0.4], [0, -1, 0.7, 0.5, 0.1, 0.4]])
+    for name, rows in (("mot", two), ("crowd", boxes), ("detonly", two)):
+        write_dataset(tmp_path, name, [image, image], [rows, rows])
+    spec = {
+        "root": ".",
+        "train": {n: f"{n}.train" for n in ("mot", "crowd", "detonly")},
+        "identities": {"crowd": "self_supervised", "detonly": "none"},
+    }
+    (tmp_path / "d.json").write_text(json.dumps(spec))
+    data_cfg = read_data_cfg(tmp_path / "d.json")
+    dataset = JointDataset(data_cfg, (64, 64), NO_AUG)
+    ids = [e.labels[:, 1].tolist() for e in dataset.entries]
+    assert ids == [[0, 1], [0, 1], [2, 3], [4, 5], [-1, -1], [-1, -1]]
+    assert dataset.num_ids == 6
+    write_data_cfg(tmp_path / "back.json", data_cfg)
+    assert read_data_cfg(tmp_path / "back.json").identities == spec["identities"]
+    spec["identities"] = {"crowd": "selfsup"}
+    (tmp_path / "bad.json").write_text(json.dumps(spec))
+    with pytest.raises(FormatError, match=r"identities: 'crowd' is 'selfsup'; expected"):
+        read_data_cfg(tmp_path / "bad.json")

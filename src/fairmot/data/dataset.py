@@ -57,7 +57,9 @@ class JointDataset:
         classes: label classes kept, in heatmap channel order (paper: [0]).
         max_objs, truncate: object slots per image and what to do beyond them.
         id_counting: "exact" or "original" (module docstring).
-        self_supervised: give every box without an identity its own.
+        self_supervised: give every box without an identity its own, in every data set (a
+            data set's "identities" entry in the data_cfg does it for that one set; "none"
+            there leaves its boxes out of the identity loss).
         bad_samples: "error" (a malformed label or unreadable image stops with file and line)
             or "skip" (skipped, counted in `skipped`, reported).
         seed: base of the per-sample random streams (epoch and index are mixed in).
@@ -94,7 +96,12 @@ class JointDataset:
         next_ids = [0] * max(1, len(self.class_index))
         for name in data_cfg.train:
             rows_per_image = self._read_labels(data_cfg.image_paths("train", name))
-            next_ids = self._assign_ids(rows_per_image, next_ids, id_counting, self_supervised)
+            mode = data_cfg.identity_mode(name)
+            if mode == "none":  # detection only: no box in the identity loss
+                for _, rows in rows_per_image:
+                    rows[:, 1] = -1
+            own = self_supervised or mode == "self_supervised"
+            next_ids = self._assign_ids(rows_per_image, next_ids, id_counting, own)
             self.dataset_sizes[name] = len(rows_per_image)
             self.entries += [_Entry(path, rows) for path, rows in rows_per_image]
         spare = 1 if id_counting == "original" else 0

@@ -34,6 +34,11 @@ from .text_table import (
 
 LABEL_FIELDS = "class identity cx cy w h"
 DATA_CFG_PURPOSES = ("train", "test", "test_emb")
+#: What the re-ID head learns from a training data set (data_cfg "identities"): its labelled
+#: identities (boxes with -1 are left out of the identity loss; the default), one identity
+#: per box wherever the labels have none (self-supervised, as for CrowdHuman), or nothing
+#: (every box left out of the identity loss, the data set trains detection only).
+IDENTITY_MODES = ("labelled", "self_supervised", "none")
 
 
 def read_jde_labels(path: str | os.PathLike, return_lines: bool = False):
@@ -119,6 +124,7 @@ class DataCfg:
         path: the data_cfg file (None when built in memory).
         root: absolute data root.
         train, test, test_emb: data set name -> image list path (absolute), in file order.
+        identities: training data set name -> one of IDENTITY_MODES (absent: "labelled").
     """
 
     root: Path
@@ -126,6 +132,10 @@ class DataCfg:
     test: dict = field(default_factory=dict)
     test_emb: dict = field(default_factory=dict)
     path: Path | None = None
+    identities: dict = field(default_factory=dict)
+
+    def identity_mode(self, dataset: str) -> str:
+        return self.identities.get(dataset, "labelled")
 
     def lists(self, purpose: str) -> dict:
         if purpose not in DATA_CFG_PURPOSES:
@@ -162,10 +172,12 @@ def read_data_cfg(
         raise FormatError(path, f"not valid JSON: {exc.msg}", exc.lineno) from None
     if not isinstance(data, dict):
         raise FormatError(path, "expected a JSON object with 'root' and 'train'/'test'/'test_emb'")
-    unknown = sorted(set(data) - {"root", *DATA_CFG_PURPOSES})
+    unknown = sorted(set(data) - {"root", "identities", *DATA_CFG_PURPOSES})
     if unknown:
         raise FormatError(
-            path, f"unknown key(s) {unknown}; expected 'root' and any of {DATA_CFG_PURPOSES}"
+            path,
+            f"unknown key(s) {unknown}; expected 'root', 'identities' and any of "
+            f"{DATA_CFG_PURPOSES}",
         )
     if root is None:
         if "root" not in data:
@@ -190,6 +202,7 @@ def read_data_cfg(
                     path, f"{purpose} data set '{name}': image list {list_path} does not exist"
                 )
             cfg.lists(purpose)[name] = list_path
+    cfg.identities = _identity_modes(path, data.get("identities", {}), cfg.train)
     empty = [p for p in require if not cfg.lists(p)]
     if empty:
         raise FormatError(
@@ -198,6 +211,18 @@ def read_data_cfg(
             '{"<name>": "<image list>"} (see data_cfg/mot17_half.json)',
         )
     return cfg
+
+
+def _identity_modes(path: Path, modes, train: dict) -> dict:
+    """The "identities" entry: {training data set: mode}, each checked."""
+    if not isinstance(modes, dict):
+        raise FormatError(path, f"'identities' must map training data sets to {IDENTITY_MODES}")
+    for name, mode in modes.items():
+        if name not in train:
+            raise FormatError(path, f"identities: '{name}' is not a training data set")
+        if mode not in IDENTITY_MODES:
+            raise FormatError(path, f"identities: '{name}' is {mode!r}; expected {IDENTITY_MODES}")
+    return dict(modes)
 
 
 def write_data_cfg(path: str | os.PathLike, cfg: DataCfg) -> None:
@@ -216,4 +241,6 @@ def write_data_cfg(path: str | os.PathLike, cfg: DataCfg) -> None:
         entries = cfg.lists(purpose)
         if entries:
             data[purpose] = {name: relative(Path(p), cfg.root) for name, p in entries.items()}
+    if cfg.identities:
+        data["identities"] = dict(cfg.identities)
     atomic_write_text(path, json.dumps(data, indent=2) + "\n")
