@@ -174,10 +174,12 @@ def test_ids_restart_after_reset_and_empty_frames_work(scene):
 
 
 @pytest.mark.slow
-def test_memory_stays_flat_on_an_endless_stream():
-    """100,000 frames of churn: people appear for a while and vanish for good."""
+@pytest.mark.parametrize("gallery", [False, True])
+def test_memory_stays_flat_on_an_endless_stream(gallery):
+    """100,000 frames of churn: people appear for a while and vanish for good (with the
+    long-term gallery on, it stays within its size too)."""
     rng = np.random.default_rng(0)
-    tracker = JDETracker(TrackerParams(track_buffer=30))
+    tracker = JDETracker(TrackerParams(track_buffer=30, reid_gallery=gallery, gallery_size=50))
     people = {}  # id -> (box, feature, frames left)
     next_person = 0
     sizes, rss = [], []
@@ -203,6 +205,7 @@ def test_memory_stays_flat_on_an_endless_stream():
             )
             rss.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     assert tracker.next_id > 10_000  # real churn happened
+    assert tracker.gallery is None or len(tracker.gallery) <= 50
     assert max(s[0] for s in sizes) < 100 and max(s[1] for s in sizes) <= 256
     assert max(s[2] for s in sizes) < 100
     assert rss[-1] - rss[1] < 20_000  # kB: no growth after warm-up
@@ -326,3 +329,30 @@ def test_thresholds_per_class():
     cfg = load_cfg(None, two + thresholds)
     assert OutputFilter.from_config(cfg.TRACKER).max_aspect == (1.6, 0.0)
     assert TrackerParams.from_config(cfg.TRACKER).new_track_thres == (0.4, 0.6)
+
+
+def hidden_and_back(hidden: int, params: TrackerParams, back_feature=None, back_class=0):
+    """A person seen for 20 frames at 30 frames/s, hidden for `hidden` frames, then seen
+    again elsewhere for 5 frames; the ids of the last frame."""
+    feature = np.eye(8, dtype=np.float32)[:1]
+    tracker = JDETracker(params, frame_rate=30)
+    for t in range(20):
+        tracker.update(np.array([[100.0 + 2 * t, 100, 140 + 2 * t, 220, 0.9]]), feature, [0])
+    for _ in range(hidden):
+        tracker.update(np.zeros((0, 5)), np.zeros((0, 8), np.float32))
+    back = feature if back_feature is None else back_feature
+    for _ in range(5):
+        out = tracker.update(np.array([[400.0, 120, 440, 240, 0.9]]), back, [back_class])
+    return out.ids.tolist()
+
+
+def test_the_gallery_gives_a_returning_person_their_identity_back():
+    hidden = 90  # 3 s: longer than the 1 s buffer
+    assert hidden_and_back(hidden, TrackerParams()) == [2]  # the paper's tracker: a new id
+    gallery = TrackerParams(reid_gallery=True, gallery_seconds=10.0)
+    assert hidden_and_back(hidden, gallery) == [1]
+    assert hidden_and_back(hidden, gallery, back_class=1) == [2]  # another class: no
+    other = np.eye(8, dtype=np.float32)[1:2]
+    assert hidden_and_back(hidden, gallery, back_feature=other) == [2]  # someone else
+    brief = TrackerParams(reid_gallery=True, gallery_seconds=2.0)
+    assert hidden_and_back(hidden, brief) == [2]  # away longer than the gallery keeps them

@@ -223,8 +223,21 @@ _C.INFERENCE.STALL_SECONDS = 10.0
 _C.TRACKER = CN()
 # Detections with score above this start new tracks (paper: 0.4).
 _C.TRACKER.NEW_TRACK_THRES = 0.4
-# Frames a lost track is kept, at 30 frames/s; scaled by frame rate / 30 (paper: 30).
+# Seconds a lost track is kept in the active pool (Kalman-predicted, matched each frame)
+# before it is removed (paper: 1 s, 30 frames at 30 frames/s).
+_C.TRACKER.LOST_SECONDS = 1.0
+# The same in frames at 30 frames/s, scaled by frame rate / 30 (the original's key; an alias:
+# set one of the two).
 _C.TRACKER.TRACK_BUFFER = 30
+# Long-term re-identification (not in the paper: False): a removed track's smoothed
+# embedding, class and time go to a gallery of at most GALLERY_SIZE tracks kept for
+# GALLERY_SECONDS; a detection that would start a track takes back the identity of a
+# gallery track of its class whose embedding is closer than GALLERY_THRES (cosine distance),
+# so a person hidden or out of view for longer than LOST_SECONDS keeps their identity.
+_C.TRACKER.REID_GALLERY = False
+_C.TRACKER.GALLERY_SIZE = 100
+_C.TRACKER.GALLERY_SECONDS = 60.0
+_C.TRACKER.GALLERY_THRES = 0.3
 # Association mode (Table 6): "iou", "reid", "reid_kf", "reid_kf_iou" (paper default).
 _C.TRACKER.ASSOCIATION = "reid_kf_iou"
 # Weight of the appearance distance when fused with the Kalman distance (paper: 0.98).

@@ -158,6 +158,11 @@ RULES: dict[str, Rule] = {
     "INFERENCE.STALL_SECONDS": above(0.0),
     "TRACKER.NEW_TRACK_THRES": PROBABILITY,
     "TRACKER.TRACK_BUFFER": COUNT,
+    "TRACKER.LOST_SECONDS": at_least(0.0),
+    "TRACKER.REID_GALLERY": one_of(True, False),
+    "TRACKER.GALLERY_SIZE": POSITIVE,
+    "TRACKER.GALLERY_SECONDS": above(0.0),
+    "TRACKER.GALLERY_THRES": between(0.0, 2.0),
     "TRACKER.ASSOCIATION": one_of(*ASSOCIATIONS),
     "TRACKER.MOTION_LAMBDA": PROBABILITY,
     "TRACKER.FEATURE_MOMENTUM": PROBABILITY,
@@ -257,6 +262,12 @@ def _combinations(cfg: CfgNode) -> list[str]:
     if cfg.MODEL.ARCH == "hrnet_w18" and not cfg.MODEL.DEFORMABLE:
         problems.append(
             "MODEL.ARCH hrnet_w18 has no deformable layers to turn off: keep MODEL.DEFORMABLE True"
+        )
+    if cfg.TRACKER.TRACK_BUFFER != 30 and cfg.TRACKER.LOST_SECONDS != 1.0:
+        problems.append(
+            "TRACKER.TRACK_BUFFER (frames at 30 frames/s) is an alias of TRACKER.LOST_SECONDS "
+            f"(seconds): set one of them, not both ({cfg.TRACKER.TRACK_BUFFER} and "
+            f"{cfg.TRACKER.LOST_SECONDS})"
         )
     if len(cfg.DATA.CLASSES) != cfg.MODEL.NUM_CLASSES:
         problems.append(

@@ -30,6 +30,7 @@ import numpy as np
 
 from .. import boxes
 from . import kalman
+from .gallery import Gallery
 from .matching import (
     class_gate,
     embedding_distance,
@@ -209,6 +210,7 @@ class JDETracker:
         self.params = params or TrackerParams()
         self.use_reid, self.use_motion, self.use_iou = self.params.uses
         self.max_time_lost = self.params.max_time_lost(frame_rate)
+        self.frame_rate = frame_rate
         self.reset()
 
     def reset(self) -> None:
@@ -219,6 +221,12 @@ class JDETracker:
         self.lost: list = []
         self.removed_ids: set = set()  # removed tracks still referenced by a list
         self.store = _TrackStore()
+        p = self.params
+        self.gallery = (
+            Gallery(p.gallery_size, int(p.gallery_seconds * self.frame_rate), p.gallery_thres)
+            if p.reid_gallery
+            else None
+        )
 
     @property
     def num_live_tracks(self) -> int:
@@ -345,12 +353,17 @@ class JDETracker:
         store.mean[slots], store.covariance[slots] = kalman.initiate(dets.xyah[new])
         store.feature[slots] = dets.features[new]
         store.last_tlwh[slots] = dets.tlwh[new]
-        for slot, score, cls in zip(
-            slots.tolist(), dets.scores[new].tolist(), dets.classes[new].tolist()
+        revived = np.full(len(new), -1)
+        if self.gallery is not None:  # long-term re-ID: an identity from the gallery
+            revived = self.gallery.revive(dets.features[new], dets.classes[new], self.frame_id)
+        for slot, score, cls, old in zip(
+            slots.tolist(), dets.scores[new].tolist(), dets.classes[new].tolist(), revived.tolist()
         ):
-            track = Track(self.next_id, slot, score, self.frame_id, self.frame_id == 1, cls)
-            frame.activated.append(track)
-            self.next_id += 1
+            track_id = old if old >= 0 else self.next_id
+            if old < 0:
+                self.next_id += 1
+            confirmed = self.frame_id == 1 or old >= 0  # a revived identity is known
+            frame.activated.append(Track(track_id, slot, score, self.frame_id, confirmed, cls))
 
     def _expire_lost(self, frame: _FrameUpdate) -> None:
         """Stage 5: lost tracks older than the buffer are removed."""
@@ -445,7 +458,14 @@ class JDETracker:
         for track in frame.pool + frame.unconfirmed + frame.removed:
             if track.slot not in live_slots:
                 live_slots.add(track.slot)  # free each row once
+                self._to_gallery(track)
                 self.store.free.append(track.slot)
+
+    def _to_gallery(self, track: Track) -> None:
+        """A confirmed track that expired leaves its embedding to the gallery (if on)."""
+        if self.gallery is not None and track.state == TrackState.REMOVED and track.is_activated:
+            feature = self.store.feature[track.slot].copy()
+            self.gallery.add(track.track_id, feature, track.cls, track.frame_id)  # last seen
 
     def _remove_duplicates(self) -> None:
         """Of a tracked and a lost track whose boxes overlap closer than duplicate_thres

@@ -24,8 +24,9 @@ class TrackerParams:
 
     Attributes:
         new_track_thres: minimum detection score to start a track (paper: 0.4).
-        track_buffer: frames a lost track is kept at 30 frames/s (paper: 30); scaled by the
-            sequence's frame rate / 30.
+        track_buffer: frames a lost track is kept at 30 frames/s (paper: 30, i.e. 1 s);
+            scaled by the sequence's frame rate / 30 (config: TRACKER.LOST_SECONDS x 30, or
+            TRACKER.TRACK_BUFFER).
         association: "iou", "reid", "reid_kf" or "reid_kf_iou" (paper default; Table 6).
         motion_lambda: weight of the appearance cost when fused with motion (paper: 0.98).
         feature_momentum: EMA momentum of a track's embedding (paper: 0.9).
@@ -40,6 +41,10 @@ class TrackerParams:
             every detection given takes part in every stage.
         duplicate_thres: a tracked and a lost track whose boxes have IoU distance below this
             are duplicates; the younger is dropped (original: 0.15, i.e. IoU > 0.85).
+        reid_gallery, gallery_size, gallery_seconds, gallery_thres: long-term
+            re-identification (`gallery.Gallery`; off in the paper): removed tracks kept
+            for revival, at most `gallery_size` for `gallery_seconds`, revived below cosine
+            distance `gallery_thres`.
 
     `new_track_thres` and the `match_thres_*` take one value, or a tuple of one value per
     class (a multi-class model; index = class index).
@@ -57,6 +62,10 @@ class TrackerParams:
     low_score_matching: bool = False
     match_thres_low: float | tuple = 0.5
     duplicate_thres: float = 0.15
+    reid_gallery: bool = False
+    gallery_size: int = 100
+    gallery_seconds: float = 60.0
+    gallery_thres: float = 0.3
 
     def __post_init__(self):
         if self.association not in ASSOCIATION_MODES:
@@ -78,6 +87,8 @@ class TrackerParams:
         """The parameters of a TRACKER config node (each field from the key of its name in
         capitals; the output filter keys MIN_BOX_AREA / MAX_ASPECT are not the tracker's)."""
         values = {f.name: tracker_cfg[f.name.upper()] for f in fields(cls)}
+        if tracker_cfg.TRACK_BUFFER == 30:  # the alias is unset: the seconds key decides
+            values["track_buffer"] = 30 * tracker_cfg.LOST_SECONDS
         return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
 
 
