@@ -10,7 +10,7 @@ import numpy as np
 
 from fairmot.config import load_cfg
 from fairmot.data.formats import list_sequences, read_mot_results
-from fairmot.data.synthetic import generate_dataset
+from fairmot.data.synthetic import generate_dataset, oracle_detections
 from fairmot.evaluation import ABLATION_ROWS, format_ablation
 from fairmot.pipeline import association_ablation
 
@@ -53,28 +53,6 @@ def test_demo_tool_writes_everything_under_output_dir(tmp_path):
     table = (out / "eval" / "association_ablation.md").read_text().splitlines()
     assert [row.split("|")[1].strip() for row in table[2:]] == list(ABLATION_ROWS.values())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # nothing written elsewhere
-
-
-def oracle_detections(seq, out_dir: Path, dim: int = 32) -> Path:
-    """Detections from the ground truth of `seq` (every evaluated pedestrian at least 10 %
-    visible, boxes jittered by a pixel) with an embedding per identity plus noise: an oracle
-    detector whose re-ID tells identities apart."""
-    rng = np.random.default_rng(0)
-    gt = seq.read_gt()
-    keep = (gt.consider == 1) & (gt.classes == 1) & (gt.visibility > 0.1)
-    frames, ids, tlwh = gt.frames[keep], gt.ids[keep], gt.tlwh[keep]
-    codes = rng.normal(size=(ids.max() + 1, dim))
-    arrays = {"num_frames": seq.info.seq_length}
-    for frame in range(1, seq.info.seq_length + 1):
-        rows = frames == frame
-        boxes = tlwh[rows] + rng.normal(0, 1, (rows.sum(), 4))
-        boxes[:, 2:] += boxes[:, :2]
-        arrays[f"frame{frame:06d}_dets"] = np.c_[boxes, np.full(rows.sum(), 0.9)]
-        feats = codes[ids[rows]] + rng.normal(0, 0.3, (rows.sum(), dim))
-        arrays[f"frame{frame:06d}_feats"] = feats.astype(np.float32)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    np.savez(out_dir / f"{seq.name}.npz", **arrays)
-    return out_dir
 
 
 def test_association_ablation_on_oracle_detections(tmp_path):
@@ -193,3 +171,22 @@ def test_line_counting_through_the_tracking_tool(tmp_path):
         counts = counter.update(tracks.ids[at], tracks.tlwh[at], np.zeros(at.sum(), int))
     assert rows[-1] == f"{seq.info.seq_length},1,pedestrian,{counts[0, 0, 0]},{counts[0, 0, 1]}"
     assert counts.sum() >= 1  # someone crossed in these 40 frames
+
+
+def test_the_gallery_keeps_identities_of_people_who_leave_and_return(tmp_path):
+    """A synthetic sequence where people walk out of view and come back 2-10 s later, the
+    same detections (an oracle detector's) tracked with and without the long-term gallery:
+    it raises IDF1 and lowers identity switches."""
+    cfg = load_cfg(
+        REPO / "configs/synthetic_leave_return.yaml",
+        ["OUTPUT_DIR", str(tmp_path), "SYNTH.VAL_SEQS", "1", "SYNTH.SEQ_LENGTH", "600"]
+        + ["SYNTH.RETURN_PROB", "1.0", "SYNTH.WRITE_DET", "False"],
+    )
+    generate_dataset(cfg.SYNTH, tmp_path / "data", progress=False)
+    gt_dir = tmp_path / "data/images/val"
+    detections = oracle_detections(list_sequences(gt_dir)[0], tmp_path / "detections")
+    rows = association_ablation(cfg, detections, gt_dir, progress=False)
+    default, gallery = rows["reid_kf_iou"], rows["gallery"]
+    assert gallery["IDF1"] > default["IDF1"] + 5
+    assert gallery["IDSW"] < default["IDSW"]
+    assert gallery["MOTA"] >= default["MOTA"] - 0.5

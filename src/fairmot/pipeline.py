@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .data.synthetic import generate_dataset
 from .evaluation import (
+    ABLATION_PARAMS,
     ABLATION_ROWS,
     COMBINED,
     evaluate_split,
@@ -24,7 +25,8 @@ from .evaluation import (
 
 
 def association_ablation(cfg, detections_dir, gt_dir=None, progress: bool = True) -> dict:
-    """The paper's Table 6: track the same detections with each association mode.
+    """The paper's Table 6: track the same detections with each association mode (and the
+    default with the long-term re-ID gallery).
 
     Args:
         cfg: full config (TRACKER thresholds, EVAL.BENCHMARK, OUTPUT_DIR for the results).
@@ -47,7 +49,7 @@ def association_ablation(cfg, detections_dir, gt_dir=None, progress: bool = True
             inputs=gt_dir,
             detections_dir=detections_dir,
             name=f"association_{mode}",
-            tracker_params=dataclasses.replace(params, association=mode),
+            tracker_params=dataclasses.replace(params, **ABLATION_PARAMS[mode]),
             progress=progress,
         )
         summary = evaluate_split(

@@ -270,7 +270,8 @@ def test_two_classes_train_with_a_classifier_each_and_resume(tmp_path, caplog):
     write_image_list(tmp_path / "two.train", paths)
     (tmp_path / "two.json").write_text(json.dumps({"root": ".", "train": {"two": "two.train"}}))
     extra = ["DATA.CFG", str(tmp_path / "two.json"), "MODEL.NUM_CLASSES", "2"]
-    extra += ["DATA.CLASSES", "[0, 1]", "SOLVER.EPOCHS", "1"]
+    extra += ["DATA.CLASSES", "[0, 1]", "DATA.CLASS_NAMES", "['pedestrian', 'car']"]
+    extra += ["SOLVER.EPOCHS", "1"]
     with caplog.at_level("INFO"):
         train(cfg_for(tmp_path, tmp_path / "run", *extra), progress=False)
     assert any("5 identities (class 0: 2, class 1: 3)" in r.getMessage() for r in caplog.records)

@@ -330,6 +330,9 @@ _C.SYNTH.NUM_POSTERS = 1
 # People walking far behind the scene (under ~35 px tall at 360 rows), written as class-1
 # rows with consider flag 0 (zero-marked: too small to annotate), as MOT annotators do.
 _C.SYNTH.NUM_FAR_WALKERS = 1
+# Probability that a person leaving the view comes back through the same edge 2 - 10 s later
+# (same identity and appearance): the leave-and-return events of long-term re-ID (0: none).
+_C.SYNTH.RETURN_PROB = 0.0
 # Per-frame probability that a walking person stops (for 0.5 - 2 s) or turns around.
 _C.SYNTH.STOP_PROB = 0.004
 _C.SYNTH.TURN_PROB = 0.003

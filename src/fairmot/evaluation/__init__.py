@@ -2,7 +2,13 @@
 arrays read by the data layer, and their reports (tables, files, plots, the association
 ablation's table). Detection AP and re-ID TPR are metrics of a model: `detection`, `reid`."""
 
-from .ablation import ABLATION_METRICS, ABLATION_ROWS, format_ablation, write_ablation
+from .ablation import (
+    ABLATION_METRICS,
+    ABLATION_PARAMS,
+    ABLATION_ROWS,
+    format_ablation,
+    write_ablation,
+)
 from .mot_metrics import (
     BENCHMARKS,
     COMBINED,
@@ -25,6 +31,7 @@ from .trackeval_output import trackeval_tables, write_trackeval_files
 
 __all__ = [
     "ABLATION_METRICS",
+    "ABLATION_PARAMS",
     "ABLATION_ROWS",
     "BENCHMARKS",
     "COMBINED",

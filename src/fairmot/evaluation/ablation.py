@@ -1,4 +1,5 @@
-"""The association ablation's table (paper Table 6): one row per association mode."""
+"""The association ablation's table (paper Table 6): one row per association mode, and the
+default with the long-term re-ID gallery."""
 
 from __future__ import annotations
 
@@ -6,12 +7,21 @@ from pathlib import Path
 
 from ..data.formats import atomic_write_text
 
-#: Paper Table 6 rows: association mode -> what it uses.
+#: Paper Table 6 rows (association modes) and the gallery row -> what each uses.
 ABLATION_ROWS = {
     "iou": "IoU only",
     "reid": "re-ID only",
     "reid_kf": "re-ID + Kalman gating",
     "reid_kf_iou": "re-ID + Kalman + IoU (default)",
+    "gallery": "default + long-term re-ID gallery",
+}
+#: The tracker parameters of each row (`dataclasses.replace` on the config's).
+ABLATION_PARAMS = {
+    "iou": {"association": "iou"},
+    "reid": {"association": "reid"},
+    "reid_kf": {"association": "reid_kf"},
+    "reid_kf_iou": {"association": "reid_kf_iou"},
+    "gallery": {"association": "reid_kf_iou", "reid_gallery": True},
 }
 #: Metrics of the ablation table (TrackEval names).
 ABLATION_METRICS = ("MOTA", "IDF1", "HOTA", "AssA", "IDSW")

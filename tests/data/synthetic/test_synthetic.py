@@ -205,3 +205,26 @@ def test_short_training_sequences_leave_the_val_split_unchanged(tmp_path):
     (val_plain,) = list_sequences(tmp_path / "plain/images/val")
     assert val_short.info.seq_length == 8
     np.testing.assert_array_equal(val_short.read_gt().tlwh, val_plain.read_gt().tlwh)
+
+
+@pytest.mark.parametrize("return_prob", [0.0, 1.0])
+def test_people_leave_and_come_back_with_their_identity(return_prob):
+    """SYNTH.RETURN_PROB: a person who walks out of view comes back 2-10 s later through the
+    same edge, the same identity; with 0 nobody does (and the scene is drawn as before)."""
+    params = replace(PARAMS, length=900, return_prob=return_prob, num_people=6)
+    scene = Scene(params, np.random.default_rng(3))
+    seen: dict = {}
+    for _ in range(params.length):
+        scene.step()
+        for w in scene.walkers:
+            if w.alive and not w.ignored:
+                seen.setdefault(w.track_id, []).append(scene.frame)
+    gaps = [
+        max(np.diff(frames))
+        for frames in seen.values()
+        if len(frames) > 1 and max(np.diff(frames)) > 1
+    ]
+    if return_prob == 0:
+        assert gaps == []
+    else:
+        assert len(gaps) >= 5 and all(2 * 30 <= g - 1 <= 10 * 30 + 1 for g in gaps)

@@ -74,6 +74,7 @@ def scene_params_from_cfg(synth_cfg) -> SceneParams:
         shake_amplitude=synth_cfg.SHAKE_AMPLITUDE,
         lighting_amplitude=synth_cfg.LIGHTING_AMPLITUDE,
         noise_std=synth_cfg.NOISE_STD,
+        return_prob=synth_cfg.RETURN_PROB,
     )
 
 

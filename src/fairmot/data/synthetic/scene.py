@@ -39,6 +39,8 @@ class SceneParams:
     shake_amplitude: float = 1.5
     lighting_amplitude: float = 0.25
     noise_std: float = 4.0
+    return_prob: float = 0.0
+    return_seconds: tuple = (2.0, 10.0)
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ class Scene:
         self.statics = self._place_statics()
         self.crossings: list[Crossing] = []
         self._pending_crossings = self._schedule_crossings()
+        self._returning: list = []  # (frame due, walker): left the view, coming back
         self.pan_phase = float(rng.uniform(0, 2 * np.pi))
         for _ in range(params.num_people):
             z = rng.uniform(self.Z_NEAR, self.Z_FAR)
@@ -330,6 +333,8 @@ class Scene:
                 lo, hi = self.camera.x_range(w.z, margin_px=p.pan_amplitude + 80)
                 if w.alive and not lo <= w.x <= hi:
                     w.alive = False
+                    self._maybe_return_later(w)
+            self._bring_back()
             active = sum(w.alive and not w.ignored for w in self.walkers)
             if active < p.num_people and rng.random() < 0.06:
                 self._spawn_at_edge()
@@ -342,6 +347,25 @@ class Scene:
         self._start_due_crossings()
         # Forget walkers that left: nothing grows with the sequence length.
         self.walkers = [w for w in self.walkers if w.alive]
+
+    def _maybe_return_later(self, walker: Walker) -> None:
+        """With probability return_prob, a person who left the view comes back through the
+        same edge after return_seconds, the same identity and appearance (leave and return:
+        what long-term re-identification is for). No random draw when it is 0."""
+        p = self.params
+        if walker.ignored or p.return_prob <= 0 or self.rng.random() >= p.return_prob:
+            return
+        due = self.frame + int(self.rng.uniform(*p.return_seconds) * p.frame_rate)
+        self._returning.append((due, walker))
+
+    def _bring_back(self) -> None:
+        back = [w for due, w in self._returning if due <= self.frame]
+        self._returning = [(due, w) for due, w in self._returning if due > self.frame]
+        for walker in back:
+            lo, hi = self.camera.x_range(walker.z, margin_px=self.params.pan_amplitude + 60)
+            walker.x = lo if walker.vx < 0 else hi  # the edge it left by, walking back in
+            walker.vx, walker.alive, walker.stop_frames = -walker.vx, True, 0
+            self.walkers.append(walker)
 
     def camera_offset(self) -> tuple:
         """Integer image shift (dx, dy) of the camera at this frame: pan plus shake."""
