@@ -356,3 +356,17 @@ def test_the_gallery_gives_a_returning_person_their_identity_back():
     assert hidden_and_back(hidden, gallery, back_feature=other) == [2]  # someone else
     brief = TrackerParams(reid_gallery=True, gallery_seconds=2.0)
     assert hidden_and_back(hidden, brief) == [2]  # away longer than the gallery keeps them
+
+
+def test_gallery_entries_are_bounded_and_leave_when_revived():
+    from fairmot.tracker.gallery import Gallery
+
+    gallery = Gallery(size=3, max_frames=100, threshold=0.3)
+    codes = np.eye(4, 8, dtype=np.float32)
+    for k in range(4):  # the oldest (id 1) leaves when the fourth arrives
+        gallery.add(k + 1, codes[k], cls=0, frame=10 * k, tlwh=[k, 0, 10, 20])
+    assert gallery.ids.tolist() == [2, 3, 4] and gallery.boxes[:, 0].tolist() == [1, 2, 3]
+    found = gallery.revive(codes[[3, 0]], np.array([0, 0]), frame=50)
+    assert found.tolist() == [4, -1] and gallery.ids.tolist() == [2, 3]
+    assert gallery.revive(codes[[1]], np.array([0]), frame=200).tolist() == [-1]  # too old
+    assert len(gallery) == 0

@@ -1,8 +1,8 @@
 """Long-term re-identification: a bounded gallery of tracks the tracker has forgotten.
 
 A track lost for longer than the tracker's buffer is removed from the active pool (no more
-Kalman work); with the gallery on, its smoothed embedding, class and the frame it was last
-seen in are kept here, up to `size` entries for up to `max_frames` frames after that. A
+Kalman work); with the gallery on, its smoothed embedding, class, last box and the frame it
+was last seen in are kept here, up to `size` entries for up to `max_frames` frames after that. A
 detection that would start a new track is first compared with the gallery (cosine distance
 of the embeddings, only entries of its class and young enough): a match below `threshold`
 gives the old identity back instead of a new one. Numpy only.
@@ -29,13 +29,16 @@ class Gallery:
         self.ids = np.zeros(0, np.int64)
         self.classes = np.zeros(0, np.int64)
         self.frames = np.zeros(0, np.int64)
+        self.boxes = np.zeros((0, 4))  # last tlwh, frame pixels
         self.features: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def add(self, track_id: int, feature: np.ndarray, cls: int, frame: int) -> None:
-        """Keep a forgotten track (its unit embedding), last seen in `frame`."""
+    def add(self, track_id: int, feature: np.ndarray, cls: int, frame: int, tlwh=None) -> None:
+        """Keep a forgotten track (its unit embedding), last seen in `frame` at `tlwh`."""
+        box = np.full(4, np.nan) if tlwh is None else np.asarray(tlwh, np.float64)
+        self.boxes = np.concatenate([self.boxes, box[None]])[-self.size :]
         if self.features is None:
             self.features = np.zeros((0, len(feature)), np.float32)
         self.ids = np.append(self.ids, track_id)[-self.size :]
@@ -60,5 +63,6 @@ class Gallery:
 
     def _keep(self, keep: np.ndarray) -> None:
         self.ids, self.classes, self.frames = self.ids[keep], self.classes[keep], self.frames[keep]
+        self.boxes = self.boxes[keep]
         if self.features is not None:
             self.features = self.features[keep]

@@ -465,7 +465,8 @@ class JDETracker:
         """A confirmed track that expired leaves its embedding to the gallery (if on)."""
         if self.gallery is not None and track.state == TrackState.REMOVED and track.is_activated:
             feature = self.store.feature[track.slot].copy()
-            self.gallery.add(track.track_id, feature, track.cls, track.frame_id)  # last seen
+            tlwh = self.store.last_tlwh[track.slot].copy()
+            self.gallery.add(track.track_id, feature, track.cls, track.frame_id, tlwh)
 
     def _remove_duplicates(self) -> None:
         """Of a tracked and a lost track whose boxes overlap closer than duplicate_thres

@@ -190,18 +190,7 @@ def read_data_cfg(
         raise FormatError(path, f"data root {root} does not exist")
     cfg = DataCfg(root=root, path=path)
     for purpose in DATA_CFG_PURPOSES:
-        entries = data.get(purpose, {})
-        if not isinstance(entries, dict):
-            raise FormatError(path, f"'{purpose}' must map data set names to image list files")
-        for name, list_file in entries.items():
-            list_path = Path(list_file)
-            if not list_path.is_absolute():
-                list_path = root / list_path
-            if purpose in require and not list_path.is_file():
-                raise FormatError(
-                    path, f"{purpose} data set '{name}': image list {list_path} does not exist"
-                )
-            cfg.lists(purpose)[name] = list_path
+        cfg.lists(purpose).update(_image_lists(path, data, purpose, root, purpose in require))
     cfg.identities = _identity_modes(path, data.get("identities", {}), cfg.train)
     empty = [p for p in require if not cfg.lists(p)]
     if empty:
@@ -211,6 +200,24 @@ def read_data_cfg(
             '{"<name>": "<image list>"} (see data_cfg/mot17_half.json)',
         )
     return cfg
+
+
+def _image_lists(path: Path, data: dict, purpose: str, root: Path, required: bool) -> dict:
+    """{data set: absolute image list path} of one purpose; a missing list is an error when
+    the purpose is `required`."""
+    entries = data.get(purpose, {})
+    if not isinstance(entries, dict):
+        raise FormatError(path, f"'{purpose}' must map data set names to image list files")
+    lists = {}
+    for name, list_file in entries.items():
+        list_path = Path(list_file)
+        list_path = list_path if list_path.is_absolute() else root / list_path
+        if required and not list_path.is_file():
+            raise FormatError(
+                path, f"{purpose} data set '{name}': image list {list_path} does not exist"
+            )
+        lists[name] = list_path
+    return lists
 
 
 def _identity_modes(path: Path, modes, train: dict) -> dict:
