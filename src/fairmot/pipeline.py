@@ -2,8 +2,9 @@
 
 `run_demo(cfg)` chains them on the synthetic data set (what `make demo` runs). The stages
 are the library's own entry points (`generate_dataset`, `engine.train`,
-`inference.run_tracking`, `evaluation.report_split`) plus `association_ablation`, which is
-also behind tools/ablate_association.py.
+`inference.run_tracking`, `evaluation.report_split`, or `report_bdd_split` per class with
+several classes) plus `association_ablation`, which is also behind
+tools/ablate_association.py.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from .evaluation import (
     COMBINED,
     evaluate_split,
     format_table,
+    report_bdd_split,
     report_split,
     write_ablation,
 )
+from .evaluation.multiclass import CLASS_AVERAGED, DETECTION_AVERAGED, evaluate_bdd_split
 
 
 def association_ablation(cfg, detections_dir, gt_dir=None, progress: bool = True) -> dict:
@@ -52,11 +55,26 @@ def association_ablation(cfg, detections_dir, gt_dir=None, progress: bool = True
             tracker_params=dataclasses.replace(params, **ABLATION_PARAMS[mode]),
             progress=progress,
         )
-        summary = evaluate_split(
-            gt_dir, stats[0].results.parent, [s.name for s in stats], cfg.EVAL.BENCHMARK
-        ).summary()
-        rows[mode] = summary[COMBINED]
+        rows[mode] = _combined_metrics(cfg, gt_dir, stats)
     return rows
+
+
+def _combined_metrics(cfg, gt_dir, stats) -> dict:
+    """The metrics of one tracking run over its sequences: pedestrians by the MOTChallenge
+    rules, or with several classes every class by the BDD100K rules, detection-averaged."""
+    results = stats[0].results.parent  # tracks/<name>/data
+    if cfg.MODEL.NUM_CLASSES > 1:
+        result = evaluate_bdd_split(bdd_ground_truth_dir(gt_dir), results.parent / "bdd100k")
+        return result.summary()[DETECTION_AVERAGED][COMBINED]
+    names = [s.name for s in stats]
+    return evaluate_split(gt_dir, results, names, cfg.EVAL.BENCHMARK).summary()[COMBINED]
+
+
+def bdd_ground_truth_dir(gt_dir) -> Path:
+    """The BDD100K-layout ground truth the synthetic generator writes next to a split with
+    several classes: data/images/<split> -> data/bdd100k/<split>."""
+    gt_dir = Path(gt_dir)
+    return gt_dir.parents[1] / "bdd100k" / gt_dir.name
 
 
 class _Stages:
@@ -102,12 +120,9 @@ def run_demo(cfg, progress: bool = True) -> dict:
     weights = _train(cfg, out / "data" / "synthetic.json", stages, progress)
     track_dir = _track(cfg, gt_dir, weights, stages, progress)
     stages.start("evaluate", "evaluating against the val ground truth")
-    result, paths = report_split(
-        gt_dir, track_dir / "data", out / "eval", benchmark=cfg.EVAL.BENCHMARK
-    )
-    metrics = result.summary()
+    metrics, paths = _evaluate(cfg, gt_dir, track_dir, out / "eval")
     stages.done()
-    print(format_table(metrics))
+    print(format_table(metrics, "class" if cfg.MODEL.NUM_CLASSES > 1 else "sequence"))
     stages.start("ablation", "association ablation (paper Table 6) on the same detections")
     ablation = association_ablation(cfg, track_dir / "detections", gt_dir, progress=progress)
     table, ablation_path = write_ablation(ablation, out / "eval")
@@ -115,8 +130,8 @@ def run_demo(cfg, progress: bool = True) -> dict:
     print(table)
     videos = sorted((track_dir / "videos").glob("*.mp4"))
     print(
-        f"{stages.summary()}: metrics {paths[0]}, HOTA plot {paths[2]}, ablation "
-        f"{ablation_path}, videos {', '.join(str(v) for v in videos)}"
+        f"{stages.summary()}: metrics {paths[0]}, ablation {ablation_path}, "
+        f"videos {', '.join(str(v) for v in videos)}"
     )
     return {
         "data": data,
@@ -125,6 +140,20 @@ def run_demo(cfg, progress: bool = True) -> dict:
         "videos": videos,
         "seconds": stages.seconds,
     }
+
+
+def _evaluate(cfg, gt_dir: Path, track_dir: Path, out_dir: Path) -> tuple:
+    """Stage 4: ({row: metrics} of the printed table, written paths). One class: a row per
+    sequence and COMBINED; several: a row per class and the class and detection averages
+    over the whole split."""
+    if cfg.MODEL.NUM_CLASSES == 1:
+        benchmark = cfg.EVAL.BENCHMARK
+        result, paths = report_split(gt_dir, track_dir / "data", out_dir, benchmark=benchmark)
+        return result.summary(), paths
+    result, paths = report_bdd_split(bdd_ground_truth_dir(gt_dir), track_dir / "bdd100k", out_dir)
+    summary = result.summary()
+    names = [*cfg.DATA.CLASS_NAMES, CLASS_AVERAGED, DETECTION_AVERAGED]
+    return {n: summary[n][COMBINED] for n in names}, paths
 
 
 def _render(cfg, data_root: Path, stages: _Stages, progress: bool) -> dict:

@@ -330,6 +330,10 @@ _C.SYNTH.NUM_POSTERS = 1
 # People walking far behind the scene (under ~35 px tall at 360 rows), written as class-1
 # rows with consider flag 0 (zero-marked: too small to annotate), as MOT annotators do.
 _C.SYNTH.NUM_FAR_WALKERS = 1
+# Cars in view at a time (gt class 3, their own identities): wider than tall, 4 - 9 m/s,
+# passing in front of and behind people; 0 (default): people only. With cars the data_cfg
+# labels them JDE class 1 (configs/synthetic_multiclass.yaml trains both classes).
+_C.SYNTH.NUM_VEHICLES = 0
 # Probability that a person leaving the view comes back through the same edge 2 - 10 s later
 # (same identity and appearance): the leave-and-return events of long-term re-ID (0: none).
 _C.SYNTH.RETURN_PROB = 0.0

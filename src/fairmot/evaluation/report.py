@@ -24,11 +24,12 @@ from .trackeval_output import write_trackeval_files
 TITLES = {"CLR_FP": "FP", "CLR_FN": "FN"}
 
 
-def format_table(summary: dict) -> str:
-    """One row per sequence and COMBINED; rates in percent with one decimal."""
+def format_table(summary: dict, title: str = "sequence") -> str:
+    """One row per sequence and COMBINED (or per class, `title` "class"); rates in percent
+    with one decimal."""
     names = list(summary)
     width = max(10, *(len(n) for n in names))
-    header = f"{'sequence':<{width}} " + " ".join(f"{TITLES.get(m, m):>6}" for m in METRICS)
+    header = f"{title:<{width}} " + " ".join(f"{TITLES.get(m, m):>6}" for m in METRICS)
     lines = [header, "-" * len(header)]
     for name in names:
         cells = [

@@ -64,6 +64,7 @@ def mot_sequences_to_jde(
     root: str | os.PathLike,
     first_identity: int = 1,
     has_classes: bool = True,
+    classes: dict | None = None,
 ) -> JdeSplit:
     """Write JDE label files for MOTChallenge sequences lying under `root/.../images/...`.
 
@@ -73,15 +74,23 @@ def mot_sequences_to_jde(
         root: data root; image paths in the result are relative to it.
         first_identity: global identity of the first (sequence, gt id) pair.
         has_classes: False for MOT15 (no class column: every considered row is kept).
+        classes: {MOT class: JDE label class} of the rows kept (default {1: 0}: pedestrians,
+            the released lists' rule); e.g. {1: 0, 3: 1} also keeps cars as class 1.
     """
+    classes = classes or {PEDESTRIAN: 0}
     root = Path(root)
     images, identity, boxes = [], first_identity, 0
     for seq in sorted((MotSequence(d) for d in sequence_dirs), key=lambda s: s.name):
         gt = seq.read_gt()
         keep = gt.consider != 0
         if has_classes:
-            keep &= gt.classes == PEDESTRIAN
+            keep &= np.isin(gt.classes, list(classes))
         frames, ids, tlwh = gt.frames[keep], gt.ids[keep], gt.tlwh[keep]
+        label_classes = (
+            np.array([classes[int(c)] for c in gt.classes[keep]], np.float64)
+            if has_classes
+            else np.zeros(len(frames))
+        )
         unique_ids, dense = np.unique(ids, return_inverse=True)
         global_ids = dense + identity
         identity += len(unique_ids)
@@ -89,10 +98,11 @@ def mot_sequences_to_jde(
         centres = pixels_to_normalized(tlwh_to_cxcywh(tlwh), (info.im_width, info.im_height))
         order = np.argsort(frames, kind="stable")
         frames, global_ids, centres = frames[order], global_ids[order], centres[order]
+        label_classes = label_classes[order]
         starts = np.searchsorted(frames, np.arange(1, info.seq_length + 2))
         for frame, image in enumerate(seq.frame_paths(), start=1):
             lo, hi = starts[frame - 1], starts[frame]
-            rows = np.column_stack([np.zeros(hi - lo), global_ids[lo:hi], centres[lo:hi]])
+            rows = np.column_stack([label_classes[lo:hi], global_ids[lo:hi], centres[lo:hi]])
             write_jde_labels(label_path_for_image(image), rows)
             images.append(relative_to_root(image, root))
             boxes += int(hi - lo)

@@ -23,11 +23,13 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
+from ...boxes import tlwh_to_tlbr
 from ..converters import mot_sequences_to_jde
 from ..formats import (
     DataCfg,
     MotDetections,
     MotGroundTruth,
+    MotSequence,
     SeqInfo,
     atomic_write_text,
     write_data_cfg,
@@ -36,7 +38,14 @@ from ..formats import (
     write_mot_gt,
     write_seqinfo,
 )
-from .render import CLASS_PEDESTRIAN, Renderer
+from ..formats.bdd100k import BddTracks, write_bdd_sequence
+from .render import (
+    CLASS_CAR,
+    CLASS_DISTRACTOR,
+    CLASS_PEDESTRIAN,
+    CLASS_STATIC_PERSON,
+    Renderer,
+)
 from .scene import Scene, SceneParams
 
 SPLITS = ("train", "val")
@@ -75,6 +84,7 @@ def scene_params_from_cfg(synth_cfg) -> SceneParams:
         lighting_amplitude=synth_cfg.LIGHTING_AMPLITUDE,
         noise_std=synth_cfg.NOISE_STD,
         return_prob=synth_cfg.RETURN_PROB,
+        num_vehicles=synth_cfg.NUM_VEHICLES,
     )
 
 
@@ -132,11 +142,12 @@ def _render_frames(seq_dir: Path, info: SeqInfo, scene, renderer, jpeg_quality, 
 
 def _ground_truth(rows: list) -> MotGroundTruth:
     """The annotation rows as ground truth; static objects get identities after every
-    walker's."""
-    walker_ids = [key[1] for _, key, *_ in rows if key[0] == "walker"]
-    static_base = max(walker_ids, default=0)
+    walker's and car's."""
+    moving = ("walker", "vehicle")
+    track_ids = [key[1] for _, key, *_ in rows if key[0] in moving]
+    static_base = max(track_ids, default=0)
     ids = np.array(
-        [key[1] if key[0] == "walker" else static_base + key[1] for _, key, *_ in rows], np.int64
+        [key[1] if key[0] in moving else static_base + key[1] for _, key, *_ in rows], np.int64
     )
     return MotGroundTruth(
         frames=np.array([r[0] for r in rows], np.int64),
@@ -236,14 +247,20 @@ def _run_jobs(jobs: list, num_workers: int, progress: bool) -> list:
     return [_generate_job(job) for job in tqdm(jobs, desc="sequences", disable=not progress)]
 
 
-def _write_lists(root: Path, jobs: list, splits: list) -> dict:
-    """JDE labels and image lists of each split, and the data_cfg synthetic.json (the val
-    split's every third frame is the re-ID test list). Returns {split: JdeSplit}."""
+def _write_lists(root: Path, jobs: list, splits: list, with_cars: bool = False) -> dict:
+    """JDE labels (people class 0; with cars, cars class 1) and image lists of each split,
+    and the data_cfg synthetic.json (the val split's every third frame is the re-ID test
+    list); with cars also the ground truth of each split in the BDD100K layout (for
+    per-class evaluation) under bdd100k/<split>/. Returns {split: JdeSplit}."""
+    classes = {CLASS_PEDESTRIAN: 0, CLASS_CAR: 1} if with_cars else {CLASS_PEDESTRIAN: 0}
     lists = {}
     for split in SPLITS:
         seq_dirs = [job[0] for job, s in zip(jobs, splits) if s == split]
+        if with_cars:
+            for seq_dir in seq_dirs:
+                write_bdd_ground_truth(MotSequence(seq_dir), root / "bdd100k" / split)
         if seq_dirs:
-            converted = mot_sequences_to_jde(seq_dirs, root, first_identity=1)
+            converted = mot_sequences_to_jde(seq_dirs, root, first_identity=1, classes=classes)
             lists[split] = converted
             write_image_list(root / f"synthetic.{split}", converted.images)
     data_cfg = DataCfg(root=root)
@@ -255,6 +272,34 @@ def _write_lists(root: Path, jobs: list, splits: list) -> dict:
         data_cfg.test_emb["synthetic"] = root / "synthetic.emb"
     write_data_cfg(root / "synthetic.json", data_cfg)
     return lists
+
+
+#: Ground-truth MOT classes in the BDD100K layout: evaluated categories, and distractors
+#: (ignore regions: a result box mostly inside one is not a false positive).
+BDD_CATEGORIES = {CLASS_PEDESTRIAN: "pedestrian", CLASS_CAR: "car"}
+BDD_IGNORED = {CLASS_STATIC_PERSON: "other person", CLASS_DISTRACTOR: "other person"}
+
+
+def write_bdd_ground_truth(seq: MotSequence, out_dir: Path) -> Path:
+    """A sequence's ground truth as `out_dir/<SEQ>.json` in the BDD100K layout: people and
+    cars evaluated; zero-marked people (too far to annotate), static persons and the poster
+    figure as ignore regions; occluders left out."""
+    gt = seq.read_gt()
+    names = {**BDD_CATEGORIES, **BDD_IGNORED}
+    keep = np.isin(gt.classes, list(names))
+    categories = np.array([names[int(c)] for c in gt.classes[keep]])
+    rows = BddTracks(
+        frames=gt.frames[keep],
+        ids=gt.ids[keep],
+        tlbr=tlwh_to_tlbr(gt.tlwh[keep]),
+        categories=categories,
+        scores=np.ones(int(keep.sum())),
+        crowd=(gt.consider[keep] == 0) & (gt.classes[keep] == CLASS_PEDESTRIAN),
+        num_frames=seq.info.seq_length,
+    )
+    path = out_dir / f"{seq.name}.json"
+    write_bdd_sequence(path, seq.name, rows)
+    return path
 
 
 def generate_dataset(synth_cfg, data_root: str | os.PathLike, progress: bool = True) -> dict:
@@ -275,7 +320,7 @@ def generate_dataset(synth_cfg, data_root: str | os.PathLike, progress: bool = T
     elapsed = time.perf_counter() - start
     for summary, split in zip(summaries, splits):
         summary.split = split
-    lists = _write_lists(root, jobs, splits)
+    lists = _write_lists(root, jobs, splits, with_cars=synth_cfg.NUM_VEHICLES > 0)
     total_frames = sum(s.frames for s in summaries)
     summary = {
         "frames": total_frames,

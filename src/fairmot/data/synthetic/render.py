@@ -16,9 +16,10 @@ import numpy as np
 
 from .figures import SPRITE_HEIGHT, SpriteBank
 from .scene import Scene, StaticObject, Walker
+from .vehicles import VEHICLE_SPRITE_HEIGHT, Vehicle, draw_vehicle
 
 #: MOT17 classes written for each kind of rendered object.
-CLASS_PEDESTRIAN, CLASS_STATIC_PERSON, CLASS_DISTRACTOR, CLASS_OCCLUDER = 1, 7, 8, 9
+CLASS_PEDESTRIAN, CLASS_CAR, CLASS_STATIC_PERSON, CLASS_DISTRACTOR, CLASS_OCCLUDER = 1, 3, 7, 8, 9
 WALL_DEPTH = 45.0  # metres: the facade behind the walking area
 POSTER_HEIGHT = 0.16  # poster figure height as a fraction of the frame height
 
@@ -29,7 +30,7 @@ class RenderedObject:
 
     Attributes:
         object_id: identity within its kind (walkers: the track id).
-        kind: "walker", "static_person", "poster" or "occluder".
+        kind: "walker", "vehicle", "static_person", "poster" or "occluder".
         mot_class: MOT17 class id written to gt.txt.
         consider: gt consider flag (0: zero-marked).
         tlwh: (4,) int box of its rendered pixels in frame pixels.
@@ -68,6 +69,8 @@ def _gt_labels(obj) -> tuple:
     """(kind, object id, MOT class, consider flag) of a scene object."""
     if isinstance(obj, Walker):
         return "walker", obj.track_id, CLASS_PEDESTRIAN, 0 if obj.ignored else 1
+    if isinstance(obj, Vehicle):
+        return "vehicle", obj.track_id, CLASS_CAR, 1
     mot_class = {
         "occluder": CLASS_OCCLUDER,
         "static_person": CLASS_STATIC_PERSON,
@@ -94,6 +97,7 @@ class Renderer:
         self.noise_bank = self._make_noise(rng)
         self.light_phase = rng.uniform(0, 2 * np.pi, size=2)
         self.banks: dict = {}
+        self.vehicle_sprites: dict = {}  # track id -> (facing right, facing left)
         self.static_sprites = {s.object_id: self._static_sprite(s, rng) for s in scene.statics}
 
     # -- one-off assets --------------------------------------------------------------------
@@ -166,8 +170,8 @@ class Renderer:
         return self._resize(bank.pose(None, facing=int(rng.choice([-1, 1]))), obj.height_m * scale)
 
     @staticmethod
-    def _resize(sprite: np.ndarray, body_height_px: float) -> np.ndarray:
-        factor = body_height_px / (SPRITE_HEIGHT - 1)
+    def _resize(sprite: np.ndarray, body_height_px: float, canonical=SPRITE_HEIGHT) -> np.ndarray:
+        factor = body_height_px / (canonical - 1)
         size = (
             max(1, int(round(sprite.shape[1] * factor))),
             max(1, int(round(sprite.shape[0] * factor))),
@@ -211,10 +215,29 @@ class Renderer:
             items.append(
                 (sprite, int(round(u - sw / 2)) - dx, int(round(v - sh)) - dy, walker.z, walker)
             )
+        items += self._vehicle_placements(dx, dy)
         live = {w.track_id for w in scene.walkers}
         for track_id in [t for t in self.banks if t not in live]:
             del self.banks[track_id]  # bounded memory: only walkers in the scene keep sprites
         items.sort(key=lambda item: -item[3])
+        return items
+
+    def _vehicle_placements(self, dx: int, dy: int) -> list:
+        cam, items = self.scene.camera, []
+        for car in self.scene.vehicles:
+            pair = self.vehicle_sprites.get(car.track_id)
+            if pair is None:
+                right = draw_vehicle(car)
+                pair = self.vehicle_sprites[car.track_id] = (right, right[:, ::-1].copy())
+            u, v, scale = cam.project(np.float64(car.x), np.float64(car.z))
+            sprite = self._resize(
+                pair[0 if car.facing > 0 else 1], car.height_m * scale, VEHICLE_SPRITE_HEIGHT
+            )
+            sh, sw = sprite.shape[:2]
+            items.append((sprite, int(round(u - sw / 2)) - dx, int(round(v - sh)) - dy, car.z, car))
+        live = {c.track_id for c in self.scene.vehicles}
+        for track_id in [t for t in self.vehicle_sprites if t not in live]:
+            del self.vehicle_sprites[track_id]
         return items
 
     def background_view(self, camera_offset: tuple) -> np.ndarray:

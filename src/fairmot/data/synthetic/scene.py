@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .figures import Appearance, lookalike_of, random_appearance
+from .vehicles import Vehicle, random_vehicle
 
 STRIDE_METRES = 1.4  # distance covered by one gait cycle
 
@@ -41,6 +42,7 @@ class SceneParams:
     noise_std: float = 4.0
     return_prob: float = 0.0
     return_seconds: tuple = (2.0, 10.0)
+    num_vehicles: int = 0
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ class Scene:
         self.crossings: list[Crossing] = []
         self._pending_crossings = self._schedule_crossings()
         self._returning: list = []  # (frame due, walker): left the view, coming back
+        self.vehicles: list[Vehicle] = []
         self.pan_phase = float(rng.uniform(0, 2 * np.pi))
         for _ in range(params.num_people):
             z = rng.uniform(self.Z_NEAR, self.Z_FAR)
@@ -164,6 +167,8 @@ class Scene:
             z = rng.uniform(*self.Z_FAR_WALKERS)
             lo, hi = self.camera.x_range(z, margin_px=-20)
             self._spawn(x=rng.uniform(lo, hi), z=z, direction=rng.choice([-1, 1]), ignored=True)
+        for _ in range(params.num_vehicles):  # no draw at all without cars
+            self._spawn_vehicle(in_view=True)
 
     # -- population ------------------------------------------------------------------------
 
@@ -195,6 +200,29 @@ class Scene:
         self.next_id += 1
         self.walkers.append(walker)
         return walker
+
+    def _spawn_vehicle(self, in_view: bool = False) -> None:
+        """A car on the road band (nearer than most people can be seen far), in view or
+        entering at an edge."""
+        rng = self.rng
+        z = rng.uniform(self.Z_NEAR + 2.0, self.Z_FAR - 4.0)
+        direction = int(rng.choice([-1, 1]))
+        lo, hi = self.camera.x_range(
+            z, margin_px=-40 if in_view else self.params.pan_amplitude + 60
+        )
+        x = rng.uniform(lo, hi) if in_view else (lo if direction > 0 else hi)
+        self.vehicles.append(random_vehicle(self.next_id, x, z, direction, rng))
+        self.next_id += 1
+
+    def _step_vehicles(self) -> None:
+        p = self.params
+        for v in self.vehicles:
+            v.x += v.vx * self.dt
+            lo, hi = self.camera.x_range(v.z, margin_px=p.pan_amplitude + 160)
+            v.alive = lo <= v.x <= hi
+        self.vehicles = [v for v in self.vehicles if v.alive]
+        if len(self.vehicles) < p.num_vehicles and self.rng.random() < 0.03:
+            self._spawn_vehicle()
 
     def _spawn_at_edge(self) -> None:
         rng = self.rng
@@ -335,6 +363,8 @@ class Scene:
                     w.alive = False
                     self._maybe_return_later(w)
             self._bring_back()
+            if p.num_vehicles:
+                self._step_vehicles()
             active = sum(w.alive and not w.ignored for w in self.walkers)
             if active < p.num_people and rng.random() < 0.06:
                 self._spawn_at_edge()
