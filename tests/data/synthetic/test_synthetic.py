@@ -228,3 +228,43 @@ def test_people_leave_and_come_back_with_their_identity(return_prob):
         assert gaps == []
     else:
         assert len(gaps) >= 5 and all(2 * 30 <= g - 1 <= 10 * 30 + 1 for g in gaps)
+
+
+def test_cars_are_their_own_class_with_tight_boxes_and_their_own_identities(tmp_path):
+    """SYNTH.NUM_VEHICLES: cars drive through the scenes as gt class 3, wider than tall,
+    faster than people, with tight boxes and identities no person shares; the data set
+    labels them JDE class 1 and writes the BDD100K ground truth for per-class evaluation."""
+    from fairmot.data.formats import read_jde_labels
+    from fairmot.data.formats.bdd100k import read_bdd_sequence
+
+    params = replace(PARAMS, num_vehicles=2, lighting_amplitude=0.0, noise_std=0.0)
+    cars, walkers, checked = {}, set(), 0
+    for _, _, frame in rendered_frames(params, seed=5, frames=60):
+        for obj, mask in zip(frame.objects, frame.own_masks):
+            if obj.kind == "walker":
+                walkers.add(obj.object_id)
+            if obj.kind != "vehicle":
+                continue
+            assert obj.mot_class == 3 and obj.consider == 1
+            cars.setdefault(obj.object_id, []).append(obj.tlwh)
+            ys, xs = np.nonzero(mask)
+            if inside_frame(obj.tlwh, params):
+                x, y, w, h = obj.tlwh
+                assert (xs.min(), xs.max(), ys.min(), ys.max()) == (x, x + w - 1, y, y + h - 1)
+                assert w > 1.5 * h  # wider than tall
+                checked += 1
+    assert checked > 20 and len(cars) >= 2 and not set(cars) & walkers
+    cfg = load_cfg(
+        REPO / "configs/synthetic_multiclass.yaml",
+        ["SYNTH.TRAIN_SEQS", "1", "SYNTH.VAL_SEQS", "1", "SYNTH.SEQ_LENGTH", "30"]
+        + ["SYNTH.TRAIN_SEQ_LENGTH", "0", "SYNTH.WRITE_DET", "False"],
+    )
+    generate_dataset(cfg.SYNTH, tmp_path, progress=False)
+    labels = np.concatenate(
+        [read_jde_labels(p) for p in (tmp_path / "labels_with_ids").rglob("*.txt")]
+    )
+    assert set(labels[:, 0].tolist()) == {0.0, 1.0}
+    people, vehicles = (set(labels[labels[:, 0] == c, 1].tolist()) for c in (0, 1))
+    assert people and vehicles and not people & vehicles
+    bdd = read_bdd_sequence(tmp_path / "bdd100k" / "val" / "SYN-02.json")
+    assert bdd.num_frames == 30 and {"pedestrian", "car"} <= set(bdd.categories)
