@@ -36,6 +36,12 @@ def main():
     parser.add_argument("--results", required=True, help="folder of <SEQ>.txt result files")
     parser.add_argument("--seqs", nargs="+", default=None, help="sequences (EVAL.SEQS)")
     parser.add_argument(
+        "--classes",
+        nargs="+",
+        default=None,
+        help="BDD100K layout: the categories evaluated (default: all eight)",
+    )
+    parser.add_argument(
         "--benchmark",
         choices=BENCHMARKS,
         default=None,
@@ -46,7 +52,7 @@ def main():
     gt_dir, out_dir = ground_truth_dir(args.gt, cfg), Path(cfg.OUTPUT_DIR) / "eval"
     seqs = args.seqs or list(cfg.EVAL.SEQS) or None
     if is_bdd_layout(gt_dir):  # several classes: per class and combined
-        result, paths = report_bdd_split(gt_dir, args.results, out_dir, seqs)
+        result, paths = report_bdd_split(gt_dir, args.results, out_dir, seqs, args.classes)
     else:
         benchmark = args.benchmark or cfg.EVAL.BENCHMARK
         result, paths = report_split(gt_dir, args.results, out_dir, seqs, benchmark)

@@ -64,7 +64,9 @@ def _combined_metrics(cfg, gt_dir, stats) -> dict:
     rules, or with several classes every class by the BDD100K rules, detection-averaged."""
     results = stats[0].results.parent  # tracks/<name>/data
     if cfg.MODEL.NUM_CLASSES > 1:
-        result = evaluate_bdd_split(bdd_ground_truth_dir(gt_dir), results.parent / "bdd100k")
+        result = evaluate_bdd_split(
+            bdd_ground_truth_dir(gt_dir), results.parent / "bdd100k", None, cfg.DATA.CLASS_NAMES
+        )
         return result.summary()[DETECTION_AVERAGED][COMBINED]
     names = [s.name for s in stats]
     return evaluate_split(gt_dir, results, names, cfg.EVAL.BENCHMARK).summary()[COMBINED]
@@ -150,10 +152,12 @@ def _evaluate(cfg, gt_dir: Path, track_dir: Path, out_dir: Path) -> tuple:
         benchmark = cfg.EVAL.BENCHMARK
         result, paths = report_split(gt_dir, track_dir / "data", out_dir, benchmark=benchmark)
         return result.summary(), paths
-    result, paths = report_bdd_split(bdd_ground_truth_dir(gt_dir), track_dir / "bdd100k", out_dir)
+    names = list(cfg.DATA.CLASS_NAMES)
+    result, paths = report_bdd_split(
+        bdd_ground_truth_dir(gt_dir), track_dir / "bdd100k", out_dir, classes=names
+    )
     summary = result.summary()
-    names = [*cfg.DATA.CLASS_NAMES, CLASS_AVERAGED, DETECTION_AVERAGED]
-    return {n: summary[n][COMBINED] for n in names}, paths
+    return {n: summary[n][COMBINED] for n in [*names, CLASS_AVERAGED, DETECTION_AVERAGED]}, paths
 
 
 def _render(cfg, data_root: Path, stages: _Stages, progress: bool) -> dict:

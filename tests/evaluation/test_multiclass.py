@@ -139,3 +139,14 @@ def test_eval_tool_on_the_bdd_layout(split, tmp_path):
     metrics = json.loads((tmp_path / "eval" / "metrics.json").read_text())
     assert set(metrics) >= {"pedestrian", "car", "bicycle", CLASS_AVERAGED, "VEHICLE"}
     assert (tmp_path / "eval" / "car_summary.txt").is_file()
+
+
+def test_a_subset_of_classes_is_averaged_over_itself(split):
+    """Evaluating only some categories (TrackEval's CLASSES_TO_EVAL) averages over those;
+    a super-category none of whose classes is evaluated is left out (TrackEval fails)."""
+    gt, res = split / "gt", split / "trackers" / "tracker" / "data"
+    every = evaluate_bdd_split(gt, res).summary()
+    some = evaluate_bdd_split(gt, res, classes=["pedestrian", "car"]).summary()
+    assert some["car"] == every["car"] and "BIKE" not in some and "HUMAN" in some
+    mean = (every["pedestrian"]["COMBINED"]["HOTA"] + every["car"]["COMBINED"]["HOTA"]) / 2
+    assert some[CLASS_AVERAGED]["COMBINED"]["HOTA"] == pytest.approx(mean)

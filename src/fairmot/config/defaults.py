@@ -237,7 +237,7 @@ _C.TRACKER.TRACK_BUFFER = 30
 _C.TRACKER.REID_GALLERY = False
 _C.TRACKER.GALLERY_SIZE = 100
 _C.TRACKER.GALLERY_SECONDS = 60.0
-_C.TRACKER.GALLERY_THRES = 0.3
+_C.TRACKER.GALLERY_THRES = 0.2
 # Association mode (Table 6): "iou", "reid", "reid_kf", "reid_kf_iou" (paper default).
 _C.TRACKER.ASSOCIATION = "reid_kf_iou"
 # Weight of the appearance distance when fused with the Kalman distance (paper: 0.98).

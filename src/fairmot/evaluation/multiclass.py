@@ -152,6 +152,8 @@ def evaluate_bdd_arrays(data: dict, classes=BDD_CLASSES) -> MultiClassResult:
     }
     for category, members in BDD_SUPER_CATEGORIES.items():
         chosen = [c for c in members if c in classes]
+        if not chosen:  # none of its classes evaluated (TrackEval would fail here)
+            continue
         combined[category] = {
             f: m.combine_classes_det_averaged({c: combined[c][f] for c in chosen})
             for f, m in metrics.items()
@@ -163,9 +165,10 @@ def evaluate_bdd_split(
     gt_dir: str | os.PathLike,
     results_dir: str | os.PathLike,
     seqs: list | None = None,
-    classes=BDD_CLASSES,
+    classes=None,
 ) -> MultiClassResult:
-    """Evaluate `results_dir/<SEQ>.json` against `gt_dir/<SEQ>.json` (BDD100K layout)."""
+    """Evaluate `results_dir/<SEQ>.json` against `gt_dir/<SEQ>.json` (BDD100K layout), the
+    categories `classes` (TrackEval's CLASSES_TO_EVAL; default all of BDD_CLASSES)."""
     gt_dir, results_dir = Path(gt_dir), Path(results_dir)
     available = sorted(p.stem for p in gt_dir.glob("*.json"))
     if not available:
@@ -181,4 +184,4 @@ def evaluate_bdd_split(
         n: (read_bdd_sequence(gt_dir / f"{n}.json"), read_bdd_sequence(results_dir / f"{n}.json"))
         for n in names
     }
-    return evaluate_bdd_arrays(data, classes)
+    return evaluate_bdd_arrays(data, classes or BDD_CLASSES)

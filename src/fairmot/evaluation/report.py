@@ -90,18 +90,20 @@ def report_split(gt_dir, results_dir, out_dir, seqs=None, benchmark: str = "MOT1
     return result, paths
 
 
-def report_bdd_split(gt_dir, results_dir, out_dir, seqs=None) -> tuple:
+def report_bdd_split(gt_dir, results_dir, out_dir, seqs=None, classes=None) -> tuple:
     """Evaluate multi-class results in the BDD100K layout (`multiclass.evaluate_bdd_split`)
     and write metrics.json ({class or combination: {sequence or COMBINED: {field: value}}})
     and TrackEval's `<class>_summary.txt` / `<class>_detailed.csv` for every class,
     `cls_comb_cls_av`, `cls_comb_det_av` and the super-categories into `out_dir`.
+    `classes`: the categories evaluated (TrackEval's CLASSES_TO_EVAL; default all eight of
+    BDD100K, whose class average then counts the empty ones as zeros).
 
     Returns:
         (the MultiClassResult, list of written paths).
     """
     from .multiclass import evaluate_bdd_split
 
-    result = evaluate_bdd_split(gt_dir, results_dir, seqs)
+    result = evaluate_bdd_split(gt_dir, results_dir, seqs, classes)
     out_dir = Path(out_dir)
     json_path = out_dir / "metrics.json"
     atomic_write_text(json_path, json.dumps(result.summary(), indent=2) + "\n")

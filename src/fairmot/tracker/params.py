@@ -65,7 +65,7 @@ class TrackerParams:
     reid_gallery: bool = False
     gallery_size: int = 100
     gallery_seconds: float = 60.0
-    gallery_thres: float = 0.3
+    gallery_thres: float = 0.2
 
     def __post_init__(self):
         if self.association not in ASSOCIATION_MODES:
