@@ -2,6 +2,8 @@
 
 Layers, with data flowing one way (frames -> model -> decode -> tracker -> writer -> evaluation):
 
+- `fairmot.errors`: `FairMOTError`, the root of every error a user can act on.
+- `fairmot.cli`: what the tools share (argument parser, setup, `run_tool`, the run record).
 - `fairmot.boxes`: every box conversion (tlwh, tlbr, xyah, cxcywh, normalised, letterbox),
   numpy only, used by all layers below.
 - `fairmot.config`: the defaults tree, experiment merging, the tools' argument parser.
@@ -10,7 +12,8 @@ Layers, with data flowing one way (frames -> model -> decode -> tracker -> write
 - `fairmot.models`: backbones, necks, heads, deformable convolution, decode, checkpoints.
 - `fairmot.engine`: the joint loss, the training loop and its hooks (checkpoints, LR,
   logging, periodic evaluation).
-- `fairmot.tracker`: online association and its parameters (numpy only, no torch).
+- `fairmot.tracker`: online association and its parameters, the long-term re-ID gallery,
+  line counting (numpy only, no torch).
 - `fairmot.inference`: frame sources, the detector, detection streams (live or saved), the
   tracking loop and its writers (torch only for the detector), a model's AP and TPR.
 - `fairmot.evaluation`: tracking, detection and re-ID metrics, reports, the ablation table.
