@@ -194,6 +194,10 @@ def _slots(tracks: list) -> np.ndarray:
     return np.fromiter((t.slot for t in tracks), dtype=np.int64, count=len(tracks))
 
 
+def _classes(tracks: list) -> np.ndarray:
+    return np.fromiter((t.cls for t in tracks), dtype=np.int64, count=len(tracks))
+
+
 def _empty_indices() -> np.ndarray:
     return np.zeros(0, np.int64)
 
@@ -294,7 +298,6 @@ class JDETracker:
         else:
             cost = iou_distance(store.tlbr(slots, predicted=self.use_motion), dets.tlbr[high])
             threshold = params.match_thres_iou
-        cost = self._gate_classes(cost, pool, dets.classes[high])
         unmatched = self._assign(frame, pool, cost, threshold, "remaining")
         return [pool[i] for i in unmatched.tolist() if pool[i].state == TrackState.TRACKED]
 
@@ -302,9 +305,9 @@ class JDETracker:
         """Stage 2: the still-unmatched tracked tracks by IoU of their predicted boxes."""
         if not (self.use_reid and self.use_iou and candidates and len(frame.remaining)):
             return candidates
-        dets, columns = frame.detections, frame.remaining
-        cost = iou_distance(self.store.tlbr(_slots(candidates)), dets.tlbr[columns])
-        cost = self._gate_classes(cost, candidates, dets.classes[columns])
+        cost = iou_distance(
+            self.store.tlbr(_slots(candidates)), frame.detections.tlbr[frame.remaining]
+        )
         unmatched = self._assign(frame, candidates, cost, self.params.match_thres_iou, "remaining")
         return [candidates[i] for i in unmatched]
 
@@ -313,9 +316,7 @@ class JDETracker:
         by IoU; their embeddings leave the tracks' features as they are."""
         if not (candidates and len(frame.low)):
             return candidates
-        dets = frame.detections
-        cost = iou_distance(self.store.tlbr(_slots(candidates)), dets.tlbr[frame.low])
-        cost = self._gate_classes(cost, candidates, dets.classes[frame.low])
+        cost = iou_distance(self.store.tlbr(_slots(candidates)), frame.detections.tlbr[frame.low])
         unmatched = self._assign(
             frame, candidates, cost, self.params.match_thres_low, "low", features=False
         )
@@ -331,9 +332,7 @@ class JDETracker:
         tracks = frame.unconfirmed
         if not tracks:
             return
-        dets, columns = frame.detections, frame.remaining
-        cost = iou_distance(self.store.tlbr(_slots(tracks)), dets.tlbr[columns])
-        cost = self._gate_classes(cost, tracks, dets.classes[columns])
+        cost = iou_distance(self.store.tlbr(_slots(tracks)), frame.detections.tlbr[frame.remaining])
         unmatched = self._assign(
             frame, tracks, cost, self.params.match_thres_unconfirmed, "remaining"
         )
@@ -374,30 +373,27 @@ class JDETracker:
 
     # -- matching helpers ------------------------------------------------------------------
 
-    @staticmethod
-    def _gate_classes(cost: np.ndarray, tracks: list, det_classes: np.ndarray) -> np.ndarray:
-        """`cost` with the pairs of different classes made impossible (inf)."""
-        track_classes = np.fromiter((t.cls for t in tracks), np.int64, count=len(tracks))
-        return class_gate(cost, track_classes, det_classes)
-
     def _assign(self, frame, tracks, cost, threshold, column_set, features=True) -> np.ndarray:
         """Solve one assignment of `tracks` (rows of `cost`) to the detections of the
         frame's `column_set` ("remaining" or "low"), apply the matches and take the matched
-        detections out of that set. Returns the unmatched track rows."""
+        detections out of that set. A detection only continues a track of its own class
+        (other pairs cost inf). Returns the unmatched track rows."""
         columns = getattr(frame, column_set)
-        matches, unmatched_tracks, unmatched_dets = self._solve(cost, tracks, threshold)
+        classes = _classes(tracks)
+        cost = class_gate(cost, classes, frame.detections.classes[columns])
+        matches, unmatched_tracks, unmatched_dets = self._solve(cost, classes, threshold)
         matches[:, 1] = columns[matches[:, 1]]
         setattr(frame, column_set, columns[unmatched_dets])
         self._apply_matches(frame, tracks, matches, features)
         return unmatched_tracks
 
     @staticmethod
-    def _solve(cost: np.ndarray, tracks: list, threshold):
+    def _solve(cost: np.ndarray, classes: np.ndarray, threshold):
         """`linear_assignment`; with one threshold per class, one assignment per class of
-        the tracks (other classes' columns cost inf there), merged in row order."""
+        the rows (their `classes`; other classes' columns cost inf there), merged in row
+        order."""
         if not isinstance(threshold, tuple):
             return linear_assignment(cost, threshold)
-        classes = np.fromiter((t.cls for t in tracks), np.int64, count=len(tracks))
         matches, unmatched = [np.empty((0, 2), int)], [np.empty(0, int)]
         for cls in np.unique(classes).tolist():
             rows = np.flatnonzero(classes == cls)
@@ -475,7 +471,7 @@ class JDETracker:
         if not tracked or not lost:
             return
         distance = iou_distance(self.store.tlbr(_slots(tracked)), self.store.tlbr(_slots(lost)))
-        distance = self._gate_classes(distance.T, lost, np.array([t.cls for t in tracked])).T
+        distance = class_gate(distance, _classes(tracked), _classes(lost))
         drop_tracked, drop_lost = set(), set()
         for p, q in np.argwhere(distance < self.params.duplicate_thres).tolist():
             age_p = tracked[p].frame_id - tracked[p].start_frame
