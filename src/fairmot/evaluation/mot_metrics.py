@@ -86,6 +86,18 @@ def metric_objects() -> dict:
     return {name: getattr(metrics, name)({"PRINT_CONFIG": False}) for name in FAMILIES}
 
 
+def summary_row(results: dict, families: dict) -> dict:
+    """{field: value} of every summary field of `families` (`metric_objects()`) in
+    TrackEval's summary scale (rates in percent, arrays over alpha averaged, counts as
+    integers), unrounded; `results`: {family: TrackEval's raw results}."""
+    row = {}
+    for name, metric in families.items():
+        for key in metric.summary_fields:
+            value = results[name][key]
+            row[key] = int(value) if key in metric.integer_fields else float(100 * np.mean(value))
+    return row
+
+
 def _preprocessor(benchmark: str):
     """TrackEval's MOTChallenge dataset class without its file discovery: we read the files."""
     dataset_class = _trackeval().datasets.MotChallenge2DBox
@@ -162,12 +174,7 @@ class EvaluationResult:
         families = metric_objects()
         out = {}
         for key, res in self.raw.items():
-            row = {}
-            for name, metric in families.items():
-                for name_ in metric.summary_fields:
-                    value = res[name][name_]
-                    integer = name_ in metric.integer_fields
-                    row[name_] = int(value) if integer else float(100 * np.mean(value))
+            row = summary_row(res, families)
             out[key] = {f: row[f] for f in (fields or row)}
         return out
 

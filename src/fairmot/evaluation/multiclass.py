@@ -25,7 +25,7 @@ from ..data.formats.bdd100k import (
     BddTracks,
     read_bdd_sequence,
 )
-from .mot_metrics import FAMILIES, EvaluationError, _trackeval, metric_objects
+from .mot_metrics import FAMILIES, EvaluationError, _trackeval, metric_objects, summary_row
 
 #: TrackEval's keys of the combinations over classes.
 CLASS_AVERAGED, DETECTION_AVERAGED = "cls_comb_cls_av", "cls_comb_det_av"
@@ -116,15 +116,12 @@ class MultiClassResult:
         families = metric_objects()
         out = {}
         for key, table in self.tables().items():
-            out[key] = {}
-            for seq in table["HOTA"]:
-                row = {}
-                for name, metric in families.items():
-                    for field in metric.summary_fields:
-                        value = table[name][seq][field]
-                        integer = field in metric.integer_fields
-                        row[field] = int(value) if integer else float(100 * np.mean(value))
-                out[key]["COMBINED" if seq == COMBINED_SEQ else seq] = row
+            out[key] = {
+                "COMBINED" if seq == COMBINED_SEQ else seq: summary_row(
+                    {f: table[f][seq] for f in FAMILIES}, families
+                )
+                for seq in table["HOTA"]
+            }
         return out
 
 
