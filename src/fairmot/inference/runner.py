@@ -63,6 +63,11 @@ class TrackingStats:
     ended: str | None = None
     problems: dict = field(default_factory=dict)
 
+    @property
+    def frames_seen(self) -> int:
+        """Frames the source gave: tracked, skipped or dropped (a sequence's length)."""
+        return self.frames + self.skipped + self.dropped
+
     def why_skipped(self) -> str:
         """The skipped frames by reason, e.g. "10 missing, 2 damaged"."""
         reasons = dict(self.problems)

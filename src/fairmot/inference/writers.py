@@ -61,8 +61,7 @@ class DetectionsWriter:
 
     def close(self, stats) -> None:
         if stats.completed or stats.interrupted:
-            num_frames = stats.frames + stats.skipped + stats.dropped
-            write_detections(self.path, self.frames, num_frames, self.frame_rate)
+            write_detections(self.path, self.frames, stats.frames_seen, self.frame_rate)
 
 
 class BddResultsWriter:
@@ -91,7 +90,7 @@ class BddResultsWriter:
             categories=self.class_names[classes],
             scores=np.concatenate([t.scores for t in tracks]),
             crowd=np.zeros(len(frames), bool),
-            num_frames=stats.frames + stats.skipped + stats.dropped,
+            num_frames=stats.frames_seen,
         )
         write_bdd_sequence(self.path, self.name, rows)
 
