@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .jde_tracker import FrameTracks, JDETracker, TrackState
-from .params import ASSOCIATION_MODES, TrackerParams, per_class
+from .params import ASSOCIATION_MODES, TrackerParams, from_config_value, per_class
 
 __all__ = [
     "ASSOCIATION_MODES",
@@ -91,9 +91,7 @@ class OutputFilter:
 
     @classmethod
     def from_config(cls, tracker_cfg) -> OutputFilter:
-        def value(v):
-            return tuple(v) if isinstance(v, list) else v
-
         return cls(
-            min_area=value(tracker_cfg.MIN_BOX_AREA), max_aspect=value(tracker_cfg.MAX_ASPECT)
+            min_area=from_config_value(tracker_cfg.MIN_BOX_AREA),
+            max_aspect=from_config_value(tracker_cfg.MAX_ASPECT),
         )

@@ -24,7 +24,7 @@ class Gallery:
         threshold: the largest cosine distance of a revival.
     """
 
-    def __init__(self, size: int = 100, max_frames: int = 1800, threshold: float = 0.3):
+    def __init__(self, size: int = 100, max_frames: int = 1800, threshold: float = 0.2):
         self.size, self.max_frames, self.threshold = size, max_frames, threshold
         self.ids = np.zeros(0, np.int64)
         self.classes = np.zeros(0, np.int64)

@@ -89,7 +89,12 @@ class TrackerParams:
         values = {f.name: tracker_cfg[f.name.upper()] for f in fields(cls)}
         if tracker_cfg.TRACK_BUFFER == 30:  # the alias is unset: the seconds key decides
             values["track_buffer"] = 30 * tracker_cfg.LOST_SECONDS
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
+        return cls(**{k: from_config_value(v) for k, v in values.items()})
+
+
+def from_config_value(value):
+    """A config value as a frozen field: a per-class list becomes a tuple."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def per_class(value, classes):
