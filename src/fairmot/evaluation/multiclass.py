@@ -125,19 +125,28 @@ class MultiClassResult:
         return out
 
 
-def evaluate_bdd_arrays(data: dict, classes=BDD_CLASSES) -> MultiClassResult:
-    """Evaluate {sequence: (ground truth BddTracks, results BddTracks)} per class."""
-    dataset, metrics = _bdd_dataset(), metric_objects()
-    classes = list(classes)
+def evaluate_per_class(
+    sequences: dict, rules, classes, super_categories: dict | None = None
+) -> MultiClassResult:
+    """TrackEval's metrics of every class in every sequence and their combinations.
+
+    Args:
+        sequences: {sequence: the raw data dict TrackEval's loader builds for it}.
+        rules: an object with TrackEval's `get_preprocessed_seq_data(raw, cls)`: the
+            benchmark's rules (which boxes count for `cls`, which are ignored).
+        classes: the classes evaluated, as the rules name them.
+        super_categories: {name: member classes} combined detection-averaged (those with
+            no evaluated member are left out).
+    """
+    metrics, classes = metric_objects(), list(classes)
     raw = {}
-    for name, (gt, tracks) in data.items():
-        sequence = bdd_raw_data(dataset, name, gt, tracks)
+    for name, sequence in sequences.items():
         raw[name] = {}
         for cls in classes:
-            prepared = dataset.get_preprocessed_seq_data(sequence, cls)
+            prepared = rules.get_preprocessed_seq_data(sequence, cls)
             raw[name][cls] = {f: m.eval_sequence(prepared) for f, m in metrics.items()}
     combined = {
-        cls: {f: m.combine_sequences({s: raw[s][cls][f] for s in data}) for f, m in metrics.items()}
+        cls: {f: m.combine_sequences({s: raw[s][cls][f] for s in raw}) for f, m in metrics.items()}
         for cls in classes
     }
     per_class = {f: {cls: combined[cls][f] for cls in classes} for f in FAMILIES}
@@ -147,7 +156,7 @@ def evaluate_bdd_arrays(data: dict, classes=BDD_CLASSES) -> MultiClassResult:
     combined[DETECTION_AVERAGED] = {
         f: m.combine_classes_det_averaged(per_class[f]) for f, m in metrics.items()
     }
-    for category, members in BDD_SUPER_CATEGORIES.items():
+    for category, members in (super_categories or {}).items():
         chosen = [c for c in members if c in classes]
         if not chosen:  # none of its classes evaluated (TrackEval would fail here)
             continue
@@ -155,7 +164,29 @@ def evaluate_bdd_arrays(data: dict, classes=BDD_CLASSES) -> MultiClassResult:
             f: m.combine_classes_det_averaged({c: combined[c][f] for c in chosen})
             for f, m in metrics.items()
         }
-    return MultiClassResult(list(data), classes, raw, combined)
+    return MultiClassResult(list(sequences), classes, raw, combined)
+
+
+def evaluate_bdd_arrays(data: dict, classes=BDD_CLASSES) -> MultiClassResult:
+    """Evaluate {sequence: (ground truth BddTracks, results BddTracks)} per class."""
+    dataset = _bdd_dataset()
+    sequences = {name: bdd_raw_data(dataset, name, gt, tr) for name, (gt, tr) in data.items()}
+    return evaluate_per_class(sequences, dataset, classes, BDD_SUPER_CATEGORIES)
+
+
+def split_sequences(available, results_dir: Path, seqs, suffix: str, where) -> list:
+    """The sequences to evaluate: `seqs` (default every one of `available`, the ground
+    truth's, found in `where`), each checked to have a results file `<SEQ><suffix>`."""
+    if not available:
+        raise EvaluationError(f"{where} holds no ground-truth sequences")
+    names = list(seqs) if seqs else list(available)
+    unknown = [n for n in names if n not in available]
+    if unknown:
+        raise EvaluationError(f"sequence(s) {', '.join(unknown)} not found in {where}")
+    missing = [n for n in names if not (results_dir / f"{n}{suffix}").is_file()]
+    if missing:
+        raise EvaluationError(f"no results for {', '.join(missing)} in {results_dir}")
+    return names
 
 
 def evaluate_bdd_split(
@@ -168,15 +199,8 @@ def evaluate_bdd_split(
     categories `classes` (TrackEval's CLASSES_TO_EVAL; default all of BDD_CLASSES)."""
     gt_dir, results_dir = Path(gt_dir), Path(results_dir)
     available = sorted(p.stem for p in gt_dir.glob("*.json"))
-    if not available:
-        raise EvaluationError(f"{gt_dir} holds no <SEQ>.json ground-truth files (BDD100K layout)")
-    names = list(seqs) if seqs else available
-    unknown = [n for n in names if n not in available]
-    if unknown:
-        raise EvaluationError(f"sequence(s) {', '.join(unknown)} not found in {gt_dir}")
-    missing = [n for n in names if not (results_dir / f"{n}.json").is_file()]
-    if missing:
-        raise EvaluationError(f"no results for {', '.join(missing)} in {results_dir}")
+    where = f"{gt_dir} (<SEQ>.json files, BDD100K layout)"
+    names = split_sequences(available, results_dir, seqs, ".json", where)
     data = {
         n: (read_bdd_sequence(gt_dir / f"{n}.json"), read_bdd_sequence(results_dir / f"{n}.json"))
         for n in names

@@ -14,6 +14,8 @@ import os
 import cv2
 import numpy as np
 
+from .text_table import FormatError
+
 #: Why a frame could not be used (`read_image`'s second value).
 MISSING, DAMAGED, UNDECODABLE = "missing", "damaged", "undecodable"
 _TAIL = 64  # bytes searched for the end marker (some writers pad after it)
@@ -42,3 +44,11 @@ def read_image(path: str | os.PathLike) -> tuple[np.ndarray | None, str | None]:
         return None, DAMAGED
     image = cv2.imdecode(data, cv2.IMREAD_COLOR)
     return (image, None) if image is not None else (None, UNDECODABLE)
+
+
+def image_size(path: str | os.PathLike) -> tuple[int, int]:
+    """(width, height) of an image file; FormatError when it cannot be read."""
+    image, why = read_image(path)
+    if image is None:
+        raise FormatError(path, f"{why} image; expected a frame OpenCV reads")
+    return image.shape[1], image.shape[0]
