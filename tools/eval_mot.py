@@ -10,10 +10,14 @@ pedestrian_detailed.csv (every field, as TrackEval writes them for the same file
 metrics.json (every summary field and the HOTA fields per alpha), metrics.csv,
 hota_alpha.png and sequences.png.
 
-Several classes: a ground-truth folder of <SEQ>.json files in the BDD100K layout (the
-multi-class layout TrackEval reads; results as --results/<SEQ>.json) is evaluated per class,
-class-averaged, detection-averaged and per super-category, with TrackEval's tables and files
-for each (<class>_summary.txt, <class>_detailed.csv) and metrics.json.
+Several classes: a ground-truth folder in a multi-class layout is evaluated per class,
+class-averaged and detection-averaged by its benchmark's rules, with TrackEval's tables and
+files for each (<class>_summary.txt, <class>_detailed.csv) and metrics.json:
+  BDD100K   <SEQ>.json files (results --results/<SEQ>.json), also per super-category
+  KITTI     label_02/ + evaluate_tracking.seqmap.<split> (results --results/<SEQ>.txt,
+            KITTI label lines): Car and Pedestrian by TrackEval's Kitti2DBox rules
+  VisDrone  a VisDrone2019-MOT split, annotations/ + sequences/ (results --results/<SEQ>.txt,
+            VisDrone lines): car, bus, truck, pedestrian, van by the MOT toolkit's rules
 """
 
 from pathlib import Path
@@ -22,8 +26,8 @@ from fairmot.cli import argument_parser, run_tool, setup
 from fairmot.evaluation import (
     BENCHMARKS,
     ground_truth_dir,
-    is_bdd_layout,
-    report_bdd_split,
+    multiclass_layout,
+    report_multiclass_split,
     report_split,
     tracker_name,
     trackeval_tables,
@@ -39,7 +43,7 @@ def main():
         "--classes",
         nargs="+",
         default=None,
-        help="BDD100K layout: the categories evaluated (default: all eight)",
+        help="several classes: the categories evaluated (default: all the benchmark's)",
     )
     parser.add_argument(
         "--benchmark",
@@ -51,8 +55,8 @@ def main():
     cfg = setup(args)
     gt_dir, out_dir = ground_truth_dir(args.gt, cfg), Path(cfg.OUTPUT_DIR) / "eval"
     seqs = args.seqs or list(cfg.EVAL.SEQS) or None
-    if is_bdd_layout(gt_dir):  # several classes: per class and combined
-        result, paths = report_bdd_split(gt_dir, args.results, out_dir, seqs, args.classes)
+    if multiclass_layout(gt_dir):  # several classes: per class and combined
+        result, paths = report_multiclass_split(gt_dir, args.results, out_dir, seqs, args.classes)
     else:
         benchmark = args.benchmark or cfg.EVAL.BENCHMARK
         result, paths = report_split(gt_dir, args.results, out_dir, seqs, benchmark)

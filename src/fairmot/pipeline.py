@@ -2,7 +2,7 @@
 
 `run_demo(cfg)` chains them on the synthetic data set (what `make demo` runs). The stages
 are the library's own entry points (`generate_dataset`, `engine.train`,
-`inference.run_tracking`, `evaluation.report_split`, or `report_bdd_split` per class with
+`inference.run_tracking`, `evaluation.report_split`, or `report_multiclass_split` per class with
 several classes) plus `association_ablation`, which is also behind
 tools/ablate_association.py.
 """
@@ -20,7 +20,7 @@ from .evaluation import (
     COMBINED,
     evaluate_split,
     format_table,
-    report_bdd_split,
+    report_multiclass_split,
     report_split,
     write_ablation,
 )
@@ -153,7 +153,7 @@ def _evaluate(cfg, gt_dir: Path, track_dir: Path, out_dir: Path) -> tuple:
         result, paths = report_split(gt_dir, track_dir / "data", out_dir, benchmark=benchmark)
         return result.summary(), paths
     names = list(cfg.DATA.CLASS_NAMES)
-    result, paths = report_bdd_split(
+    result, paths = report_multiclass_split(
         bdd_ground_truth_dir(gt_dir), track_dir / "bdd100k", out_dir, classes=names
     )
     summary = result.summary()

@@ -28,7 +28,9 @@ def test_choices_are_the_implemented_ones():
     from fairmot.data.dataset import BAD_SAMPLE_MODES
     from fairmot.engine.losses import WEIGHTINGS
     from fairmot.evaluation.mot_metrics import BENCHMARKS
+    from fairmot.evaluation.report import MULTICLASS_LAYOUTS
     from fairmot.inference.detector import BACKENDS
+    from fairmot.inference.writers import RESULT_LAYOUTS
     from fairmot.models.build import ARCHITECTURES, REID_HEADS
     from fairmot.models.decode import REID_SAMPLINGS, TWO_STAGE
     from fairmot.tracker.params import ASSOCIATION_MODES
@@ -46,6 +48,10 @@ def test_choices_are_the_implemented_ones():
     assert allowed("TRACKER.ASSOCIATION", modes) == set(ASSOCIATION_MODES)
     assert allowed("EVAL.BENCHMARK", {*BENCHMARKS, "MOT18"}) == set(BENCHMARKS)
     assert allowed("LOSS.WEIGHTING", {*WEIGHTINGS, "equal"}) == set(WEIGHTINGS)
+    layouts = {*MULTICLASS_LAYOUTS, "mot", "bdd"}
+    assert (
+        allowed("EVAL.MULTICLASS_LAYOUT", layouts) == set(RESULT_LAYOUTS) == set(MULTICLASS_LAYOUTS)
+    )
     assert allowed("DATA.BAD_SAMPLES", {*BAD_SAMPLE_MODES, "ignore"}) == set(BAD_SAMPLE_MODES)
 
 
@@ -81,6 +87,16 @@ def test_every_problem_is_listed_and_combinations_are_checked():
         load_cfg(None, ["DATA.CLASSES", "[1, 1]", "MODEL.NUM_CLASSES", "2"])
     cfg = load_cfg(None, ["MODEL.REID_HEAD", "roi", "DECODE.REID_SAMPLING", "two_stage"])
     assert cfg.MODEL.REID_HEAD == "roi"
+    two = ["MODEL.NUM_CLASSES", "2", "DATA.CLASSES", "[0, 1]"]
+    kitti = [*two, "EVAL.MULTICLASS_LAYOUT", "kitti"]
+    with pytest.raises(ConfigError, match=r"CLASS_NAMES \['lorry'\] are not kitti categories"):
+        load_cfg(None, [*kitti, "DATA.CLASS_NAMES", "['Car', 'lorry']"])
+    assert load_cfg(None, [*kitti, "DATA.CLASS_NAMES", "['pedestrian', 'Car']"])
+    with pytest.raises(ConfigError, match=r"\['lorry'\] are not visdrone categories"):
+        load_cfg(
+            None,
+            [*two, "EVAL.MULTICLASS_LAYOUT", "visdrone", "DATA.CLASS_NAMES", "['car', 'lorry']"],
+        )
 
 
 def test_per_class_thresholds_take_one_value_per_class():

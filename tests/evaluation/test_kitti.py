@@ -12,8 +12,8 @@ import pytest
 
 from fairmot.data.formats import FormatError
 from fairmot.data.formats.kitti import format_kitti_results, read_kitti_labels
-from fairmot.evaluation import write_trackeval_files
-from fairmot.evaluation.kitti import evaluate_kitti_split, is_kitti_layout
+from fairmot.evaluation import multiclass_layout, write_trackeval_files
+from fairmot.evaluation.kitti import evaluate_kitti_split
 
 #: (type, truncated, occluded, width, height) of the scene's movers.
 MOVERS = (
@@ -94,7 +94,7 @@ def test_equal_to_trackeval_reading_the_files(split, tmp_path):
     metrics = [trackeval.metrics.HOTA(), trackeval.metrics.CLEAR(), trackeval.metrics.Identity()]
     with contextlib.redirect_stdout(io.StringIO()):
         evaluator.evaluate([dataset], metrics)
-    assert is_kitti_layout(split / "gt")
+    assert multiclass_layout(split / "gt") == "kitti"
     ours = evaluate_kitti_split(split / "gt", split / "trackers" / "tracker" / "data")
     written = {p.name: p for p in write_trackeval_files(ours, tmp_path / "ours")}
     for cls in ("car", "pedestrian"):

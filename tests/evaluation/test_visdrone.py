@@ -7,11 +7,11 @@ import pytest
 
 from fairmot.data.formats import FormatError
 from fairmot.data.formats.visdrone import VisDroneBoxes, read_visdrone_boxes, write_visdrone_boxes
+from fairmot.evaluation import multiclass_layout
 from fairmot.evaluation.multiclass import DETECTION_AVERAGED
 from fairmot.evaluation.visdrone import (
     evaluate_visdrone_split,
     ignored_fraction,
-    is_visdrone_layout,
 )
 
 
@@ -70,7 +70,7 @@ def split(tmp_path):
 
 
 def test_counts_follow_the_toolkit_rules(split):
-    assert is_visdrone_layout(split)
+    assert multiclass_layout(split) == "visdrone"
     summary = evaluate_visdrone_split(split, split / "results").summary()
     car, person = summary["car"]["COMBINED"], summary["pedestrian"]["COMBINED"]
     assert (car["GT_Dets"], car["CLR_TP"], car["CLR_FP"], car["IDSW"]) == (4, 4, 1, 1)

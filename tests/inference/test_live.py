@@ -284,6 +284,24 @@ def test_classes_reach_the_results_of_a_multi_class_run(tmp_path):
     assert [d.classes.tolist() for d in replayed] == [[0, 1]] * 4
 
 
+def test_kitti_and_visdrone_layouts_hold_what_their_benchmarks_read(tmp_path):
+    from fairmot.data.formats.kitti import read_kitti_labels
+    from fairmot.data.formats.visdrone import read_visdrone_boxes
+
+    names = ("Pedestrian", "car")
+    for layout in ("kitti", "visdrone"):
+        writers = build_writers(tmp_path, "SEQ", 30.0, class_names=names, layout=layout)
+        track_stream(_TwoClasses(), JDETracker(), writers=writers, progress=False)
+    kitti = read_kitti_labels(tmp_path / "kitti" / "SEQ.txt")
+    assert sorted(set(kitti.frames.tolist())) == [0, 1, 2, 3]  # KITTI counts from 0
+    assert dict(zip(kitti.ids.tolist(), kitti.types)) == {1: "Pedestrian", 2: "Car"}
+    assert kitti.tlbr[kitti.frames == 0].tolist() == [[11, 11, 61, 131], [201, 41, 261, 141]]
+    visdrone = read_visdrone_boxes(tmp_path / "visdrone" / "SEQ.txt")
+    assert sorted(set(visdrone.frames.tolist())) == [1, 2, 3, 4]
+    assert dict(zip(visdrone.ids.tolist(), visdrone.categories.tolist())) == {1: 1, 2: 4}
+    assert visdrone.tlwh[visdrone.frames == 1].tolist() == [[11, 11, 50, 120], [201, 41, 60, 100]]
+
+
 def test_annotation_draws_on_a_copy_and_names_the_classes():
     from fairmot.inference.writers import annotate
     from fairmot.tracker import FrameTracks

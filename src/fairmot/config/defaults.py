@@ -290,6 +290,12 @@ _C.EVAL.BENCHMARK = "MOT17"
 _C.EVAL.GT_DIR = ""
 # Sequences to evaluate; empty: every sequence in GT_DIR.
 _C.EVAL.SEQS = []
+# Several classes: the layout tools/track.py writes results in (besides the MOT rows, under
+# tracks/<name>/<layout>/) and the main job evaluates: "bdd100k" (TrackEval's BDD100K rules),
+# "kitti" (KITTI tracking label files; Car and Pedestrian by TrackEval's Kitti2DBox rules)
+# or "visdrone" (VisDrone2019-MOT; the MOT toolkit's rules). DATA.CLASS_NAMES must be the
+# layout's category names (any case) for kitti and visdrone.
+_C.EVAL.MULTICLASS_LAYOUT = "bdd100k"
 # IoU threshold of CLEAR and identity metrics (MOTChallenge: 0.5).
 _C.EVAL.IOU_THRES = 0.5
 # IoU threshold for detection AP (paper: 0.5).

@@ -19,6 +19,8 @@ from typing import Any, Callable
 
 from yacs.config import CfgNode
 
+from ..data.formats.kitti import KITTI_TYPES
+from ..data.formats.visdrone import VISDRONE_CATEGORIES
 from ..errors import FairMOTError
 
 
@@ -91,6 +93,12 @@ ARCHITECTURES = (
 REID_SAMPLINGS = ("center", "center_bi", "roi_align", "pos_anchor", "two_stage")
 ASSOCIATIONS = ("iou", "reid", "reid_kf", "reid_kf_iou")
 BENCHMARKS = ("MOT15", "MOT16", "MOT17", "MOT20", "custom")
+#: Multi-class result layouts and the class names they know (BDD100K: any name).
+MULTICLASS_NAMES = {
+    "bdd100k": None,
+    "kitti": {t.lower() for t in KITTI_TYPES},
+    "visdrone": set(VISDRONE_CATEGORIES[1:11]),
+}
 
 RULES: dict[str, Rule] = {
     "SEED": COUNT,
@@ -185,6 +193,7 @@ RULES: dict[str, Rule] = {
     ),
     "COUNT.HYSTERESIS": at_least(0.0),
     "EVAL.BENCHMARK": one_of(*BENCHMARKS),
+    "EVAL.MULTICLASS_LAYOUT": one_of(*MULTICLASS_NAMES),
     "EVAL.IOU_THRES": between(0.01, 1.0),
     "EVAL.DET_IOU_THRES": between(0.01, 1.0),
     "SYNTH.WIDTH": at_least(64),
@@ -283,7 +292,21 @@ def _combinations(cfg: CfgNode) -> list[str]:
         )
     if len(set(cfg.DATA.CLASSES)) != len(cfg.DATA.CLASSES):
         problems.append(f"DATA.CLASSES {list(cfg.DATA.CLASSES)} names a class twice")
-    return problems
+    return problems + _layout_names(cfg)
+
+
+def _layout_names(cfg: CfgNode) -> list[str]:
+    """A multi-class layout other than BDD100K's names the classes by its own categories."""
+    known = MULTICLASS_NAMES.get(cfg.EVAL.MULTICLASS_LAYOUT)
+    if cfg.MODEL.NUM_CLASSES == 1 or not known:
+        return []
+    unknown = [n for n in cfg.DATA.CLASS_NAMES if n.lower() not in known]
+    if not unknown:
+        return []
+    return [
+        f"DATA.CLASS_NAMES {unknown} are not {cfg.EVAL.MULTICLASS_LAYOUT} categories "
+        f"(EVAL.MULTICLASS_LAYOUT); expected names among {sorted(known)}"
+    ]
 
 
 def _allowed(key: str, rule: Rule, value) -> bool:

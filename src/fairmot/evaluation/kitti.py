@@ -113,9 +113,3 @@ def evaluate_kitti_split(
         for n in names
     }
     return evaluate_per_class(sequences, rules, classes)
-
-
-def is_kitti_layout(gt_dir) -> bool:
-    """Whether a ground-truth folder is in the KITTI layout (label_02/ and a sequence map)."""
-    gt_dir = Path(gt_dir)
-    return (gt_dir / "label_02").is_dir() and any(gt_dir.glob("evaluate_tracking.seqmap.*"))

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from ..data.formats import atomic_write_text
+from .kitti import evaluate_kitti_split
 from .mot_metrics import (
     COMBINED,
     COUNT_METRICS,
@@ -18,7 +19,9 @@ from .mot_metrics import (
     EvaluationResult,
     evaluate_split,
 )
+from .multiclass import evaluate_bdd_split
 from .trackeval_output import write_trackeval_files
+from .visdrone import evaluate_visdrone_split
 
 #: Column titles of the printed table (TrackEval's CLR_FP / CLR_FN shown as FP / FN).
 TITLES = {"CLR_FP": "FP", "CLR_FN": "FN"}
@@ -90,31 +93,54 @@ def report_split(gt_dir, results_dir, out_dir, seqs=None, benchmark: str = "MOT1
     return result, paths
 
 
-def report_bdd_split(gt_dir, results_dir, out_dir, seqs=None, classes=None) -> tuple:
-    """Evaluate multi-class results in the BDD100K layout (`multiclass.evaluate_bdd_split`)
-    and write metrics.json ({class or combination: {sequence or COMBINED: {field: value}}})
-    and TrackEval's `<class>_summary.txt` / `<class>_detailed.csv` for every class,
-    `cls_comb_cls_av`, `cls_comb_det_av` and the super-categories into `out_dir`.
-    `classes`: the categories evaluated (TrackEval's CLASSES_TO_EVAL; default all eight of
-    BDD100K, whose class average then counts the empty ones as zeros).
+def report_multiclass_split(
+    gt_dir, results_dir, out_dir, seqs=None, classes=None, layout: str | None = None
+) -> tuple:
+    """Evaluate multi-class results per class by their benchmark's rules (the ground truth's
+    layout, `multiclass_layout`: BDD100K, KITTI or VisDrone) and write metrics.json ({class
+    or combination: {sequence or COMBINED: {field: value}}}) and TrackEval's
+    `<class>_summary.txt` / `<class>_detailed.csv` for every class, `cls_comb_cls_av`,
+    `cls_comb_det_av` (and BDD100K's super-categories) into `out_dir`. `classes`: the
+    categories evaluated (TrackEval's CLASSES_TO_EVAL; default all the benchmark's, whose
+    class average then counts the empty ones as zeros).
 
     Returns:
         (the MultiClassResult, list of written paths).
     """
-    from .multiclass import evaluate_bdd_split
-
-    result = evaluate_bdd_split(gt_dir, results_dir, seqs, classes)
+    layout = layout or multiclass_layout(gt_dir)
+    if layout not in MULTICLASS_LAYOUTS:
+        raise EvaluationError(
+            f"{gt_dir}: not a multi-class ground truth layout; expected one of "
+            f"{', '.join(f'{k} ({v[0]})' for k, v in MULTICLASS_LAYOUTS.items())}"
+        )
+    result = MULTICLASS_LAYOUTS[layout][1](gt_dir, results_dir, seqs, classes)
     out_dir = Path(out_dir)
     json_path = out_dir / "metrics.json"
     atomic_write_text(json_path, json.dumps(result.summary(), indent=2) + "\n")
     return result, [json_path, *write_trackeval_files(result, out_dir)]
 
 
-def is_bdd_layout(gt_dir) -> bool:
-    """Whether a ground-truth folder is in the BDD100K layout (<SEQ>.json files) rather than
-    MOTChallenge's (<SEQ>/gt/gt.txt)."""
+#: Multi-class layouts: (what marks the ground-truth folder, its evaluation).
+MULTICLASS_LAYOUTS = {
+    "bdd100k": ("<SEQ>.json files", evaluate_bdd_split),
+    "kitti": ("label_02/ and evaluate_tracking.seqmap.<split>", evaluate_kitti_split),
+    "visdrone": ("annotations/ and sequences/", evaluate_visdrone_split),
+}
+
+
+def multiclass_layout(gt_dir) -> str | None:
+    """The multi-class layout of a ground-truth folder (a key of MULTICLASS_LAYOUTS), or
+    None for MOTChallenge's single-class layout (<SEQ>/gt/gt.txt)."""
     gt_dir = Path(gt_dir)
-    return gt_dir.is_dir() and any(gt_dir.glob("*.json"))
+    if not gt_dir.is_dir():
+        return None
+    if any(gt_dir.glob("*.json")):
+        return "bdd100k"
+    if (gt_dir / "label_02").is_dir() and any(gt_dir.glob("evaluate_tracking.seqmap.*")):
+        return "kitti"
+    if (gt_dir / "annotations").is_dir() and (gt_dir / "sequences").is_dir():
+        return "visdrone"
+    return None
 
 
 def tracker_name(results_dir) -> str:

@@ -158,9 +158,3 @@ def evaluate_visdrone_split(
         tracks = read_visdrone_boxes(results_dir / f"{name}.txt")
         sequences[name] = visdrone_raw_data(name, gt, tracks, image_size(frames[0]))
     return evaluate_per_class(sequences, VisDroneRules(), classes)
-
-
-def is_visdrone_layout(gt_dir) -> bool:
-    """Whether a ground-truth folder is a VisDrone MOT split (annotations/ and sequences/)."""
-    gt_dir = Path(gt_dir)
-    return (gt_dir / "annotations").is_dir() and (gt_dir / "sequences").is_dir()

@@ -24,9 +24,9 @@ from .sources import open_sources
 from .streams import DetectedFrames, ReplayedDetections
 from .writers import (
     AnnotatedVideoWriter,
-    BddResultsWriter,
     DetectionsWriter,
     LineCountWriter,
+    MultiClassResultsWriter,
     PreviewWindow,
     ResultsWriter,
     TimingsWriter,
@@ -163,19 +163,20 @@ def build_writers(
     show=False,
     trail_length: int = 15,
     class_names=("pedestrian",),
+    layout: str = "bdd100k",
     counter: LineCounter | None = None,
 ) -> list:
     """The writers of one sequence under `out_dir`: results always (with several
-    `class_names`, a multi-class model: each track's class in the MOT rows and the BDD100K
-    layout under bdd100k/); line counts when a `counter` is given (counts/, and on the
-    video); an annotated video, per-frame timings, the detections and a preview window on
-    request."""
+    `class_names`, a multi-class model: each track's class in the MOT rows, and the
+    multi-class `layout` under <layout>/); line counts when a `counter` is given (counts/,
+    and on the video); an annotated video, per-frame timings, the detections and a preview
+    window on request."""
     out_dir = Path(out_dir)
     preview = PreviewWindow(name, trail_length, class_names) if show else None  # before files
     classes = len(class_names) > 1
     writers = [ResultsWriter(out_dir / "data" / f"{name}.txt", classes)]
     if classes:
-        writers.append(BddResultsWriter(out_dir / "bdd100k" / f"{name}.json", name, class_names))
+        writers.append(MultiClassResultsWriter(out_dir, name, class_names, layout))
     if counter is not None:  # before the video, which draws the counts
         writers.append(LineCountWriter(out_dir / "counts" / f"{name}.csv", counter, class_names))
     if video:
@@ -284,6 +285,7 @@ def run_tracking(
             show=show,
             trail_length=cfg.VIS.TRAIL_LENGTH,
             class_names=tuple(cfg.DATA.CLASS_NAMES),
+            layout=cfg.EVAL.MULTICLASS_LAYOUT,
             counter=_line_counter(cfg, count_lines),
         )
         tracker = JDETracker(params, frame_rate=stream.frame_rate)

@@ -5,6 +5,7 @@ and the frame's written `FrameTracks`) and `close(stats)` at the end, also after
 (`stats` the run's `TrackingStats`). Under `<out>/` (the TrackEval layout for results):
 
 - `ResultsWriter`: data/<SEQ>.txt, MOTChallenge rows, flushed per frame;
+- `MultiClassResultsWriter`: bdd100k/<SEQ>.json, kitti/<SEQ>.txt or visdrone/<SEQ>.txt;
 - `DetectionsWriter`: detections/<SEQ>.npz, the saved-detections format;
 - `AnnotatedVideoWriter`: videos/<SEQ>.mp4, frames annotated with identities and trails;
 - `TimingsWriter`: timings/<SEQ>.csv, milliseconds per stage and frame;
@@ -19,8 +20,10 @@ import cv2
 import numpy as np
 
 from ..boxes import tlwh_to_tlbr
-from ..data.formats import MotResultsWriter, write_detections
+from ..data.formats import MotResultsWriter, atomic_write_text, write_detections
 from ..data.formats.bdd100k import BddTracks, write_bdd_sequence
+from ..data.formats.kitti import format_kitti_results, kitti_type
+from ..data.formats.visdrone import VisDroneBoxes, visdrone_category, write_visdrone_boxes
 from ..errors import UsageError
 from ..tracker import FrameTracks
 from ..tracker.counting import LineCounter
@@ -64,13 +67,15 @@ class DetectionsWriter:
             write_detections(self.path, self.frames, stats.frames_seen, self.frame_rate)
 
 
-class BddResultsWriter:
-    """The written tracks of a multi-class model in the BDD100K layout (`<SEQ>.json`, the
-    multi-class layout TrackEval reads), categories named by `class_names`; written
-    atomically at the end, every frame of the stream an entry (after Ctrl-C: those tracked)."""
+class MultiClassResultsWriter:
+    """The written tracks of a multi-class model in a multi-class layout (RESULT_LAYOUTS:
+    BDD100K's `<SEQ>.json`, KITTI's or VisDrone's `<SEQ>.txt`), classes named by
+    `class_names`; written atomically at the end (after Ctrl-C: the frames tracked)."""
 
-    def __init__(self, path: Path, name: str, class_names):
-        self.path, self.name, self.class_names = Path(path), name, np.asarray(class_names)
+    def __init__(self, out_dir: Path, name: str, class_names, layout: str = "bdd100k"):
+        suffix, self.write_rows = RESULT_LAYOUTS[layout]
+        self.path = Path(out_dir) / layout / f"{name}{suffix}"
+        self.name, self.class_names = name, np.asarray(class_names)
         self.frames, self.tracks = [], []
 
     def write(self, detections, tracks) -> None:
@@ -81,18 +86,49 @@ class BddResultsWriter:
         if not (stats.completed or stats.interrupted):
             return
         tracks = self.tracks or [FrameTracks(np.zeros(0, np.int64), np.zeros((0, 4)), np.zeros(0))]
-        frames = np.concatenate(self.frames) if self.frames else np.zeros(0, np.int64)
-        classes = np.concatenate([t.classes for t in tracks])
-        rows = BddTracks(
-            frames=frames,
-            ids=np.concatenate([t.ids for t in tracks]),
-            tlbr=tlwh_to_tlbr(np.concatenate([t.tlwh for t in tracks])),
-            categories=self.class_names[classes],
-            scores=np.concatenate([t.scores for t in tracks]),
-            crowd=np.zeros(len(frames), bool),
-            num_frames=stats.frames_seen,
-        )
-        write_bdd_sequence(self.path, self.name, rows)
+        rows = {
+            "frames": np.concatenate(self.frames) if self.frames else np.zeros(0, np.int64),
+            "ids": np.concatenate([t.ids for t in tracks]),
+            "tlwh": np.concatenate([t.tlwh for t in tracks]),
+            "names": self.class_names[np.concatenate([t.classes for t in tracks])],
+            "scores": np.concatenate([t.scores for t in tracks]),
+        }
+        self.write_rows(self.path, self.name, rows, stats.frames_seen)
+
+
+def _write_bdd(path: Path, name: str, rows: dict, num_frames: int) -> None:
+    bdd = BddTracks(
+        frames=rows["frames"],
+        ids=rows["ids"],
+        tlbr=tlwh_to_tlbr(rows["tlwh"]),
+        categories=rows["names"],
+        scores=rows["scores"],
+        crowd=np.zeros(len(rows["frames"]), bool),
+        num_frames=num_frames,
+    )
+    write_bdd_sequence(path, name, bdd)
+
+
+def _write_kitti(path: Path, name: str, rows: dict, num_frames: int) -> None:
+    types = [kitti_type(n, "DATA.CLASS_NAMES") for n in rows["names"]]
+    lines = format_kitti_results(
+        rows["frames"] - 1, rows["ids"], types, tlwh_to_tlbr(rows["tlwh"]), rows["scores"]
+    )
+    atomic_write_text(path, lines)
+
+
+def _write_visdrone(path: Path, name: str, rows: dict, num_frames: int) -> None:
+    categories = np.array([visdrone_category(n) for n in rows["names"]], np.int64)
+    boxes = VisDroneBoxes(rows["frames"], rows["ids"], rows["tlwh"], rows["scores"], categories)
+    write_visdrone_boxes(path, boxes)
+
+
+#: Multi-class result layouts: (file suffix, writer); frames of the rows count from 1.
+RESULT_LAYOUTS = {
+    "bdd100k": (".json", _write_bdd),
+    "kitti": (".txt", _write_kitti),
+    "visdrone": (".txt", _write_visdrone),
+}
 
 
 def annotate(image, tracks, trails: TrailBuffer, class_names=()) -> np.ndarray:
