@@ -4,6 +4,10 @@
     python tools/convert_data.py mot17_half --root datasets        (after converting MOT17)
     python tools/convert_data.py crowdhuman --src DOWNLOADS/CrowdHuman --root datasets
     python tools/convert_data.py jde_zoo --root datasets           (Caltech, CityPersons, ...)
+    python tools/convert_data.py kitti --src DOWNLOADS/KITTI_tracking --root datasets \
+        [--classes Pedestrian Car] [--val 0001 0005 ...]
+    python tools/convert_data.py visdrone --src DOWNLOADS/VisDrone --root datasets \
+        [--classes pedestrian car van truck bus]
 
 Everything is written under --root (labels, lists, links to the release folders); the
 releases themselves are never modified. scripts/prepare_data.sh runs every converter.
@@ -15,10 +19,14 @@ import json
 from fairmot.cli import argument_parser, run_tool
 from fairmot.data.converters import (
     JDE_ZOO,
+    KITTI_CLASSES,
     MOT_BENCHMARKS,
+    VISDRONE_CLASSES,
     convert_crowdhuman,
     convert_jde_zoo,
+    convert_kitti_tracking,
     convert_mot_release,
+    convert_visdrone_mot,
     make_half_split,
 )
 
@@ -36,7 +44,16 @@ def build_parser():
     crowd.add_argument("--modes", nargs="+", default=["det", "selfsup"], choices=["det", "selfsup"])
     zoo = sub.add_parser("jde_zoo", help="lists for the JDE zoo data sets under the root")
     zoo.add_argument("--names", nargs="+", choices=sorted(JDE_ZOO), default=None)
-    for p in (mot, half, crowd, zoo):
+    kitti = sub.add_parser("kitti", help="KITTI tracking's training release (several classes)")
+    kitti.add_argument("--src", required=True, help="the release, holding training/")
+    kitti.add_argument("--classes", nargs="+", default=list(KITTI_CLASSES), help="types trained")
+    kitti.add_argument("--val", nargs="+", default=[], help="sequences held out for validation")
+    visdrone = sub.add_parser("visdrone", help="VisDrone2019-MOT train and val (several classes)")
+    visdrone.add_argument("--src", required=True, help="folder with VisDrone2019-MOT-train/val")
+    visdrone.add_argument(
+        "--classes", nargs="+", default=list(VISDRONE_CLASSES), help="categories trained"
+    )
+    for p in (mot, half, crowd, zoo, kitti, visdrone):
         p.add_argument("--root", required=True, help="the data root to write under")
     return parser
 
@@ -49,6 +66,10 @@ def main():
         result = make_half_split(args.root, args.benchmark)
     elif args.command == "crowdhuman":
         result = convert_crowdhuman(args.src, args.root, tuple(args.modes))
+    elif args.command == "kitti":
+        result = convert_kitti_tracking(args.src, args.root, args.classes, args.val)
+    elif args.command == "visdrone":
+        result = convert_visdrone_mot(args.src, args.root, args.classes)
     else:
         result = convert_jde_zoo(args.root, tuple(args.names) if args.names else None)
     # Paths as text; numpy numbers as plain numbers.

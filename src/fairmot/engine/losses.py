@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..models.decode import gather
+from .errors import TrainingError
 
 WEIGHTINGS = ("uncertainty", "fixed")
 
@@ -171,7 +172,16 @@ def _single_classifier_keys(state_dict, prefix, *args) -> None:
 
 def build_loss(cfg, num_ids) -> FairMOTLoss:
     """The loss of a config (MODEL.REID_DIM, LOSS.*) over `num_ids` training identities
-    (one count per class)."""
+    (one count per class); a TrainingError when a class has fewer than two (nothing for the
+    identity classifier to tell apart)."""
+    counts = [num_ids] if isinstance(num_ids, int) else list(num_ids)
+    few = {n: c for n, c in zip(cfg.DATA.CLASS_NAMES, counts) if c < 2}
+    if few:
+        raise TrainingError(
+            f"the training lists of {cfg.DATA.CFG} hold too few identities of "
+            + ", ".join(f"{name} ({count})" for name, count in few.items())
+            + ": the re-ID loss needs at least 2 per class (more data, or fewer DATA.CLASSES)"
+        )
     return FairMOTLoss(
         reid_dim=cfg.MODEL.REID_DIM,
         num_ids=num_ids,

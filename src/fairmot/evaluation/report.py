@@ -145,6 +145,7 @@ def multiclass_layout(gt_dir) -> str | None:
 
 def tracker_name(results_dir) -> str:
     """The tracker's name as TrackEval shows it: the folder above `data/` in the TrackEval
-    layout (`<trackers>/<name>/data/<SEQ>.txt`), else the results folder's own name."""
+    layout (`<trackers>/<name>/data/<SEQ>.txt`, or a multi-class layout's folder such as
+    `<name>/kitti/`), else the results folder's own name."""
     path = Path(results_dir).resolve()
-    return path.parent.name if path.name == "data" else path.name
+    return path.parent.name if path.name in ("data", *MULTICLASS_LAYOUTS) else path.name

@@ -93,3 +93,57 @@ def make_jde_zoo(root: Path):
     label = root / "Caltech" / "data" / "labels_with_ids" / "set00_V000_1.txt"
     label.parent.mkdir(parents=True, exist_ok=True)
     label.write_text("0 -1 0.5 0.5 0.2 0.4\n0 -1 0.1 0.9 0.05 0.1\n")
+
+
+def kitti_line(frame, track, kind, x1, y1, x2, y2, trunc=0, occl=0) -> str:
+    return f"{frame} {track} {kind} {trunc} {occl} -10 {x1} {y1} {x2} {y2} 1.5 1.6 3.9 1 1 10 0\n"
+
+
+#: KITTI sequence 0000: a pedestrian (track 0) in frames 0-2, a car (track 1) in frames 0
+#: and 2, a van (track 2, not trained), a DontCare region; 0001: a pedestrian (track 0).
+KITTI_0000 = [
+    kitti_line(0, 0, "Pedestrian", 10, 8, 26, 40),
+    kitti_line(0, 1, "Car", 30, 20, 62, 40),
+    kitti_line(0, -1, "DontCare", 0, 0, 8, 8, -1, -1),
+    kitti_line(1, 0, "Pedestrian", 11, 8, 27, 40),
+    kitti_line(1, 2, "Van", 40, 10, 60, 30),
+    kitti_line(2, 0, "Pedestrian", 12, 8, 28, 40),
+    kitti_line(2, 1, "car", 32, 20, 64, 40),
+]
+KITTI_0001 = [kitti_line(1, 0, "Pedestrian", 5, 5, 15, 35)]
+
+
+def make_kitti_release(src: Path):
+    """training/image_02/<SEQ>/000000.png ... and training/label_02/<SEQ>.txt."""
+    for name, lines, length in (("0000", KITTI_0000, 3), ("0001", KITTI_0001, 2)):
+        for frame in range(length):
+            write_image(src / "training" / "image_02" / name / f"{frame:06d}.png", value=frame)
+        (src / "training" / "label_02").mkdir(parents=True, exist_ok=True)
+        (src / "training" / "label_02" / f"{name}.txt").write_text("".join(lines))
+
+
+#: VisDrone annotations (frame,id,x,y,w,h,score,category,truncation,occlusion): a pedestrian
+#: (id 1), a car (id 2), an ignored region (score 0, category 0), "others" (11), a van not
+#: trained with the default of make_visdrone's test (classes pedestrian, car).
+VISDRONE_TRAIN = [
+    "1,1,10,8,16,20,1,1,0,0",
+    "1,2,30,20,30,20,1,4,0,1",
+    "1,0,0,0,8,8,0,0,0,0",
+    "2,1,11,8,16,20,1,1,0,0",
+    "2,3,40,10,20,20,1,5,0,0",
+    "2,4,0,30,8,8,1,11,0,0",
+]
+VISDRONE_VAL = ["2,7,5,5,10,20,1,4,0,0"]
+
+
+def make_visdrone_release(src: Path):
+    """VisDrone2019-MOT-{train,val}/{sequences/<SEQ>/0000001.jpg, annotations/<SEQ>.txt}."""
+    for split, name, lines in (
+        ("train", "uav0000013_00000_v", VISDRONE_TRAIN),
+        ("val", "uav0000086_00000_v", VISDRONE_VAL),
+    ):
+        folder = src / f"VisDrone2019-MOT-{split}"
+        for frame in range(1, 3):
+            write_image(folder / "sequences" / name / f"{frame:07d}.jpg", value=frame)
+        (folder / "annotations").mkdir(parents=True, exist_ok=True)
+        (folder / "annotations" / f"{name}.txt").write_text("\n".join(lines) + "\n")

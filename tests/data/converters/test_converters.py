@@ -325,6 +325,7 @@ def test_shipped_data_cfgs_name_only_lists_the_converters_write():
     written |= {f"mot17_half.{k}" for k in ("train", "val", "emb")}
     written |= {f"{m}.{s}" for m in ("crowdhuman", "crowdhuman_selfsup") for s in SPLITS}
     written |= {list_name for _, list_name, _ in JDE_ZOO.values()}
+    written |= {f"{m}.{s}" for m in ("kitti", "visdrone") for s in ("train", "val", "emb")}
     for path in (REPO / "data_cfg").glob("*.json"):
         if path.stem == "synthetic":
             continue

@@ -3,10 +3,13 @@
 - `convert_mot_release`: MOT15/16/17/20 training splits; `make_half_split`: MOT17 halves.
 - `convert_crowdhuman`: CrowdHuman, detection and self-supervised modes.
 - `convert_jde_zoo`: lists for Caltech, CityPersons, CUHK-SYSU, PRW, ETH.
+- `convert_kitti_tracking`, `convert_visdrone_mot`: the multi-class releases, also laid out
+  for tracking (MOTChallenge layout) and evaluation (their benchmarks' layouts).
 """
 
 from .crowdhuman import convert_crowdhuman, read_odgt
 from .jde_zoo import JDE_ZOO, convert_jde_zoo, list_jde_dataset
+from .kitti import KITTI_CLASSES, convert_kitti_tracking
 from .mot import (
     MOT_BENCHMARKS,
     JdeSplit,
@@ -14,14 +17,19 @@ from .mot import (
     make_half_split,
     mot_sequences_to_jde,
 )
+from .visdrone import VISDRONE_CLASSES, convert_visdrone_mot
 
 __all__ = [
     "JDE_ZOO",
+    "KITTI_CLASSES",
+    "VISDRONE_CLASSES",
     "MOT_BENCHMARKS",
     "JdeSplit",
     "convert_crowdhuman",
     "convert_jde_zoo",
+    "convert_kitti_tracking",
     "convert_mot_release",
+    "convert_visdrone_mot",
     "list_jde_dataset",
     "make_half_split",
     "mot_sequences_to_jde",

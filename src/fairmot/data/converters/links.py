@@ -32,3 +32,17 @@ def relative_to_root(path: Path, root: Path) -> str:
     """`path` relative to `root` as a POSIX string, without resolving symbolic links (images
     reached through a linked release folder stay under the root)."""
     return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
+
+
+def link_file(source: Path, folder: Path) -> Path:
+    """A symbolic link `folder/<source's name>` to the file `source` (an earlier link of the
+    same name is replaced; a regular file there is an error, never overwritten)."""
+    source, link = Path(source), Path(folder) / Path(source).name
+    if not source.is_file():
+        raise FormatError(source, "missing file: no such file")
+    if link.exists() and not link.is_symlink():
+        raise FormatError(link, f"already exists and is not a link to {source}; move it away")
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.unlink(missing_ok=True)
+    link.symlink_to(source.resolve())
+    return link

@@ -22,6 +22,7 @@ from ..formats import (
     FormatError,
     MotGroundTruth,
     MotSequence,
+    SeqInfo,
     label_path_for_image,
     write_image_list,
     write_jde_labels,
@@ -78,35 +79,79 @@ def mot_sequences_to_jde(
             the released lists' rule); e.g. {1: 0, 3: 1} also keeps cars as class 1.
     """
     classes = classes or {PEDESTRIAN: 0}
-    root = Path(root)
     images, identity, boxes = [], first_identity, 0
     for seq in sorted((MotSequence(d) for d in sequence_dirs), key=lambda s: s.name):
         gt = seq.read_gt()
         keep = gt.consider != 0
         if has_classes:
             keep &= np.isin(gt.classes, list(classes))
-        frames, ids, tlwh = gt.frames[keep], gt.ids[keep], gt.tlwh[keep]
         label_classes = (
-            np.array([classes[int(c)] for c in gt.classes[keep]], np.float64)
+            np.array([classes[int(c)] for c in gt.classes[keep]], np.int64)
             if has_classes
-            else np.zeros(len(frames))
+            else np.zeros(int(keep.sum()), np.int64)
         )
-        unique_ids, dense = np.unique(ids, return_inverse=True)
-        global_ids = dense + identity
-        identity += len(unique_ids)
-        info = seq.info
-        centres = pixels_to_normalized(tlwh_to_cxcywh(tlwh), (info.im_width, info.im_height))
-        order = np.argsort(frames, kind="stable")
-        frames, global_ids, centres = frames[order], global_ids[order], centres[order]
-        label_classes = label_classes[order]
-        starts = np.searchsorted(frames, np.arange(1, info.seq_length + 2))
-        for frame, image in enumerate(seq.frame_paths(), start=1):
-            lo, hi = starts[frame - 1], starts[frame]
-            rows = np.column_stack([label_classes[lo:hi], global_ids[lo:hi], centres[lo:hi]])
-            write_jde_labels(label_path_for_image(image), rows)
-            images.append(relative_to_root(image, root))
-            boxes += int(hi - lo)
+        boxes_of_seq = SequenceBoxes(gt.frames[keep], gt.ids[keep], gt.tlwh[keep], label_classes)
+        written, n_ids = write_sequence_labels(seq, boxes_of_seq, identity, root)
+        images += written
+        identity += n_ids
+        boxes += len(boxes_of_seq.frames)
     return JdeSplit(images, int(identity - first_identity), boxes)
+
+
+@dataclass
+class SequenceBoxes:
+    """The boxes of one sequence a converter keeps for training.
+
+    Attributes:
+        frames: (N,) int64 1-based frames of the sequence's MOT layout.
+        ids: (N,) int64 the release's identities (one per object within the sequence).
+        tlwh: (N, 4) float64 x y w h in frame pixels.
+        classes: (N,) int64 JDE label classes.
+    """
+
+    frames: np.ndarray
+    ids: np.ndarray
+    tlwh: np.ndarray
+    classes: np.ndarray
+
+
+def write_sequence_labels(
+    seq: MotSequence, boxes: SequenceBoxes, first_identity: int, root: str | os.PathLike
+) -> tuple[list, int]:
+    """Write a label file per frame of a MOT-layout sequence (empty where nothing is kept):
+    rows `class identity cx cy w h` normalised by seqinfo's image size, not clipped, the
+    release's identities renumbered from `first_identity` in ascending order.
+
+    Returns:
+        (the frames' image paths relative to `root`, identities used).
+    """
+    unique_ids, dense = np.unique(boxes.ids, return_inverse=True)
+    info = seq.info
+    centres = pixels_to_normalized(tlwh_to_cxcywh(boxes.tlwh), (info.im_width, info.im_height))
+    order = np.argsort(boxes.frames, kind="stable")
+    frames, global_ids = boxes.frames[order], dense[order] + first_identity
+    centres, classes = centres[order], boxes.classes[order].astype(np.float64)
+    starts = np.searchsorted(frames, np.arange(1, info.seq_length + 2))
+    images = []
+    for frame, image in enumerate(seq.frame_paths(), start=1):
+        lo, hi = starts[frame - 1], starts[frame]
+        rows = np.column_stack([classes[lo:hi], global_ids[lo:hi], centres[lo:hi]])
+        write_jde_labels(label_path_for_image(image), rows)
+        images.append(relative_to_root(image, Path(root)))
+    return images, len(unique_ids)
+
+
+def link_sequence(frames: list, out: Path, info: SeqInfo) -> MotSequence:
+    """A MOT-layout sequence folder `out` showing `frames` (files, in order) as its frames
+    1, 2, ... (symbolic links in `info.im_dir`) with `info` as its seqinfo.ini."""
+    (out / info.im_dir).mkdir(parents=True, exist_ok=True)
+    for new_frame, old_path in enumerate(frames, start=1):
+        link = out / info.im_dir / info.frame_name(new_frame)
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(os.path.relpath(os.path.abspath(old_path), os.path.abspath(link.parent)))
+    write_seqinfo(out, info)
+    return MotSequence(out)
 
 
 #: The MOT15 training sequences the released lists were made from (SPEC §4).
@@ -209,12 +254,7 @@ def _write_val_half(seq: MotSequence, out: Path, half: int) -> None:
     """The frames after `half` of a sequence as a sequence of their own under `out`:
     frames renumbered from 1 (symbolic links), the ground truth renumbered, seqinfo.ini."""
     info, frames = seq.info, seq.frame_paths()
-    (out / info.im_dir).mkdir(parents=True, exist_ok=True)
-    for new_frame, old_path in enumerate(frames[half:], start=1):
-        link = out / info.im_dir / info.frame_name(new_frame)
-        if link.is_symlink() or link.exists():
-            link.unlink()
-        link.symlink_to(os.path.relpath(old_path, link.parent))
+    link_sequence(frames[half:], out, replace(info, seq_length=info.seq_length - half))
     gt = seq.read_gt()
     keep = gt.frames > half
     renumbered = MotGroundTruth(
@@ -226,7 +266,6 @@ def _write_val_half(seq: MotSequence, out: Path, half: int) -> None:
         gt.visibility[keep],
     )
     write_mot_gt(out / "gt" / "gt.txt", renumbered)
-    write_seqinfo(out, replace(info, seq_length=info.seq_length - half))
 
 
 def make_half_split(root: str | os.PathLike, benchmark: str = "MOT17") -> dict:
