@@ -5,7 +5,7 @@
     python tools/convert_data.py crowdhuman --src DOWNLOADS/CrowdHuman --root datasets
     python tools/convert_data.py jde_zoo --root datasets           (Caltech, CityPersons, ...)
     python tools/convert_data.py kitti --src DOWNLOADS/KITTI_tracking --root datasets \
-        [--classes Pedestrian Car] [--val 0001 0005 ...]
+        [--classes Pedestrian Car] [--val 0001 0006 ...]
     python tools/convert_data.py visdrone --src DOWNLOADS/VisDrone --root datasets \
         [--classes pedestrian car van truck bus]
 
@@ -20,6 +20,7 @@ from fairmot.cli import argument_parser, run_tool
 from fairmot.data.converters import (
     JDE_ZOO,
     KITTI_CLASSES,
+    KITTI_VAL,
     MOT_BENCHMARKS,
     VISDRONE_CLASSES,
     convert_crowdhuman,
@@ -47,7 +48,12 @@ def build_parser():
     kitti = sub.add_parser("kitti", help="KITTI tracking's training release (several classes)")
     kitti.add_argument("--src", required=True, help="the release, holding training/")
     kitti.add_argument("--classes", nargs="+", default=list(KITTI_CLASSES), help="types trained")
-    kitti.add_argument("--val", nargs="+", default=[], help="sequences held out for validation")
+    kitti.add_argument(
+        "--val",
+        nargs="*",
+        default=list(KITTI_VAL),
+        help="sequences held out for validation (default: the common 11; none: --val)",
+    )
     visdrone = sub.add_parser("visdrone", help="VisDrone2019-MOT train and val (several classes)")
     visdrone.add_argument("--src", required=True, help="folder with VisDrone2019-MOT-train/val")
     visdrone.add_argument(

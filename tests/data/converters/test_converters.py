@@ -30,6 +30,7 @@ from .fixtures import (
     make_jde_zoo,
     make_mot15_release,
     make_mot17_release,
+    make_visdrone_release,
 )
 
 REPO = Path(__file__).resolve().parents[3]
@@ -340,6 +341,7 @@ def test_prepare_data_script_runs_every_converter_it_finds(tmp_path):
     downloads, root = tmp_path / "downloads", tmp_path / "datasets"
     make_mot17_release(downloads / "MOT17")
     make_crowdhuman_release(downloads / "CrowdHuman")
+    make_visdrone_release(downloads / "VisDrone")
     make_jde_zoo(root)
     env = dict(os.environ, DOWNLOADS=str(downloads), ROOT=str(root), PYTHON=sys.executable)
     result = subprocess.run(
@@ -351,6 +353,7 @@ def test_prepare_data_script_runs_every_converter_it_finds(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "-- MOT20: not found" in result.stdout
+    assert "-- KITTI tracking: not found" in result.stdout
     lists = {p.name for p in (root / "lists").iterdir()}
     assert {
         "mot17.train",
@@ -360,6 +363,8 @@ def test_prepare_data_script_runs_every_converter_it_finds(tmp_path):
         "crowdhuman_selfsup.train",
         "eth.train",
         "caltech.all",
+        "visdrone.train",
+        "visdrone.val",
     } <= lists
     assert (root / "MOT17/images/val_half/MOT17-02-SDP/gt/gt.txt").is_file()
     # crowdhuman_selfsup.json names only lists that now exist: its check passes; mix.json

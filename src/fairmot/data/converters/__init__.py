@@ -9,7 +9,7 @@
 
 from .crowdhuman import convert_crowdhuman, read_odgt
 from .jde_zoo import JDE_ZOO, convert_jde_zoo, list_jde_dataset
-from .kitti import KITTI_CLASSES, convert_kitti_tracking
+from .kitti import KITTI_CLASSES, KITTI_VAL, convert_kitti_tracking
 from .mot import (
     MOT_BENCHMARKS,
     JdeSplit,
@@ -22,6 +22,7 @@ from .visdrone import VISDRONE_CLASSES, convert_visdrone_mot
 __all__ = [
     "JDE_ZOO",
     "KITTI_CLASSES",
+    "KITTI_VAL",
     "VISDRONE_CLASSES",
     "MOT_BENCHMARKS",
     "JdeSplit",

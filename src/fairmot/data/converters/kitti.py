@@ -32,6 +32,9 @@ from .mot import SequenceBoxes, link_sequence, write_sequence_labels
 
 KITTI_FRAME_RATE = 10.0
 KITTI_CLASSES = ("Pedestrian", "Car")
+#: A common validation split of the 21 training sequences (the one AB3DMOT and later KITTI
+#: trackers hold out); tools/convert_data.py uses it unless told otherwise.
+KITTI_VAL = ("0001", "0006", "0008", "0010", "0012", "0013", "0014", "0015", "0016", "0018", "0019")
 
 
 def _checked_classes(classes) -> tuple:
@@ -80,7 +83,9 @@ def convert_kitti_tracking(
         raise FormatError(src / "label_02", "no <SEQ>.txt label files (is this KITTI tracking?)")
     missing = [v for v in val if v not in names]
     if missing:
-        raise UsageError(f"validation sequence(s) {missing} not in {src / 'label_02'}")
+        raise UsageError(
+            f"validation sequence(s) {missing} not in {src / 'label_02'} (choose others: --val)"
+        )
     splits = {"train": [n for n in names if n not in val], "val": [n for n in names if n in val]}
     identity, boxes, images, lists = 1, 0, {}, {}
     for split, members in splits.items():
