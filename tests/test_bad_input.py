@@ -55,6 +55,12 @@ def ws(tmp_path_factory) -> Path:
         cv2.imwrite(str(ws / "frames" / f"{k:06d}.jpg"), np.zeros((64, 96, 3), np.uint8))
     (ws / "empty").mkdir()
     (ws / "notes.txt").write_text("not a video\n")
+    kitti = ws / "kitti" / "training"
+    (kitti / "image_02" / "0000").mkdir(parents=True)
+    cv2.imwrite(str(kitti / "image_02" / "0000" / "000000.png"), np.zeros((64, 96, 3), np.uint8))
+    (kitti / "label_02").mkdir()
+    row = "0 1 {} 0 0 -10 10 10 40 60 1.5 1.6 3.9 1 1 10 0\n"
+    (kitti / "label_02" / "0000.txt").write_text(row.format("Car") + row.format("Lorry"))
     return ws
 
 
@@ -130,6 +136,12 @@ CASES = [
      "{w}/train_only.json"], 1, r"error: .*train_only.json: no 'test' data sets"),
     ("no test_emb lists", "test_emb", ["--cfg", INSTANT, "--weights", "{w}/model.pth",
      "--data-cfg", "{w}/train_only.json"], 1, r"error: .*train_only.json: no 'test_emb' data"),
+    ("a type KITTI does not have", "convert_data", ["kitti", "--src", "{w}/kitti", "--root",
+     "{w}/kitti_root", "--val"], 1,
+     r"error: .*label_02/0000.txt:2: type 'Lorry' is not a KITTI tracking type; expected one of"),
+    ("a category VisDrone does not have", "convert_data", ["visdrone", "--src", "{w}/kitti",
+     "--root", "{w}/visdrone_root", "--classes", "car", "lorry"], 1,
+     r"error: VisDrone has no category lorry; classes must be among \['pedestrian'"),
     ("missing data_cfg", "check_data", ["--data-cfg", "{w}/none.json"], 1,
      r"error: .*none.json: missing data_cfg file: no such file$"),
     ("missing results", "eval_mot", ["--gt", "{w}/gt", "--results", "{w}/nothing"], 1,
@@ -158,7 +170,8 @@ def test_bad_input(ws, case, tool, args, status, first_line):
     if isinstance(args, tuple):  # an evaluation case: a changed copy of the TUD files
         args = _eval_case(ws, *args) + ["--benchmark", "MOT17"]
     args = [a.replace("{w}", str(ws)) for a in args]
-    overrides = [] if tool == "check_data" or "OUTPUT_DIR" in args else ["OUTPUT_DIR", str(out)]
+    plain = tool in ("check_data", "convert_data") or "OUTPUT_DIR" in args  # no OUTPUT_DIR
+    overrides = [] if plain else ["OUTPUT_DIR", str(out)]
     result = subprocess.run(
         [sys.executable, str(REPO / "tools" / f"{tool}.py"), *args, *overrides],
         capture_output=True,

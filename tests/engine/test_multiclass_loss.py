@@ -3,6 +3,7 @@ identities, averaged over the classes present; one class is the paper's loss."""
 
 import math
 
+import pytest
 import torch
 import torch.nn.functional as F
 
@@ -61,3 +62,22 @@ def test_a_class_absent_from_the_batch_adds_nothing_and_old_checkpoints_load():
     fresh = FairMOTLoss(reid_dim=8, num_ids=5)
     fresh.load_state_dict(old)
     assert torch.equal(fresh.classifier.weight, one.classifier.weight) and fresh.num_ids == 5
+
+
+def test_a_class_with_fewer_than_two_identities_is_named():
+    from fairmot.config import load_cfg
+    from fairmot.engine.errors import TrainingError
+    from fairmot.engine.losses import build_loss
+
+    two = [
+        "MODEL.NUM_CLASSES",
+        "2",
+        "DATA.CLASSES",
+        "[0, 1]",
+        "DATA.CLASS_NAMES",
+        "['person', 'car']",
+    ]
+    cfg = load_cfg(None, [*two, "DATA.CFG", "data_cfg/kitti.json"])
+    with pytest.raises(TrainingError, match=r"kitti.json hold too few identities of car \(1\)"):
+        build_loss(cfg, [5, 1])
+    assert len(build_loss(cfg, [5, 2]).classifiers) == 2
