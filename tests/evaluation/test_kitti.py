@@ -2,9 +2,6 @@
 files for the same label files (distractor Van / Person, truncated and occluded boxes,
 DontCare regions, boxes under the minimum height), and label-file errors name the line."""
 
-import contextlib
-import io
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +11,8 @@ from fairmot.data.formats import FormatError
 from fairmot.data.formats.kitti import format_kitti_results, read_kitti_labels
 from fairmot.evaluation import multiclass_layout, write_trackeval_files
 from fairmot.evaluation.kitti import evaluate_kitti_split
+
+from .trackeval_run import run_trackeval
 
 #: (type, truncated, occluded, width, height) of the scene's movers.
 MOVERS = (
@@ -81,25 +80,13 @@ def split(tmp_path_factory) -> Path:
 
 
 def test_equal_to_trackeval_reading_the_files(split, tmp_path):
-    import trackeval
-
-    trackers = tmp_path / "trackers"
-    shutil.copytree(split / "trackers", trackers)
-    evaluator = trackeval.Evaluator(
-        {"USE_PARALLEL": False, "PRINT_CONFIG": False, "TIME_PROGRESS": False}
-    )
-    dataset = trackeval.datasets.Kitti2DBox(
-        {"GT_FOLDER": str(split / "gt"), "TRACKERS_FOLDER": str(trackers), "PRINT_CONFIG": False}
-    )
-    metrics = [trackeval.metrics.HOTA(), trackeval.metrics.CLEAR(), trackeval.metrics.Identity()]
-    with contextlib.redirect_stdout(io.StringIO()):
-        evaluator.evaluate([dataset], metrics)
+    written_by_trackeval, printed = run_trackeval("Kitti2DBox", split, tmp_path)
     assert multiclass_layout(split / "gt") == "kitti"
     ours = evaluate_kitti_split(split / "gt", split / "trackers" / "tracker" / "data")
     written = {p.name: p for p in write_trackeval_files(ours, tmp_path / "ours")}
     for cls in ("car", "pedestrian"):
         for name in (f"{cls}_summary.txt", f"{cls}_detailed.csv"):
-            assert written[name].read_text() == (trackers / "tracker" / name).read_text(), name
+            assert written[name].read_text() == (written_by_trackeval / name).read_text(), name
     summary = ours.summary()
     assert summary["car"]["COMBINED"]["IDSW"] >= 1  # the switch
     # Two real cars (not the truncated one nor the van) per frame, in both sequences.

@@ -2,8 +2,6 @@
 equal to TrackEval's own BDD100K run on the same files (its files byte for byte, its printed
 tables), with distractors and crowd regions."""
 
-import contextlib
-import io
 import shutil
 from pathlib import Path
 
@@ -18,6 +16,8 @@ from fairmot.evaluation.multiclass import (
     DETECTION_AVERAGED,
     evaluate_bdd_split,
 )
+
+from .trackeval_run import run_trackeval
 
 CATEGORIES = ("pedestrian", "pedestrian", "car", "car", "bicycle", "rider")
 
@@ -77,27 +77,14 @@ def test_round_trip(split):
 
 
 def test_equal_to_trackeval_reading_the_files(split, tmp_path):
-    import trackeval
-
-    trackers = tmp_path / "trackers"
-    shutil.copytree(split / "trackers", trackers)
-    evaluator = trackeval.Evaluator(
-        {"USE_PARALLEL": False, "PRINT_CONFIG": False, "TIME_PROGRESS": False}
-    )
-    dataset = trackeval.datasets.BDD100K(
-        {"GT_FOLDER": str(split / "gt"), "TRACKERS_FOLDER": str(trackers), "PRINT_CONFIG": False}
-    )
-    metrics = [trackeval.metrics.HOTA(), trackeval.metrics.CLEAR(), trackeval.metrics.Identity()]
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        evaluator.evaluate([dataset], metrics)
+    written_by_trackeval, printed = run_trackeval("BDD100K", split, tmp_path)
     ours = evaluate_bdd_split(split / "gt", split / "trackers" / "tracker" / "data")
     written = write_trackeval_files(ours, tmp_path / "ours")
     assert len(written) == 2 * (8 + 2 + 3)  # classes, two averages, three super-categories
     for path in written:
-        assert path.read_text() == (trackers / "tracker" / path.name).read_text(), path.name
+        assert path.read_text() == (written_by_trackeval / path.name).read_text(), path.name
     tables = trackeval_tables(ours, "tracker").strip()
-    assert tables in printed.getvalue()
+    assert tables in printed
     summary = ours.summary()
     assert summary["car"]["COMBINED"]["IDSW"] == 0  # the switch was a pedestrian's
     assert summary["pedestrian"]["COMBINED"]["IDSW"] >= 1

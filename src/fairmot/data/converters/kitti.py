@@ -24,11 +24,15 @@ import numpy as np
 
 from ...boxes import tlbr_to_tlwh
 from ...errors import UsageError
-from ..formats import FormatError, SeqInfo, write_image_list
-from ..formats.images import image_size
+from ..formats import FormatError, write_image_list
 from ..formats.kitti import KITTI_TYPES, read_kitti_labels, write_kitti_seqmap
 from .links import link_file
-from .mot import SequenceBoxes, link_sequence, write_sequence_labels
+from .mot import (
+    SequenceBoxes,
+    check_frames_exist,
+    link_release_sequence,
+    write_sequence_labels,
+)
 
 KITTI_FRAME_RATE = 10.0
 KITTI_CLASSES = ("Pedestrian", "Car")
@@ -48,19 +52,11 @@ def _checked_classes(classes) -> tuple:
 
 def _kitti_sequence(src: Path, name: str, out: Path) -> tuple:
     """The release's sequence `name` as a MOT-layout sequence under `out`, and its labels."""
-    frames = sorted((src / "image_02" / name).glob("*.png"))
-    if not frames:
-        raise FormatError(src / "image_02" / name, "no frames (*.png) for this label file")
-    width, height = image_size(frames[0])
-    info = SeqInfo(name, "img1", KITTI_FRAME_RATE, len(frames), width, height, ".png")
-    labels = read_kitti_labels(src / "label_02" / f"{name}.txt")
-    late = labels.frames >= len(frames)
-    if late.any():
-        raise FormatError(
-            src / "label_02" / f"{name}.txt",
-            f"frame {labels.frames[late][0]} but image_02/{name} holds {len(frames)} frames",
-        )
-    return link_sequence(frames, out, info), labels
+    frame_dir, path = src / "image_02" / name, src / "label_02" / f"{name}.txt"
+    seq = link_release_sequence(frame_dir, ".png", KITTI_FRAME_RATE, out)
+    labels = read_kitti_labels(path)
+    check_frames_exist(path, labels.frames, 0, seq, frame_dir)  # KITTI counts from 0
+    return seq, labels
 
 
 def convert_kitti_tracking(

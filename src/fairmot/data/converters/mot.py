@@ -29,6 +29,7 @@ from ..formats import (
     write_mot_gt,
     write_seqinfo,
 )
+from ..formats.images import image_size
 from .links import link_folder, relative_to_root
 
 logger = logging.getLogger(__name__)
@@ -152,6 +153,27 @@ def link_sequence(frames: list, out: Path, info: SeqInfo) -> MotSequence:
         link.symlink_to(os.path.relpath(os.path.abspath(old_path), os.path.abspath(link.parent)))
     write_seqinfo(out, info)
     return MotSequence(out)
+
+
+def link_release_sequence(frame_dir: Path, ext: str, frame_rate: float, out: Path) -> MotSequence:
+    """A release's folder of frames `frame_dir/*<ext>` (in name order) as the MOT-layout
+    sequence `out` (named `out.name`, sized by its first frame); FormatError without frames."""
+    frames = sorted(Path(frame_dir).glob(f"*{ext}"))
+    if not frames:
+        raise FormatError(frame_dir, f"no frames (*{ext}) for this sequence's annotations")
+    width, height = image_size(frames[0])
+    info = SeqInfo(out.name, "img1", frame_rate, len(frames), width, height, ext)
+    return link_sequence(frames, out, info)
+
+
+def check_frames_exist(path: Path, frames, first: int, seq: MotSequence, frame_dir: Path):
+    """FormatError naming the annotation file `path` when a frame of `frames` (numbered from
+    `first` as in that file) lies beyond the sequence's frames (found in `frame_dir`)."""
+    late = frames - first >= seq.info.seq_length
+    if late.any():
+        raise FormatError(
+            path, f"frame {frames[late][0]} but {frame_dir} holds {seq.info.seq_length} frames"
+        )
 
 
 #: The MOT15 training sequences the released lists were made from (SPEC §4).

@@ -24,11 +24,15 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import UsageError
-from ..formats import FormatError, SeqInfo, write_image_list
-from ..formats.images import image_size
+from ..formats import FormatError, write_image_list
 from ..formats.visdrone import VISDRONE_CATEGORIES, VISDRONE_IGNORED, read_visdrone_boxes
 from .links import link_folder
-from .mot import SequenceBoxes, link_sequence, write_sequence_labels
+from .mot import (
+    SequenceBoxes,
+    check_frames_exist,
+    link_release_sequence,
+    write_sequence_labels,
+)
 
 VISDRONE_FRAME_RATE = 30.0
 VISDRONE_CLASSES = ("pedestrian", "car", "van", "truck", "bus")
@@ -46,19 +50,11 @@ def _checked_classes(classes) -> list:
 
 
 def _visdrone_sequence(split_dir: Path, name: str, out: Path):
-    frames = sorted((split_dir / "sequences" / name).glob("*.jpg"))
-    if not frames:
-        raise FormatError(split_dir / "sequences" / name, "no frames (*.jpg) for this annotation")
-    width, height = image_size(frames[0])
-    info = SeqInfo(name, "img1", VISDRONE_FRAME_RATE, len(frames), width, height, ".jpg")
-    boxes = read_visdrone_boxes(split_dir / "annotations" / f"{name}.txt")
-    late = boxes.frames > len(frames)
-    if late.any():
-        raise FormatError(
-            split_dir / "annotations" / f"{name}.txt",
-            f"frame {boxes.frames[late][0]} but sequences/{name} holds {len(frames)} frames",
-        )
-    return link_sequence(frames, out, info), boxes
+    frame_dir, path = split_dir / "sequences" / name, split_dir / "annotations" / f"{name}.txt"
+    seq = link_release_sequence(frame_dir, ".jpg", VISDRONE_FRAME_RATE, out)
+    boxes = read_visdrone_boxes(path)
+    check_frames_exist(path, boxes.frames, 1, seq, frame_dir)
+    return seq, boxes
 
 
 def convert_visdrone_mot(
