@@ -65,7 +65,8 @@ def test_dynamic_export_takes_other_sizes(tmp_path):
 
 def test_tracking_with_onnxruntime_gives_the_torch_tracks(workspace, tmp_path):  # noqa: F811
     val, weights = workspace / "data/images/val", str(workspace / "random.pth")
-    (torch_stats,) = run_tracking(small_cfg(tmp_path), inputs=val, weights=weights, progress=False)
+    torch_cfg = small_cfg(tmp_path, "INFERENCE.BACKEND", "torch")
+    (torch_stats,) = run_tracking(torch_cfg, inputs=val, weights=weights, progress=False)
     onnx_cfg = small_cfg(tmp_path, "INFERENCE.BACKEND", "onnxruntime")
     (onnx_stats,) = run_tracking(onnx_cfg, inputs=val, weights=weights, name="onnx", progress=False)
     assert list((tmp_path / "onnx").glob("random_*.onnx"))  # exported on the fly
@@ -74,6 +75,26 @@ def test_tracking_with_onnxruntime_gives_the_torch_tracks(workspace, tmp_path): 
     np.testing.assert_array_equal(ours.frames, theirs.frames)
     np.testing.assert_array_equal(ours.ids, theirs.ids)
     np.testing.assert_allclose(ours.tlwh, theirs.tlwh, atol=1e-3)
+
+
+def test_the_automatic_backend_exports_once_for_the_cpu(workspace, tmp_path):  # noqa: F811
+    from fairmot.inference.detector import build_detector, use_onnxruntime
+
+    weights = str(workspace / "random.pth")
+    cfg = small_cfg(tmp_path)
+    assert cfg.INFERENCE.BACKEND == "auto"
+    first = build_detector(cfg, weights).model
+    assert isinstance(first, OnnxRuntimeNetwork)  # ONNX Runtime on the CPU
+    (path,) = (tmp_path / "onnx").glob("random_*.onnx")
+    stamp = path.stat().st_mtime_ns
+    assert build_detector(cfg, weights).model.path == path
+    assert path.stat().st_mtime_ns == stamp  # reused: same checkpoint, size and config
+    build_detector(small_cfg(tmp_path, "DECODE.CONF_THRES", "0.3"), weights)
+    assert path.stat().st_mtime_ns != stamp  # another config: exported again
+    two_stage = build_model(small_cfg(tmp_path, "MODEL.REID_HEAD", "roi"))
+    assert not use_onnxruntime("auto", two_stage, torch.device("cpu"))  # torch for those
+    assert not use_onnxruntime("auto", first, torch.device("cuda"))  # and on a GPU
+    assert use_onnxruntime("onnxruntime", two_stage, torch.device("cpu"))  # asked: tried
 
 
 def test_export_tool_and_a_checkpoint_that_does_not_fit(workspace, tmp_path):  # noqa: F811

@@ -209,10 +209,12 @@ _C.DECODE.REID_SAMPLING = "center"
 # Inference: the network's runtime, and live sources (cameras, network streams)
 # ---------------------------------------------------------------------------------------------
 _C.INFERENCE = CN()
-# Runtime of the network when tracking: "torch", or "onnxruntime" (weights: an exported
-# .onnx file, or a checkpoint exported on the fly to OUTPUT_DIR/onnx/; provider chosen
-# automatically: TensorRT, CUDA, else the CPU). A .onnx file always runs on ONNX Runtime.
-_C.INFERENCE.BACKEND = "torch"
+# Runtime of the network when tracking: "torch"; "onnxruntime" (weights: an exported .onnx
+# file, or a checkpoint exported on the fly to OUTPUT_DIR/onnx/ and reused while it is the
+# same; provider chosen automatically: TensorRT, CUDA, else the CPU); "auto": ONNX Runtime
+# for a one-stage network on the CPU when it is installed (the fastest correct CPU path,
+# benchmarks/onnx_speed.py), torch on a GPU. A .onnx file always runs on ONNX Runtime.
+_C.INFERENCE.BACKEND = "auto"
 # When tracking is slower than a live source, track only the newest frame and drop the rest
 # (counted and reported) instead of falling ever further behind. False: every frame, late.
 _C.INFERENCE.DROP_FRAMES = True

@@ -161,7 +161,7 @@ RULES: dict[str, Rule] = {
     "DECODE.TOP_K": POSITIVE,
     "DECODE.CONF_THRES": PROBABILITY,
     "DECODE.REID_SAMPLING": one_of(*REID_SAMPLINGS),
-    "INFERENCE.BACKEND": one_of("torch", "onnxruntime"),
+    "INFERENCE.BACKEND": one_of("auto", "torch", "onnxruntime"),
     "INFERENCE.DROP_FRAMES": one_of(True, False),
     "INFERENCE.STALL_SECONDS": above(0.0),
     "TRACKER.NEW_TRACK_THRES": PROBABILITY,

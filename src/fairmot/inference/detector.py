@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib.util
 import time
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from ..data.letterbox import letterbox, to_network_input
 from ..models import build_model, load_checkpoint, select_device
 from ..models.decode import TWO_STAGE, DecodeParams, Detections, decode
 
-BACKENDS = ("torch", "onnxruntime")
+BACKENDS = ("auto", "torch", "onnxruntime")
 
 
 class Detector:
@@ -50,18 +51,30 @@ class Detector:
         self.pad_value = pad_value
         self.timings = {"network": 0.0, "decode": 0.0}
 
-    @torch.no_grad()
-    def __call__(self, image_bgr: np.ndarray) -> Detections:
-        start = time.perf_counter()
+    def prepare(self, image_bgr: np.ndarray) -> np.ndarray:
+        """The network input of a frame: letterboxed, (1, 3, H, W) float32 RGB in [0, 1]
+        (no torch: `DetectedFrames` runs it in its reading thread)."""
         padded, *_ = letterbox(image_bgr, *self.input_wh, self.pad_value)
-        blob = torch.from_numpy(to_network_input(padded))[None].to(self.device)
-        outputs = self.model(blob)
+        return to_network_input(padded)[None]
+
+    @torch.no_grad()
+    def detect(self, blob: np.ndarray, frame_wh) -> Detections:
+        """Detections of a `prepare`d frame of size `frame_wh` (width, height), in its pixels."""
+        start = time.perf_counter()
+        outputs = self.model(torch.from_numpy(blob).to(self.device))
         if self.device.type == "cuda":
             torch.cuda.synchronize()
         middle = time.perf_counter()
-        frame_wh = (image_bgr.shape[1], image_bgr.shape[0])
-        (result,) = self.decode(outputs, frame_wh, self.input_wh)
+        (result,) = self.decode(outputs, tuple(frame_wh), self.input_wh)
         self.timings = {"network": middle - start, "decode": time.perf_counter() - middle}
+        return result
+
+    def __call__(self, image_bgr: np.ndarray) -> Detections:
+        start = time.perf_counter()
+        blob = self.prepare(image_bgr)
+        prepared = time.perf_counter() - start
+        result = self.detect(blob, (image_bgr.shape[1], image_bgr.shape[0]))
+        self.timings["network"] += prepared  # the letterbox counts with the network here
         return result
 
 
@@ -72,38 +85,49 @@ def test_input_size(cfg) -> tuple:
 
 
 def build_detector(cfg, weights: str) -> Detector:
-    """The detector of a config with trained weights: a checkpoint (loaded strictly), or
-    with INFERENCE.BACKEND "onnxruntime" an exported .onnx file or a checkpoint exported on
-    the fly (to OUTPUT_DIR/onnx/<name>_<W>x<H>.onnx)."""
+    """The detector of a config with trained weights: a checkpoint (loaded strictly) or an
+    exported .onnx file. The network runs on INFERENCE.BACKEND: "torch"; "onnxruntime" (a
+    checkpoint is exported to OUTPUT_DIR/onnx/<name>_<W>x<H>.onnx, reused while checkpoint,
+    input size and config stay the same); "auto" (the default): ONNX Runtime for a
+    one-stage network on the CPU where it is installed, the fastest correct CPU path
+    measured (benchmarks/onnx_speed.py), else torch."""
     if cfg.INFERENCE.BACKEND not in BACKENDS:
         raise ValueError(
             f"INFERENCE.BACKEND must be one of {BACKENDS}, got {cfg.INFERENCE.BACKEND!r}"
         )
-    if cfg.INFERENCE.BACKEND == "onnxruntime" or Path(weights).suffix == ".onnx":
-        model = _onnx_network(cfg, weights)
+    input_wh, device = test_input_size(cfg), select_device(cfg.DEVICE)
+    if Path(weights).suffix == ".onnx":
+        from .onnx_export import OnnxRuntimeNetwork
+
+        model = OnnxRuntimeNetwork(weights, input_wh)
     else:
         model = build_model(cfg)
         load_checkpoint(model, weights, strict=True)
+        if use_onnxruntime(cfg.INFERENCE.BACKEND, model, device):
+            model = _exported(cfg, model, weights, input_wh)
     check_sampling(cfg.DECODE.REID_SAMPLING, model)
     return Detector(
         model,
-        test_input_size(cfg),
-        select_device(cfg.DEVICE),
+        input_wh,
+        device,
         decode_params=DecodeParams.from_config(cfg),
         pad_value=cfg.INPUT.PAD_VALUE,
     )
 
 
-def _onnx_network(cfg, weights: str):
-    from .onnx_export import OnnxRuntimeNetwork, export_onnx
+def use_onnxruntime(backend: str, model, device) -> bool:
+    """Whether INFERENCE.BACKEND `backend` runs `model` on ONNX Runtime on `device`."""
+    if backend != "auto":
+        return backend == "onnxruntime"
+    runtime = importlib.util.find_spec("onnxruntime") is not None
+    return runtime and device.type == "cpu" and not model.two_stage
 
-    input_wh = test_input_size(cfg)
-    path = Path(weights)
-    if path.suffix != ".onnx":
-        model = build_model(cfg)
-        load_checkpoint(model, path, strict=True)
-        onnx_path = Path(cfg.OUTPUT_DIR) / "onnx" / f"{path.stem}_{input_wh[0]}x{input_wh[1]}.onnx"
-        path = export_onnx(model, onnx_path, input_wh, config_text=cfg.dump())
+
+def _exported(cfg, model, weights: str, input_wh):
+    from .onnx_export import OnnxRuntimeNetwork, cached_export
+
+    name = f"{Path(weights).stem}_{input_wh[0]}x{input_wh[1]}.onnx"
+    path = cached_export(model, weights, Path(cfg.OUTPUT_DIR) / "onnx" / name, input_wh, cfg.dump())
     return OnnxRuntimeNetwork(path, input_wh)
 
 

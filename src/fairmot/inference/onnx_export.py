@@ -13,6 +13,7 @@ by max-pool, top-K, boxes in input pixels, the embeddings gathered and normalise
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from torch import nn
 
 from ..config import ConfigError
 from ..errors import UsageError
-from ..models.checkpoint import ONNX_CONFIG_KEY, CheckpointError
+from ..models.checkpoint import ONNX_CONFIG_KEY, ONNX_SOURCE_KEY, CheckpointError, onnx_metadata
 from ..models.decode import DecodeParams, decode_raw, gather
 from ..models.layers import set_deform_conv_implementation
 
@@ -108,6 +109,7 @@ def export_onnx(
     dynamic: bool = False,
     decode: DecodeParams | None = None,
     config_text: str = "",
+    source: str = "",
 ) -> Path:
     """Write `model` (eval mode, on the CPU) as an ONNX file at `path` (atomically).
 
@@ -119,6 +121,7 @@ def export_onnx(
             model serves applications; `OnnxRuntimeNetwork` runs the plain one.
         config_text: the config (YAML) stored in the model's metadata, so that tracking
             with it needs no --cfg (`models.stored_config`).
+        source: what the export was made from, stored for `cached_export`.
 
     Returns:
         The written path.
@@ -146,8 +149,8 @@ def export_onnx(
             dynamic_axes=axes,
             dynamo=False,
         )
-        if config_text:
-            _store_config(tmp, config_text)
+        if config_text or source:
+            _store_metadata(tmp, {ONNX_CONFIG_KEY: config_text, ONNX_SOURCE_KEY: source})
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -156,13 +159,32 @@ def export_onnx(
     return path
 
 
-def _store_config(path: Path, text: str) -> None:
+def _store_metadata(path: Path, entries: dict) -> None:
     import onnx
 
     model = onnx.load(str(path))
-    entry = model.metadata_props.add()
-    entry.key, entry.value = ONNX_CONFIG_KEY, text
+    for key, value in entries.items():
+        entry = model.metadata_props.add()
+        entry.key, entry.value = key, value
     onnx.save(model, str(path))
+
+
+def cached_export(model: nn.Module, weights, path, input_wh, config_text: str = "") -> Path:
+    """`export_onnx` of `model` (loaded from the checkpoint file `weights`) to `path`, unless
+    the file there was exported from the same checkpoint file (path, size, modification
+    time) at the same input size with the same config: exporting costs seconds, and the
+    automatic backend exports at every start."""
+    weights, path = Path(weights).resolve(), Path(path)
+    stat = weights.stat()
+    digest = hashlib.sha1(config_text.encode()).hexdigest()
+    source = f"{weights}|{stat.st_size}|{stat.st_mtime_ns}|{input_wh[0]}x{input_wh[1]}|{digest}"
+    if path.is_file():
+        try:
+            if onnx_metadata(path, ONNX_SOURCE_KEY) == source:
+                return path
+        except CheckpointError:
+            pass  # a damaged file is exported again
+    return export_onnx(model, path, input_wh, config_text=config_text, source=source)
 
 
 def default_providers() -> list:
@@ -193,6 +215,9 @@ class OnnxRuntimeNetwork:
         options = ort.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
+        # Threads that spin after a run take the CPU from decode, association and frame
+        # reading, which run between the network's calls.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             self.session = ort.InferenceSession(
                 str(self.path), options, providers=providers or default_providers()

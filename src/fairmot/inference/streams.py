@@ -61,13 +61,14 @@ def _undecodable(frame: int, read_seconds: float) -> FrameDetections:
 
 
 class DetectedFrames:
-    """The frames of a source run through a detector (frames are read one or two ahead in a
-    background thread while the network runs).
+    """The frames of a source run through a detector (frames are read and letterboxed one or
+    two ahead in a background thread while the network runs).
 
     Args:
         source: a frame source (`ImageFiles`, `VideoFile`, ...).
         detector: callable BGR frame -> `models.decode.Detections`, with a `timings` dict
-            {"network": s, "decode": s} of its last call (`Detector`).
+            {"network": s, "decode": s} of its last call (`Detector`); where it has
+            `prepare(image)` and `detect(input, frame_wh)`, the first runs with the reading.
     """
 
     def __init__(self, source, detector):
@@ -94,13 +95,17 @@ class DetectedFrames:
 
     def __iter__(self):
         wait_start = time.perf_counter()
-        frames = self.source if getattr(self.source, "threaded", False) else prefetch(self.source)
-        for frame, image in frames:
+        inputs = self._with_inputs()  # letterboxed in the reading thread where there is one
+        frames = inputs if getattr(self.source, "threaded", False) else prefetch(inputs)
+        for frame, image, blob in frames:
             read = time.perf_counter() - wait_start
             if image is None:
                 yield _undecodable(frame, read)
             else:
-                detections = self.detector(image)
+                if blob is None:
+                    detections = self.detector(image)
+                else:
+                    detections = self.detector.detect(blob, (image.shape[1], image.shape[0]))
                 seconds = {"read": read, **self.detector.timings}
                 yield FrameDetections(
                     frame,
@@ -111,6 +116,14 @@ class DetectedFrames:
                     seconds=seconds,
                 )
             wait_start = time.perf_counter()
+
+    def _with_inputs(self):
+        """(frame, image, network input or None) of every frame: the input where the
+        detector `prepare`s one (`Detector`), else None (it takes the image)."""
+        prepare = getattr(self.detector, "prepare", None)
+        for frame, image in self.source:
+            blob = prepare(image) if prepare is not None and image is not None else None
+            yield frame, image, blob
 
 
 class ReplayedDetections:

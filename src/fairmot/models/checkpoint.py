@@ -177,6 +177,8 @@ def load_checkpoint(model: nn.Module, path: str | os.PathLike, strict: bool = Tr
 
 #: Metadata key of the config in an exported ONNX model (`inference.onnx_export`).
 ONNX_CONFIG_KEY = "fairmot_config"
+#: Metadata key of what a cached export was made from (`inference.onnx_export`).
+ONNX_SOURCE_KEY = "fairmot_source"
 
 
 def stored_config(path: str | os.PathLike | None) -> tuple | None:
@@ -188,13 +190,14 @@ def stored_config(path: str | os.PathLike | None) -> tuple | None:
         return None
     path = Path(path)
     if path.suffix == ".onnx":
-        return _onnx_config(path), f"the config stored in {path}"
+        return onnx_metadata(path, ONNX_CONFIG_KEY), f"the config stored in {path}"
     data = read_checkpoint(path)
     text = data.get("config", "") if isinstance(data, dict) else ""
     return (text if isinstance(text, str) else ""), f"the config stored in {path}"
 
 
-def _onnx_config(path: Path) -> str:
+def onnx_metadata(path: Path, key: str) -> str:
+    """The metadata entry `key` of an ONNX model ("" when it has none)."""
     import onnx
 
     if not path.is_file():
@@ -203,7 +206,7 @@ def _onnx_config(path: Path) -> str:
         model = onnx.load(str(path), load_external_data=False)
     except Exception as exc:  # onnx raises DecodeError and others for a foreign file
         raise CheckpointError(f"cannot read ONNX model {path}: {exc}") from exc
-    return next((p.value for p in model.metadata_props if p.key == ONNX_CONFIG_KEY), "")
+    return next((p.value for p in model.metadata_props if p.key == key), "")
 
 
 def save_checkpoint(path: str | os.PathLike, model: nn.Module, epoch: int, **extra) -> None:
