@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -139,16 +140,18 @@ def export_onnx(
     axes = {"input": {0: "batch", 2: "height", 3: "width"}} if dynamic else None
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:
-        torch.onnx.export(
-            wrapper,
-            (sample,),
-            str(tmp),
-            opset_version=OPSET,
-            input_names=["input"],
-            output_names=wrapper.names,
-            dynamic_axes=axes,
-            dynamo=False,
-        )
+        with warnings.catch_warnings():  # shape checks traced as constants: meant so
+            warnings.simplefilter("ignore", torch.jit.TracerWarning)
+            torch.onnx.export(
+                wrapper,
+                (sample,),
+                str(tmp),
+                opset_version=OPSET,
+                input_names=["input"],
+                output_names=wrapper.names,
+                dynamic_axes=axes,
+                dynamo=False,
+            )
         if config_text or source:
             _store_metadata(tmp, {ONNX_CONFIG_KEY: config_text, ONNX_SOURCE_KEY: source})
         os.replace(tmp, path)
