@@ -207,8 +207,8 @@ class MotTracks:
     classes: np.ndarray | None = None
 
     def __post_init__(self):
-        if self.classes is None:
-            self.classes = np.full(len(self.frames), -1, np.int64)
+        classes = np.full(len(self.frames), -1) if self.classes is None else self.classes
+        self.classes = np.asarray(classes, np.int64)
 
     def __len__(self) -> int:
         return len(self.frames)
