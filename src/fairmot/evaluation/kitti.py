@@ -24,7 +24,7 @@ from ..data.formats.kitti import (
     read_kitti_labels,
     read_kitti_seqmap,
 )
-from .mot_metrics import EvaluationError, _trackeval
+from .mot_metrics import EvaluationError, _trackeval, rows_by_frame, similarity_scores
 from .multiclass import MultiClassResult, evaluate_per_class, split_sequences
 
 #: The classes TrackEval evaluates on KITTI.
@@ -63,25 +63,22 @@ def kitti_raw_data(rules, name: str, num_frames: int, gt: KittiLabels, tracks: K
     dont_care = gt.types == "DontCare"
     gt_keep, tr_keep = ~dont_care & (gt.ids >= 0), tracks.ids >= 0
     gt_classes, tr_classes = _class_ids(rules, gt), _class_ids(rules, tracks)
+    gt_all = rows_by_frame(gt.frames, num_frames, first=0)  # KITTI counts frames from 0
+    gt_rows = [r[gt_keep[r]] for r in gt_all]
+    tr_rows = [r[tr_keep[r]] for r in rows_by_frame(tracks.frames, num_frames, first=0)]
     raw = {"num_timesteps": num_frames, "seq": name}
-    for key in ("gt_ids", "gt_classes", "gt_dets", "gt_crowd_ignore_regions", "gt_extras"):
-        raw[key] = []
-    for key in ("tracker_ids", "tracker_classes", "tracker_dets", "tracker_confidences"):
-        raw[key] = []
-    for frame in range(num_frames):
-        g, r = (gt.frames == frame) & gt_keep, (tracks.frames == frame) & tr_keep
-        raw["gt_ids"].append(gt.ids[g])
-        raw["gt_classes"].append(gt_classes[g])
-        raw["gt_dets"].append(gt.tlbr[g])
-        raw["gt_extras"].append({"truncation": gt.truncated[g], "occlusion": gt.occluded[g]})
-        raw["gt_crowd_ignore_regions"].append(gt.tlbr[(gt.frames == frame) & dont_care])
-        raw["tracker_ids"].append(tracks.ids[r])
-        raw["tracker_classes"].append(tr_classes[r])
-        raw["tracker_dets"].append(tracks.tlbr[r])
-        raw["tracker_confidences"].append(tracks.scores[r])
-    raw["similarity_scores"] = [
-        rules._calculate_similarities(g, t) for g, t in zip(raw["gt_dets"], raw["tracker_dets"])
+    raw["gt_ids"] = [gt.ids[r] for r in gt_rows]
+    raw["gt_classes"] = [gt_classes[r] for r in gt_rows]
+    raw["gt_dets"] = [gt.tlbr[r] for r in gt_rows]
+    raw["gt_extras"] = [
+        {"truncation": gt.truncated[r], "occlusion": gt.occluded[r]} for r in gt_rows
     ]
+    raw["gt_crowd_ignore_regions"] = [gt.tlbr[r[dont_care[r]]] for r in gt_all]
+    raw["tracker_ids"] = [tracks.ids[r] for r in tr_rows]
+    raw["tracker_classes"] = [tr_classes[r] for r in tr_rows]
+    raw["tracker_dets"] = [tracks.tlbr[r] for r in tr_rows]
+    raw["tracker_confidences"] = [tracks.scores[r] for r in tr_rows]
+    raw["similarity_scores"] = similarity_scores(rules, raw)
     return raw
 
 

@@ -112,10 +112,19 @@ def _preprocessor(benchmark: str):
     return ArrayDataset()
 
 
-def _by_frame(frames: np.ndarray, num_timesteps: int):
+def rows_by_frame(frames: np.ndarray, num_timesteps: int, first: int = 1) -> list:
+    """The row indices of each of `num_timesteps` frames numbered from `first`, each in
+    file order (TrackEval's loaders keep it)."""
     order = np.argsort(frames, kind="stable")
-    bounds = np.searchsorted(frames[order], np.arange(1, num_timesteps + 2))
+    bounds = np.searchsorted(frames[order], np.arange(first, first + num_timesteps + 1))
     return [order[bounds[t] : bounds[t + 1]] for t in range(num_timesteps)]
+
+
+def similarity_scores(dataset, raw: dict) -> list:
+    """TrackEval's per-frame similarities of a raw data dict (`dataset`'s measure, IoU)."""
+    return [
+        dataset._calculate_similarities(g, t) for g, t in zip(raw["gt_dets"], raw["tracker_dets"])
+    ]
 
 
 def raw_sequence_data(
@@ -126,7 +135,8 @@ def raw_sequence_data(
         frame = _repeated_id_frame(rows.frames, rows.ids)
         if frame is not None:
             raise EvaluationError(f"{name}: frame {frame} holds the same {kind} id twice")
-    gt_rows, tr_rows = _by_frame(gt.frames, num_timesteps), _by_frame(tracks.frames, num_timesteps)
+    gt_rows = rows_by_frame(gt.frames, num_timesteps)
+    tr_rows = rows_by_frame(tracks.frames, num_timesteps)
     raw = {"num_timesteps": num_timesteps, "seq": name}
     raw["gt_ids"] = [gt.ids[r] for r in gt_rows]
     raw["gt_classes"] = [gt.classes[r] for r in gt_rows]
@@ -137,9 +147,7 @@ def raw_sequence_data(
     raw["tracker_classes"] = [np.ones(len(r), dtype=int) for r in tr_rows]
     raw["tracker_dets"] = [tracks.tlwh[r] for r in tr_rows]
     raw["tracker_confidences"] = [tracks.scores[r] for r in tr_rows]
-    raw["similarity_scores"] = [
-        dataset._calculate_similarities(g, t) for g, t in zip(raw["gt_dets"], raw["tracker_dets"])
-    ]
+    raw["similarity_scores"] = similarity_scores(dataset, raw)
     return raw
 
 

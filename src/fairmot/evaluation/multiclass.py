@@ -25,7 +25,15 @@ from ..data.formats.bdd100k import (
     BddTracks,
     read_bdd_sequence,
 )
-from .mot_metrics import FAMILIES, EvaluationError, _trackeval, metric_objects, summary_row
+from .mot_metrics import (
+    FAMILIES,
+    EvaluationError,
+    _trackeval,
+    metric_objects,
+    rows_by_frame,
+    similarity_scores,
+    summary_row,
+)
 
 #: TrackEval's keys of the combinations over classes.
 CLASS_AVERAGED, DETECTION_AVERAGED = "cls_comb_cls_av", "cls_comb_det_av"
@@ -62,22 +70,17 @@ def bdd_raw_data(dataset, name: str, gt: BddTracks, tracks: BddTracks) -> dict:
         )
     ignore = np.isin(gt.categories, BDD_DISTRACTORS) | gt.crowd
     gt_classes, tr_classes = _class_ids(dataset, gt, name), _class_ids(dataset, tracks, name)
+    gt_rows = rows_by_frame(gt.frames, gt.num_frames)
+    tr_rows = rows_by_frame(tracks.frames, gt.num_frames)
     raw = {"num_timesteps": gt.num_frames, "seq": name}
-    keys = ("ids", "classes", "dets")
-    raw.update({f"gt_{k}": [] for k in keys} | {f"tracker_{k}": [] for k in keys})
-    raw["gt_crowd_ignore_regions"] = []
-    for frame in range(1, gt.num_frames + 1):
-        g, r = (gt.frames == frame) & ~ignore, tracks.frames == frame
-        raw["gt_ids"].append(gt.ids[g])
-        raw["gt_classes"].append(gt_classes[g])
-        raw["gt_dets"].append(gt.tlbr[g])
-        raw["gt_crowd_ignore_regions"].append(gt.tlbr[(gt.frames == frame) & ignore])
-        raw["tracker_ids"].append(tracks.ids[r])
-        raw["tracker_classes"].append(tr_classes[r])
-        raw["tracker_dets"].append(tracks.tlbr[r])
-    raw["similarity_scores"] = [
-        dataset._calculate_similarities(g, t) for g, t in zip(raw["gt_dets"], raw["tracker_dets"])
-    ]
+    raw["gt_ids"] = [gt.ids[r[~ignore[r]]] for r in gt_rows]
+    raw["gt_classes"] = [gt_classes[r[~ignore[r]]] for r in gt_rows]
+    raw["gt_dets"] = [gt.tlbr[r[~ignore[r]]] for r in gt_rows]
+    raw["gt_crowd_ignore_regions"] = [gt.tlbr[r[ignore[r]]] for r in gt_rows]
+    raw["tracker_ids"] = [tracks.ids[r] for r in tr_rows]
+    raw["tracker_classes"] = [tr_classes[r] for r in tr_rows]
+    raw["tracker_dets"] = [tracks.tlbr[r] for r in tr_rows]
+    raw["similarity_scores"] = similarity_scores(dataset, raw)
     return raw
 
 

@@ -28,7 +28,7 @@ from ..data.formats.visdrone import (
     VisDroneBoxes,
     read_visdrone_boxes,
 )
-from .mot_metrics import EvaluationError, _trackeval
+from .mot_metrics import EvaluationError, _trackeval, rows_by_frame
 from .multiclass import MultiClassResult, evaluate_per_class, split_sequences
 
 #: The categories the toolkit evaluates, in its order.
@@ -83,20 +83,20 @@ class VisDroneRules:
         g, r = gt.categories == category, tracks.categories == category
         if not g.any():  # the toolkit evaluates a category only where it has ground truth
             r[:] = False
-        frames = range(1, raw["num_timesteps"] + 1)
         gt_ids, tr_ids = _dense_ids(gt.ids[g]), _dense_ids(tracks.ids[r])
-        data = {"gt_ids": [], "tracker_ids": [], "gt_dets": [], "tracker_dets": []}
-        data["similarity_scores"] = []
+        gt_boxes, tr_boxes = gt.tlwh[g], tracks.tlwh[r]
+        gt_rows = rows_by_frame(gt.frames[g], raw["num_timesteps"])
+        tr_rows = rows_by_frame(tracks.frames[r], raw["num_timesteps"])
+        data = {
+            "gt_ids": [gt_ids[k] for k in gt_rows],
+            "tracker_ids": [tr_ids[k] for k in tr_rows],
+            "gt_dets": [gt_boxes[k] for k in gt_rows],
+            "tracker_dets": [tr_boxes[k] for k in tr_rows],
+        }
         box_iou = _trackeval().datasets.MotChallenge2DBox._calculate_box_ious
-        for frame in frames:
-            gf, rf = gt.frames[g] == frame, tracks.frames[r] == frame
-            data["gt_ids"].append(gt_ids[gf])
-            data["tracker_ids"].append(tr_ids[rf])
-            data["gt_dets"].append(gt.tlwh[g][gf])
-            data["tracker_dets"].append(tracks.tlwh[r][rf])
-            data["similarity_scores"].append(
-                box_iou(data["gt_dets"][-1], data["tracker_dets"][-1], box_format="xywh")
-            )
+        data["similarity_scores"] = [
+            box_iou(a, b, box_format="xywh") for a, b in zip(data["gt_dets"], data["tracker_dets"])
+        ]
         data["tracker_confidences"] = [np.ones(len(ids)) for ids in data["tracker_ids"]]
         data.update(
             num_timesteps=raw["num_timesteps"],
