@@ -17,10 +17,10 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from ...boxes import pixels_to_normalized, tlwh_to_cxcywh
 from ..formats import FormatError, label_path_for_image, write_image_list, write_jde_labels
+from ..formats.images import image_size
 from .links import relative_to_root
 
 SPLITS = {"train": "annotation_train.odgt", "val": "annotation_val.odgt"}
@@ -80,8 +80,7 @@ def _link_image(source: Path, image: Path) -> tuple:
         if image.is_symlink():
             image.unlink()  # a dangling link from an earlier conversion
         image.symlink_to(source.resolve())
-    with Image.open(source) as img:
-        return img.size
+    return image_size(source)
 
 
 def _write_labels(root: Path, split, image: Path, centres, modes, first_identity: int) -> None:

@@ -13,6 +13,7 @@ import os
 
 import cv2
 import numpy as np
+from PIL import Image, UnidentifiedImageError
 
 from .text_table import FormatError
 
@@ -47,8 +48,10 @@ def read_image(path: str | os.PathLike) -> tuple[np.ndarray | None, str | None]:
 
 
 def image_size(path: str | os.PathLike) -> tuple[int, int]:
-    """(width, height) of an image file; FormatError when it cannot be read."""
-    image, why = read_image(path)
-    if image is None:
-        raise FormatError(path, f"{why} image; expected a frame OpenCV reads")
-    return image.shape[1], image.shape[0]
+    """(width, height) of an image file, read from its header (no decoding); FormatError
+    when it is missing or not an image."""
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, UnidentifiedImageError) as exc:
+        raise FormatError(path, f"cannot read the image's size ({exc})") from None
