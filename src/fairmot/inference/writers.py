@@ -73,9 +73,10 @@ class MultiClassResultsWriter:
     `class_names`; written atomically at the end (after Ctrl-C: the frames tracked)."""
 
     def __init__(self, out_dir: Path, name: str, class_names, layout: str = "bdd100k"):
-        suffix, self.write_rows = RESULT_LAYOUTS[layout]
+        suffix, categories, self.write_rows = RESULT_LAYOUTS[layout]
         self.path = Path(out_dir) / layout / f"{name}{suffix}"
-        self.name, self.class_names = name, np.asarray(class_names)
+        self.name = name
+        self.categories = np.asarray([categories(n) for n in class_names])  # per class
         self.frames, self.tracks = [], []
 
     def write(self, detections, tracks) -> None:
@@ -90,7 +91,7 @@ class MultiClassResultsWriter:
             "frames": np.concatenate(self.frames) if self.frames else np.zeros(0, np.int64),
             "ids": np.concatenate([t.ids for t in tracks]),
             "tlwh": np.concatenate([t.tlwh for t in tracks]),
-            "names": self.class_names[np.concatenate([t.classes for t in tracks])],
+            "categories": self.categories[np.concatenate([t.classes for t in tracks])],
             "scores": np.concatenate([t.scores for t in tracks]),
         }
         self.write_rows(self.path, self.name, rows, stats.frames_seen)
@@ -101,7 +102,7 @@ def _write_bdd(path: Path, name: str, rows: dict, num_frames: int) -> None:
         frames=rows["frames"],
         ids=rows["ids"],
         tlbr=tlwh_to_tlbr(rows["tlwh"]),
-        categories=rows["names"],
+        categories=rows["categories"],
         scores=rows["scores"],
         crowd=np.zeros(len(rows["frames"]), bool),
         num_frames=num_frames,
@@ -110,24 +111,25 @@ def _write_bdd(path: Path, name: str, rows: dict, num_frames: int) -> None:
 
 
 def _write_kitti(path: Path, name: str, rows: dict, num_frames: int) -> None:
-    types = [kitti_type(n, "DATA.CLASS_NAMES") for n in rows["names"]]
-    lines = format_kitti_results(
-        rows["frames"] - 1, rows["ids"], types, tlwh_to_tlbr(rows["tlwh"]), rows["scores"]
+    tlbr = tlwh_to_tlbr(rows["tlwh"])
+    text = format_kitti_results(
+        rows["frames"] - 1, rows["ids"], rows["categories"], tlbr, rows["scores"]
     )
-    atomic_write_text(path, lines)
+    atomic_write_text(path, text)
 
 
 def _write_visdrone(path: Path, name: str, rows: dict, num_frames: int) -> None:
-    categories = np.array([visdrone_category(n) for n in rows["names"]], np.int64)
+    categories = rows["categories"].astype(np.int64)
     boxes = VisDroneBoxes(rows["frames"], rows["ids"], rows["tlwh"], rows["scores"], categories)
     write_visdrone_boxes(path, boxes)
 
 
-#: Multi-class result layouts: (file suffix, writer); frames of the rows count from 1.
+#: Multi-class result layouts: (file suffix, a class name's category in the layout, writer);
+#: frames of the rows count from 1. The class names are checked when the config is built.
 RESULT_LAYOUTS = {
-    "bdd100k": (".json", _write_bdd),
-    "kitti": (".txt", _write_kitti),
-    "visdrone": (".txt", _write_visdrone),
+    "bdd100k": (".json", str, _write_bdd),
+    "kitti": (".txt", lambda name: kitti_type(name, "DATA.CLASS_NAMES"), _write_kitti),
+    "visdrone": (".txt", visdrone_category, _write_visdrone),
 }
 
 
