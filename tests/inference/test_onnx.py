@@ -10,11 +10,12 @@ import onnx
 import pytest
 import torch
 
-from fairmot.config import get_cfg
+from fairmot.config import ConfigError, get_cfg
 from fairmot.data.formats import read_mot_results
 from fairmot.inference import run_tracking
 from fairmot.inference.onnx_export import OnnxRuntimeNetwork, export_onnx
 from fairmot.models import ARCHITECTURES, CheckpointError, build_model
+from fairmot.models.decode import gather
 from fairmot.models.layers.deform_conv import ModulatedDeformConv2d
 from tests.inference.test_tracking import small_cfg, workspace  # noqa: F401 - fixture
 
@@ -54,6 +55,39 @@ def test_onnx_runtime_equals_pytorch(arch, tmp_path):
         OnnxRuntimeNetwork(path, (256, 160))
 
 
+@pytest.mark.parametrize("arch", sorted(ARCHITECTURES))
+def test_heads_at_the_peaks_on_onnx_runtime_equal_pytorch(arch, tmp_path):
+    from fairmot.inference.detector import check_sampling
+
+    model = random_network(arch)
+    path = export_onnx(model, tmp_path / f"{arch}_peaks.onnx", (128, 96), peaks=30)
+    network = OnnxRuntimeNetwork(path, (128, 96))
+    assert network.at_peaks
+    x = torch.rand(1, 3, 96, 128)
+    ours = network(x)
+    with torch.no_grad():
+        dense = model(x)
+    # Random heads saturate the heatmap (scores tied at 1.0, ties broken by float rounding
+    # differently by the runtimes): the graph's peaks must be a top 30 of PyTorch's heatmap,
+    # every head there equal to PyTorch's dense map.
+    heat, flat = dense["hm"].sigmoid().flatten(1), ours["peak_index"]
+    expected = torch.sort(heat * _local_maxima(dense["hm"]).flatten(1), descending=True)[0]
+    torch.testing.assert_close(ours["peak_scores"], expected[:, :30], rtol=0, atol=1e-6)
+    torch.testing.assert_close(ours["peak_scores"], heat.gather(1, flat), rtol=0, atol=1e-6)
+    inds = flat % (24 * 32)
+    for name in ("wh", "reg", "id"):
+        value = gather(dense[name], inds)
+        scale = value.abs().max().item()
+        assert (ours[name] - value).abs().max().item() <= 1e-4 * scale + 1e-7, name
+    with pytest.raises(ConfigError, match="exported with its heads at the heatmap peaks"):
+        check_sampling("pos_anchor", network)
+
+
+def _local_maxima(hm: torch.Tensor) -> torch.Tensor:
+    heat = hm.sigmoid()
+    return torch.nn.functional.max_pool2d(heat, 3, stride=1, padding=1) == heat
+
+
 def test_dynamic_export_takes_other_sizes(tmp_path):
     model = random_network("resnet18")
     path = export_onnx(model, tmp_path / "dynamic.onnx", (128, 96), dynamic=True)
@@ -64,17 +98,26 @@ def test_dynamic_export_takes_other_sizes(tmp_path):
 
 
 def test_tracking_with_onnxruntime_gives_the_torch_tracks(workspace, tmp_path):  # noqa: F811
+    """The original's path (PyTorch, dense head maps) against the heads at the peaks, on
+    PyTorch and on ONNX Runtime (exported on the fly)."""
     val, weights = workspace / "data/images/val", str(workspace / "random.pth")
-    torch_cfg = small_cfg(tmp_path, "INFERENCE.BACKEND", "torch")
-    (torch_stats,) = run_tracking(torch_cfg, inputs=val, weights=weights, progress=False)
-    onnx_cfg = small_cfg(tmp_path, "INFERENCE.BACKEND", "onnxruntime")
-    (onnx_stats,) = run_tracking(onnx_cfg, inputs=val, weights=weights, name="onnx", progress=False)
+    runs = {
+        "dense": ("INFERENCE.BACKEND", "torch", "INFERENCE.PEAK_HEADS", "False"),
+        "peaks": ("INFERENCE.BACKEND", "torch"),
+        "onnx": ("INFERENCE.BACKEND", "onnxruntime"),
+    }
+    results = {}
+    for name, overrides in runs.items():
+        cfg = small_cfg(tmp_path, *overrides)
+        (stats,) = run_tracking(cfg, inputs=val, weights=weights, name=name, progress=False)
+        results[name] = read_mot_results(stats.results)
     assert list((tmp_path / "onnx").glob("random_*.onnx"))  # exported on the fly
-    ours, theirs = read_mot_results(onnx_stats.results), read_mot_results(torch_stats.results)
+    theirs = results["dense"]
     assert len(theirs) > 0
-    np.testing.assert_array_equal(ours.frames, theirs.frames)
-    np.testing.assert_array_equal(ours.ids, theirs.ids)
-    np.testing.assert_allclose(ours.tlwh, theirs.tlwh, atol=1e-3)
+    for ours in (results["peaks"], results["onnx"]):
+        np.testing.assert_array_equal(ours.frames, theirs.frames)
+        np.testing.assert_array_equal(ours.ids, theirs.ids)
+        np.testing.assert_allclose(ours.tlwh, theirs.tlwh, atol=1e-3)
 
 
 def test_the_automatic_backend_exports_once_for_the_cpu(workspace, tmp_path):  # noqa: F811
@@ -107,7 +150,7 @@ def test_export_tool_and_a_checkpoint_that_does_not_fit(workspace, tmp_path):  #
     from tests.conftest import SMALL_MODEL
 
     out = tmp_path / "model.onnx"
-    args = [*small, "--output", str(out), "OUTPUT_DIR", str(tmp_path), *SMALL_MODEL]
+    args = [*small, "--output", str(out), "--peaks", "OUTPUT_DIR", str(tmp_path), *SMALL_MODEL]
     result = subprocess.run([*tool, *args], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert out.is_file() and "wrote" in result.stdout

@@ -162,6 +162,7 @@ RULES: dict[str, Rule] = {
     "DECODE.CONF_THRES": PROBABILITY,
     "DECODE.REID_SAMPLING": one_of(*REID_SAMPLINGS),
     "INFERENCE.BACKEND": one_of("auto", "torch", "onnxruntime"),
+    "INFERENCE.PEAK_HEADS": one_of(True, False),
     "INFERENCE.DROP_FRAMES": one_of(True, False),
     "INFERENCE.STALL_SECONDS": above(0.0),
     "TRACKER.NEW_TRACK_THRES": PROBABILITY,

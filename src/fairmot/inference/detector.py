@@ -29,6 +29,10 @@ class Detector:
         decode_params: decoding (`models.decode.DecodeParams`); its sampling "two_stage"
             goes with a two-stage network, the others with a dense id head.
         pad_value: letterbox padding grey level.
+        peak_heads: run a PyTorch network's `forward_peaks` (the size, offset and re-ID
+            heads at the top-k heatmap peaks only) where the sampling is "center": the same
+            detections for less work. An ONNX Runtime network returns what it was exported
+            with.
 
     Attributes:
         timings: seconds of the last call, {"network": ..., "decode": ...}.
@@ -42,12 +46,18 @@ class Detector:
         *,
         decode_params: DecodeParams | None = None,
         pad_value: float = 127.5,
+        peak_heads: bool = False,
     ):
         self.model = model.to(device).eval()
         self.input_wh, self.device = tuple(input_wh), device
         embed_boxes = model.embed_boxes if model.two_stage else None
-        params = dataclasses.asdict(decode_params or DecodeParams())
-        self.decode = functools.partial(decode, **params, embed_boxes=embed_boxes)
+        params = decode_params or DecodeParams()
+        self.decode = functools.partial(
+            decode, **dataclasses.asdict(params), embed_boxes=embed_boxes
+        )
+        self.network = model
+        if peak_heads and params.sampling == "center" and hasattr(model, "forward_peaks"):
+            self.network = functools.partial(model.forward_peaks, k=params.k)
         self.pad_value = pad_value
         self.timings = {"network": 0.0, "decode": 0.0}
 
@@ -61,7 +71,7 @@ class Detector:
     def detect(self, blob: np.ndarray, frame_wh) -> Detections:
         """Detections of a `prepare`d frame of size `frame_wh` (width, height), in its pixels."""
         start = time.perf_counter()
-        outputs = self.model(torch.from_numpy(blob).to(self.device))
+        outputs = self.network(torch.from_numpy(blob).to(self.device))
         if self.device.type == "cuda":
             torch.cuda.synchronize()
         middle = time.perf_counter()
@@ -112,7 +122,14 @@ def build_detector(cfg, weights: str) -> Detector:
         device,
         decode_params=DecodeParams.from_config(cfg),
         pad_value=cfg.INPUT.PAD_VALUE,
+        peak_heads=peak_heads(cfg),
     )
+
+
+def peak_heads(cfg) -> bool:
+    """Whether tracking evaluates the heads other than the heatmap at its peaks only:
+    INFERENCE.PEAK_HEADS, where decode samples the embeddings at the peak centres."""
+    return cfg.INFERENCE.PEAK_HEADS and cfg.DECODE.REID_SAMPLING == "center"
 
 
 def use_onnxruntime(backend: str, model, device) -> bool:
@@ -127,15 +144,23 @@ def _exported(cfg, model, weights: str, input_wh):
     from .onnx_export import OnnxRuntimeNetwork, cached_export
 
     name = f"{Path(weights).stem}_{input_wh[0]}x{input_wh[1]}.onnx"
-    path = cached_export(model, weights, Path(cfg.OUTPUT_DIR) / "onnx" / name, input_wh, cfg.dump())
+    peaks = cfg.DECODE.TOP_K if peak_heads(cfg) else 0
+    path = Path(cfg.OUTPUT_DIR) / "onnx" / name
+    path = cached_export(model, weights, path, input_wh, cfg.dump(), peaks=peaks)
     return OnnxRuntimeNetwork(path, input_wh)
 
 
 def check_sampling(sampling: str, model) -> None:
-    """DECODE.REID_SAMPLING must fit the network (asked whether it is two-stage)."""
+    """DECODE.REID_SAMPLING must fit the network (asked whether it is two-stage, and for an
+    exported one whether it returns its outputs at the heatmap peaks)."""
     if (sampling == TWO_STAGE) != model.two_stage:
         raise ConfigError(
             f"DECODE.REID_SAMPLING {sampling!r} does not fit this network: 'two_stage' goes "
             "with MODEL.REID_HEAD 'roi' (a two-stage network) and the other samplings with "
             "MODEL.REID_HEAD 'dense'"
+        )
+    if getattr(model, "at_peaks", False) and sampling != "center":
+        raise ConfigError(
+            f"DECODE.REID_SAMPLING {sampling!r} needs the dense id map, and this model was "
+            "exported with its heads at the heatmap peaks (--peaks): export it without"
         )

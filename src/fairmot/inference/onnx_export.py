@@ -1,12 +1,14 @@
 """Export a network to ONNX with its deformable convolutions as native `DeformConv`
 (opset 19), and run exported models with ONNX Runtime behind the `Detector`.
 
-The graph is the network alone: input `input` (B, 3, H, W) float RGB in [0, 1], letterboxed
-as for PyTorch; outputs the raw head maps `hm` (logits), `wh`, `reg`, `id` at stride 4, so
-`models.decode` post-processes them exactly as it does PyTorch's. A fixed input size works
-with every ONNX Runtime provider (and TensorRT); `dynamic=True` leaves batch, height and
-width free (CPU and CUDA providers). With `decode`, the graph also decodes: heatmap peaks
-by max-pool, top-K, boxes in input pixels, the embeddings gathered and normalised (outputs
+The graph takes `input` (B, 3, H, W) float RGB in [0, 1], letterboxed as for PyTorch. It
+returns either the raw head maps `hm` (logits), `wh`, `reg`, `id` at stride 4, or, with
+`peaks=K`, what decode reads of them (`FairMOTNet.forward_peaks`: the top-K heatmap peaks
+`peak_scores`, `peak_index`, and the other heads evaluated there only: about a fifth less
+work for DLA-34); `models.decode` post-processes either exactly as it does PyTorch's. A
+fixed input size works with every ONNX Runtime provider (and TensorRT); `dynamic=True`
+leaves batch, height and width free (CPU and CUDA providers). With `decode`, the graph also
+decodes: boxes in input pixels and unit embeddings at the top-K peaks (outputs
 `detections`, `embeddings`), for runtimes without Python. Two-stage networks
 (MODEL.REID_HEAD "roi") are not exported: their RoI head runs on decoded boxes.
 """
@@ -26,7 +28,7 @@ from torch import nn
 from ..config import ConfigError
 from ..errors import UsageError
 from ..models.checkpoint import ONNX_CONFIG_KEY, ONNX_SOURCE_KEY, CheckpointError, onnx_metadata
-from ..models.decode import DecodeParams, decode_raw, gather
+from ..models.decode import PEAK_INDEX, DecodeParams, decode_peaks
 from ..models.layers import set_deform_conv_implementation
 
 OPSET = 19  # the first opset with DeformConv
@@ -75,6 +77,20 @@ class _Outputs(nn.Module):
         return tuple(outputs[name] for name in self.names)
 
 
+class _Peaks(nn.Module):
+    """The network's outputs at its top-`k` heatmap peaks (`FairMOTNet.forward_peaks`) as a
+    tuple."""
+
+    def __init__(self, model: nn.Module, k: int):
+        super().__init__()
+        self.model, self.k = model, k
+        self.names = ["peak_scores", PEAK_INDEX] + [n for n in model.head_names if n != "hm"]
+
+    def forward(self, x: torch.Tensor):
+        outputs = self.model.forward_peaks(x, self.k)
+        return tuple(outputs[name] for name in self.names)
+
+
 class _Decoded(nn.Module):
     """The network with decode in the graph: outputs `detections` (B, K, 6) x1 y1 x2 y2
     score class in input pixels (before any threshold, best first) and `embeddings`
@@ -92,14 +108,11 @@ class _Decoded(nn.Module):
         self.model, self.params = model, params
 
     def forward(self, x: torch.Tensor):
-        outputs = self.model(x)
-        hm = outputs["hm"].sigmoid()
-        dets, inds, _ = decode_raw(
-            hm, outputs["wh"], outputs.get("reg"), self.params.ltrb, self.params.k
-        )
+        outputs = self.model.forward_peaks(x, self.params.k)
+        grid_hw = [size // self.params.down_ratio for size in x.shape[-2:]]
+        dets, _, _ = decode_peaks(outputs, grid_hw, self.params.ltrb)
         scale = dets.new_tensor([self.params.down_ratio] * 4 + [1.0, 1.0])
-        embeddings = F.normalize(gather(outputs["id"], inds), dim=2)
-        return dets * scale, embeddings
+        return dets * scale, F.normalize(outputs["id"], dim=2)
 
 
 def export_onnx(
@@ -108,6 +121,7 @@ def export_onnx(
     input_wh,
     *,
     dynamic: bool = False,
+    peaks: int = 0,
     decode: DecodeParams | None = None,
     config_text: str = "",
     source: str = "",
@@ -117,6 +131,8 @@ def export_onnx(
     Args:
         input_wh: (width, height) of the letterboxed input the graph is traced at (and
             fixed to unless `dynamic`).
+        peaks: K > 0: the outputs at the top-K heatmap peaks (`_Peaks`) instead of the
+            head maps; what the `Detector` exports for tracking (DECODE.TOP_K).
         decode: put decode in the graph too (see `_Decoded`): a runtime then needs no
             Python post-processing beyond the threshold and the letterbox's inverse. Such a
             model serves applications; `OnnxRuntimeNetwork` runs the plain one.
@@ -135,7 +151,7 @@ def export_onnx(
     model = model.cpu().eval()
     previous = {m: m.implementation for m in model.modules() if hasattr(m, "implementation")}
     set_deform_conv_implementation(model, "torchvision")  # the op the symbolic maps
-    wrapper = (_Outputs(model) if decode is None else _Decoded(model, decode)).eval()
+    wrapper = _wrapper(model, peaks, decode).eval()
     sample = torch.rand(1, 3, input_wh[1], input_wh[0])
     axes = {"input": {0: "batch", 2: "height", 3: "width"}} if dynamic else None
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
@@ -162,6 +178,12 @@ def export_onnx(
     return path
 
 
+def _wrapper(model: nn.Module, peaks: int, decode: DecodeParams | None) -> nn.Module:
+    if decode is not None:
+        return _Decoded(model, decode)
+    return _Peaks(model, peaks) if peaks > 0 else _Outputs(model)
+
+
 def _store_metadata(path: Path, entries: dict) -> None:
     import onnx
 
@@ -172,22 +194,25 @@ def _store_metadata(path: Path, entries: dict) -> None:
     onnx.save(model, str(path))
 
 
-def cached_export(model: nn.Module, weights, path, input_wh, config_text: str = "") -> Path:
+def cached_export(
+    model: nn.Module, weights, path, input_wh, config_text: str = "", peaks: int = 0
+) -> Path:
     """`export_onnx` of `model` (loaded from the checkpoint file `weights`) to `path`, unless
     the file there was exported from the same checkpoint file (path, size, modification
-    time) at the same input size with the same config: exporting costs seconds, and the
+    time) at the same input size, `peaks` and config: exporting costs seconds, and the
     automatic backend exports at every start."""
     weights, path = Path(weights).resolve(), Path(path)
     stat = weights.stat()
     digest = hashlib.sha1(config_text.encode()).hexdigest()
-    source = f"{weights}|{stat.st_size}|{stat.st_mtime_ns}|{input_wh[0]}x{input_wh[1]}|{digest}"
+    size = f"{input_wh[0]}x{input_wh[1]}"
+    source = f"{weights}|{stat.st_size}|{stat.st_mtime_ns}|{size}|peaks {peaks}|{digest}"
     if path.is_file():
         try:
             if onnx_metadata(path, ONNX_SOURCE_KEY) == source:
                 return path
         except CheckpointError:
             pass  # a damaged file is exported again
-    return export_onnx(model, path, input_wh, config_text=config_text, source=source)
+    return export_onnx(model, path, input_wh, peaks=peaks, config_text=config_text, source=source)
 
 
 def default_providers() -> list:
@@ -202,7 +227,8 @@ def default_providers() -> list:
 
 class OnnxRuntimeNetwork:
     """An exported network run by ONNX Runtime, in the `Detector`'s network role: called
-    with a (1, 3, H, W) float tensor, returns the dict of head maps as torch tensors.
+    with a (1, 3, H, W) float tensor, returns the dict of its outputs as torch tensors (the
+    head maps, or the outputs at the heatmap peaks where `at_peaks`).
 
     Raises:
         ValueError: the file is not an exported FairMOT network, or the runtime cannot run
@@ -235,7 +261,9 @@ class OnnxRuntimeNetwork:
                 f"{self.path} was exported with decode in the graph (for applications); track "
                 "with a model exported without --decode"
             )
-        if not {"hm", "wh"} <= set(self.output_names):
+        self.at_peaks = PEAK_INDEX in self.output_names
+        head_maps = {"peak_scores", PEAK_INDEX, "wh"} if self.at_peaks else {"hm", "wh"}
+        if not head_maps <= set(self.output_names):
             raise CheckpointError(
                 f"{self.path}: not an exported FairMOT network (outputs {self.output_names})"
             )

@@ -20,6 +20,9 @@ from ..boxes import tlbr_to_frame
 #: Re-ID samplings of the dense id map; "two_stage" reads a RoI head instead (see `decode`).
 REID_SAMPLINGS = ("center", "center_bi", "roi_align", "pos_anchor")
 TWO_STAGE = "two_stage"
+#: The output that marks a network's outputs as taken at the heatmap peaks only
+#: (`FairMOTNet.forward_peaks`) rather than dense maps.
+PEAK_INDEX = "peak_index"
 
 
 @dataclass(frozen=True)
@@ -74,16 +77,31 @@ def heatmap_peaks(heat: torch.Tensor, k: int):
         scores (B, k), flat spatial indices (B, k) into H * W, classes (B, k), ys, xs (B, k)
         float grid coordinates.
     """
+    scores, flat = top_peaks(heat, k)
+    return (scores, *peak_coordinates(flat, heat.shape[-2:]))
+
+
+def top_peaks(heat: torch.Tensor, k: int):
+    """Scores (B, k) and flat indices (B, k) into C * H * W of the top-k local maxima (3x3
+    max-pool) of a (B, C, H, W) score map, best first. Equal scores come in torch.topk's
+    order, as in the original; an exported graph's TopK puts the lower index first, so the
+    runtimes may keep different ones of peaks tied at the k-th score."""
     batch, classes, height, width = heat.shape
     keep = F.max_pool2d(heat, 3, stride=1, padding=1) == heat
-    heat = heat * keep
+    heat = (heat * keep).reshape(batch, -1)
     k = min(k, classes * height * width)
-    scores, flat = torch.topk(heat.reshape(batch, -1), k)
+    return torch.topk(heat, k)
+
+
+def peak_coordinates(flat: torch.Tensor, grid_hw):
+    """Flat indices into C * H * W of a grid of size `grid_hw` (H, W) -> spatial indices
+    into H * W, classes, and float ys, xs, each shaped like `flat`."""
+    height, width = grid_hw
     cls = torch.div(flat, height * width, rounding_mode="floor")
     inds = flat - cls * height * width
     ys = torch.div(inds, width, rounding_mode="floor").float()
     xs = (inds - ys.long() * width).float()
-    return scores, inds, cls, ys, xs
+    return inds, cls, ys, xs
 
 
 def gather(feature: torch.Tensor, inds: torch.Tensor) -> torch.Tensor:
@@ -103,10 +121,29 @@ def decode_raw(hm: torch.Tensor, wh: torch.Tensor, reg: torch.Tensor | None, ltr
         dets (B, k, 6) x1 y1 x2 y2 score class, inds (B, k), centres (B, k, 2) x y.
     """
     scores, inds, cls, ys, xs = heatmap_peaks(hm, k)
-    if reg is not None:
-        offset = gather(reg, inds)
+    offset = None if reg is None else gather(reg, inds)
+    dets, centres = boxes_at_peaks(scores, cls, ys, xs, gather(wh, inds), offset, ltrb)
+    return dets, inds, centres
+
+
+def decode_peaks(outputs: dict, grid_hw, ltrb: bool):
+    """`decode_raw` of a network's outputs at its heatmap peaks (`FairMOTNet.forward_peaks`:
+    `peak_scores`, `peak_index` into C * H * W of the grid of size `grid_hw` (H, W), and
+    `wh`, `reg` (B, K, channels) there); the same returns."""
+    inds, cls, ys, xs = peak_coordinates(outputs[PEAK_INDEX], grid_hw)
+    size, offset = outputs["wh"].float(), outputs.get("reg")
+    offset = None if offset is None else offset.float()
+    scores = outputs["peak_scores"].float()
+    dets, centres = boxes_at_peaks(scores, cls, ys, xs, size, offset, ltrb)
+    return dets, inds, centres
+
+
+def boxes_at_peaks(scores, cls, ys, xs, size, offset, ltrb: bool):
+    """Detections (B, K, 6) x1 y1 x2 y2 score class and centres (B, K, 2) x y in grid units
+    from peaks (scores, classes, ys, xs: (B, K)) and the size (B, K, 4 or 2) and offset
+    (B, K, 2, or None) heads there."""
+    if offset is not None:
         xs, ys = xs + offset[..., 0], ys + offset[..., 1]
-    size = gather(wh, inds)
     if ltrb:
         boxes = torch.stack(
             [xs - size[..., 0], ys - size[..., 1], xs + size[..., 2], ys + size[..., 3]], dim=2
@@ -115,7 +152,7 @@ def decode_raw(hm: torch.Tensor, wh: torch.Tensor, reg: torch.Tensor | None, ltr
         half_w, half_h = size[..., 0] / 2, size[..., 1] / 2
         boxes = torch.stack([xs - half_w, ys - half_h, xs + half_w, ys + half_h], dim=2)
     dets = torch.cat([boxes, scores[..., None], cls[..., None].float()], dim=2)
-    return dets, inds, torch.stack([xs, ys], dim=2)
+    return dets, torch.stack([xs, ys], dim=2)
 
 
 def sample_embeddings(
@@ -176,7 +213,9 @@ def decode(
 
     Args:
         outputs: the network's raw outputs {'hm' (logits), 'wh', 'reg', and 'id' or, for a
-            two-stage network, 'feature'}.
+            two-stage network, 'feature'}, or its outputs at the top-k heatmap peaks
+            (`FairMOTNet.forward_peaks`: 'peak_scores', 'peak_index', 'wh', 'reg', 'id'),
+            which decode the same (sampling "center" only).
         frame_wh: (width, height) of the original frames.
         input_wh: (width, height) of the letterboxed network input.
         sampling: one of REID_SAMPLINGS for a dense id head, or "two_stage" for a
@@ -193,19 +232,42 @@ def decode(
             f"'roi') and the other samplings with a dense id head; got {sampling!r} with "
             f"{'a two-stage network' if two_stage else 'a dense id head'}"
         )
+    if PEAK_INDEX in outputs:
+        dets, feats = _at_peaks(outputs, input_wh, ltrb, sampling, down_ratio)
+    else:
+        dets, feats = _from_maps(outputs, ltrb, k, sampling, embed_boxes, conf_thres)
+    return [
+        dets_to_frame(d, f, frame_wh, input_wh, conf_thres, down_ratio)
+        for d, f in zip(dets.cpu().numpy(), feats.cpu().numpy())
+    ]
+
+
+def _at_peaks(outputs: dict, input_wh, ltrb: bool, sampling: str, down_ratio: int):
+    """(dets (B, K, 6), unit embeddings (B, K, D)) of outputs taken at the peaks."""
+    if sampling != "center":
+        raise ValueError(
+            f"outputs at the heatmap peaks carry the embeddings at the peak centres; "
+            f"DECODE.REID_SAMPLING {sampling!r} needs the dense id map (INFERENCE.PEAK_HEADS "
+            "False, or export without --peaks)"
+        )
+    grid_hw = (input_wh[1] // down_ratio, input_wh[0] // down_ratio)
+    dets, _, _ = decode_peaks(outputs, grid_hw, ltrb)
+    return dets, F.normalize(outputs["id"].float(), dim=2)
+
+
+def _from_maps(outputs: dict, ltrb: bool, k: int, sampling: str, embed_boxes, conf_thres):
+    """(dets (B, k, 6), unit embeddings (B, k, D)) of dense head maps; embeddings of a
+    two-stage network (`embed_boxes`) only for the boxes above `conf_thres`, zero else."""
     hm = outputs["hm"].float().sigmoid()
     dets, inds, centres = decode_raw(hm, outputs["wh"].float(), outputs.get("reg"), ltrb, k)
-    if two_stage:
+    if embed_boxes is not None:
         keep = dets[..., 4] > conf_thres
         embedded = embed_boxes(outputs["feature"], dets[..., :4], keep).float()
         feats = dets.new_zeros((*keep.shape, embedded.shape[1]))
         feats[keep] = F.normalize(embedded, dim=1)
     else:
         feats = sample_embeddings(outputs["id"].float(), inds, centres, dets[..., :4], sampling)
-    return [
-        dets_to_frame(d, f, frame_wh, input_wh, conf_thres, down_ratio)
-        for d, f in zip(dets.cpu().numpy(), feats.cpu().numpy())
-    ]
+    return dets, feats
 
 
 def dets_to_frame(dets, feats, frame_wh, input_wh, conf_thres, down_ratio=4) -> Detections:
