@@ -40,6 +40,17 @@ def median_seconds(function, repeat: int, warmup: int = 1) -> float:
     return statistics.median(times)
 
 
+def interleaved_medians(measures: dict, rounds: int) -> dict:
+    """The median of `rounds` results of each function of `measures` ({name: () -> float}),
+    called in turn round after round: on a shared machine load comes and goes, and
+    alternating gives every side the same share of it."""
+    results = {name: [] for name in measures}
+    for _ in range(rounds):
+        for name, measure in measures.items():
+            results[name].append(measure())
+    return {name: statistics.median(values) for name, values in results.items()}
+
+
 def format_rows(rows: list) -> str:
     """A Markdown table: benchmark, ours, baseline (same run), speed-up."""
     lines = [

@@ -1,10 +1,12 @@
-"""The network on ONNX Runtime against PyTorch, side by side in one run (DLA-34, batch 1).
+"""The network on ONNX Runtime against PyTorch, and its heads at the heatmap peaks against
+the dense head maps, side by side in one run (DLA-34, batch 1).
 
     python benchmarks/onnx_speed.py [--threads 2] [--repeat 3]
 
-Both take the same random weights and the same input; ONNX Runtime runs the exported graph
-(native DeformConv) on its CPU provider with the same number of threads. Compare ratios
-within one run: timing on a shared CPU is noisy.
+All take the same random weights and the same input; ONNX Runtime runs the exported graph
+(native DeformConv) on its CPU provider with the same number of threads. "At the peaks"
+(INFERENCE.PEAK_HEADS, the default) evaluates the size, offset and re-ID heads at the top
+500 heatmap peaks only. Compare ratios within one run: timing on a shared CPU is noisy.
 """
 
 import argparse
@@ -17,30 +19,46 @@ from common import Row, format_rows, median_seconds
 from network_speed import SIZES, latency_seconds, paper_network
 
 from fairmot.inference.onnx_export import OnnxRuntimeNetwork, export_onnx
+from fairmot.models.decode import DecodeParams
 
 
-def onnx_seconds(net, width: int, height: int, repeat: int, folder: Path) -> float:
-    """Median ONNX Runtime (CPU provider) time of one (1, 3, height, width) input."""
-    path = export_onnx(net, folder / f"net_{width}x{height}.onnx", (width, height))
+def onnx_seconds(net, width: int, height: int, repeat: int, folder: Path, peaks: int = 0):
+    """Median ONNX Runtime (CPU provider) time of one (1, 3, height, width) input; `peaks`:
+    the graph with the heads at the top-`peaks` heatmap peaks."""
+    name = f"net_{width}x{height}_{peaks}.onnx"
+    path = export_onnx(net, folder / name, (width, height), peaks=peaks)
     threads = torch.get_num_threads()
     runtime = OnnxRuntimeNetwork(path, providers=["CPUExecutionProvider"], threads=threads)
     return median_seconds(partial(runtime, torch.rand(1, 3, height, width)), repeat)
 
 
 def summary_rows(repeat: int = 3) -> list:
-    """ONNX Runtime (the automatic backend's CPU path) against PyTorch, at both input sizes."""
-    net = paper_network("dla34")
+    """At both input sizes: ONNX Runtime against PyTorch (dense head maps both), and ONNX
+    Runtime with the heads at the peaks (the default CPU path) against its dense maps."""
+    net, k = paper_network("dla34"), DecodeParams().k
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        return [
-            Row(
-                f"network DLA-34 on ONNX Runtime, {w}x{h}, batch 1",
-                "s/frame",
-                onnx_seconds(net, w, h, repeat, Path(tmp)),
-                latency_seconds(net, w, h, repeat),
-                "PyTorch, INFERENCE.BACKEND torch",
+        for w, h in SIZES:
+            dense = onnx_seconds(net, w, h, repeat, Path(tmp))
+            rows.append(
+                Row(
+                    f"network DLA-34 on ONNX Runtime, {w}x{h}, batch 1",
+                    "s/frame",
+                    dense,
+                    latency_seconds(net, w, h, repeat),
+                    "PyTorch, INFERENCE.BACKEND torch",
+                )
             )
-            for w, h in SIZES
-        ]
+            rows.append(
+                Row(
+                    f"network DLA-34 on ONNX Runtime, heads at the peaks, {w}x{h}, batch 1",
+                    "s/frame",
+                    onnx_seconds(net, w, h, repeat, Path(tmp), peaks=k),
+                    dense,
+                    "ONNX Runtime, dense head maps",
+                )
+            )
+    return rows
 
 
 def main():

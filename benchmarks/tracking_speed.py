@@ -1,12 +1,13 @@
 """End-to-end tracking speed: frames/s of read → letterbox → network → decode → association
 over a 1920x1080 sequence, with the paper's DLA-34 at 1088x608 and 576x320, same run:
-- the default CPU path (INFERENCE.BACKEND auto: ONNX Runtime; frames read and letterboxed
-  in a background thread while the network runs) vs the torch network with the letterbox in
-  the loop (the path before ONNX Runtime became the default);
+- the default CPU path (INFERENCE.BACKEND auto: ONNX Runtime, the heads evaluated at the
+  heatmap peaks (INFERENCE.PEAK_HEADS); frames read and letterboxed in a background thread
+  while the network runs) vs the torch network with its dense head maps and the letterbox
+  in the loop (the path before these became the default);
 - the torch network with our deformable convolution vs the same pipeline with torchvision's
   (the original's network cost).
 
-    python benchmarks/tracking_speed.py [--frames 6] [--threads 2]
+    python benchmarks/tracking_speed.py [--frames 6] [--rounds 3] [--threads 2]
 
 The network has random weights (no weights can be downloaded here): read, letterbox, network
 and decode cost what they cost with trained weights, but few detections reach the tracker, so
@@ -15,10 +16,11 @@ association is timed apart on the reference scene (benchmarks/association_speed.
 
 import argparse
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import torch
-from common import Row, format_rows
+from common import Row, format_rows, interleaved_medians
 from network_speed import SIZES, paper_network
 
 from fairmot.data.synthetic import SceneParams, generate_sequence
@@ -30,6 +32,7 @@ from fairmot.inference import (
     track_stream,
 )
 from fairmot.inference.onnx_export import OnnxRuntimeNetwork, export_onnx
+from fairmot.models.decode import DecodeParams
 from fairmot.tracker import JDETracker
 
 
@@ -72,21 +75,32 @@ def frames_per_second(
     return stats.fps()
 
 
-def summary_rows(frames: int = 6) -> list:
+def summary_rows(frames: int = 6, rounds: int = 3) -> list:
+    """The default CPU path against the torch path before it (medians of `rounds`
+    alternating runs each), and the torch network against torchvision's DCN (one run)."""
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         seq_dir = hd_sequence(tmp, frames)
         ours, original = paper_network("dla34", "auto"), paper_network("dla34", "torchvision")
         rows = []
         for w, h in SIZES:
-            runtime = OnnxRuntimeNetwork(export_onnx(ours, tmp / f"net_{w}x{h}.onnx", (w, h)))
+            path = export_onnx(ours, tmp / f"net_{w}x{h}.onnx", (w, h), peaks=DecodeParams().k)
+            runtime = OnnxRuntimeNetwork(path)
+            run = partial(frames_per_second, seq_dir=seq_dir, size=(w, h))
+            fps = interleaved_medians(
+                {
+                    "default": partial(run, runtime, out_dir=tmp / "a"),
+                    "torch": partial(run, ours, out_dir=tmp / "b", inline=True),
+                },
+                rounds,
+            )
             rows.append(
                 Row(
                     f"tracking end to end, 1920x1080 frames, DLA-34 at {w}x{h}, default CPU path",
                     "frames/s",
-                    frames_per_second(runtime, seq_dir, (w, h), tmp / "default"),
-                    frames_per_second(ours, seq_dir, (w, h), tmp / "torch", inline=True),
-                    "torch network, letterbox in the loop",
+                    fps["default"],
+                    fps["torch"],
+                    "torch network, dense heads, letterbox in the loop",
                     higher_is_better=True,
                 )
             )
@@ -106,10 +120,11 @@ def summary_rows(frames: int = 6) -> list:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=6)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs per path")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    print(format_rows(summary_rows(args.frames)))
+    print(format_rows(summary_rows(args.frames, args.rounds)))
 
 
 if __name__ == "__main__":
