@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 from dataclasses import dataclass
+from functools import partial
 
 
 @dataclass
@@ -49,6 +50,22 @@ def interleaved_medians(measures: dict, rounds: int) -> dict:
         for name, measure in measures.items():
             results[name].append(measure())
     return {name: statistics.median(values) for name, values in results.items()}
+
+
+def interleaved_seconds(functions: dict, repeat: int) -> dict:
+    """Median wall time of each function of `functions` ({name: callable}), one warm-up
+    call each, then `repeat` rounds calling each in turn (`interleaved_medians`)."""
+    for function in functions.values():
+        function()
+    return interleaved_medians(
+        {name: partial(_seconds, function) for name, function in functions.items()}, repeat
+    )
+
+
+def _seconds(function) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
 
 
 def format_rows(rows: list) -> str:

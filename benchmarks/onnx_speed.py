@@ -6,7 +6,8 @@ the dense head maps, side by side in one run (DLA-34, batch 1).
 All take the same random weights and the same input; ONNX Runtime runs the exported graph
 (native DeformConv) on its CPU provider with the same number of threads. "At the peaks"
 (INFERENCE.PEAK_HEADS, the default) evaluates the size, offset and re-ID heads at the top
-500 heatmap peaks only. Compare ratios within one run: timing on a shared CPU is noisy.
+500 heatmap peaks only. The three are called in turn, `--repeat` rounds, and each figure is
+a median: load on a shared CPU comes and goes, and alternating gives each the same share.
 """
 
 import argparse
@@ -15,49 +16,55 @@ from functools import partial
 from pathlib import Path
 
 import torch
-from common import Row, format_rows, median_seconds
-from network_speed import SIZES, latency_seconds, paper_network
+from common import Row, format_rows, interleaved_seconds
+from network_speed import SIZES, paper_network
 
 from fairmot.inference.onnx_export import OnnxRuntimeNetwork, export_onnx
 from fairmot.models.decode import DecodeParams
 
 
-def onnx_seconds(net, width: int, height: int, repeat: int, folder: Path, peaks: int = 0):
-    """Median ONNX Runtime (CPU provider) time of one (1, 3, height, width) input; `peaks`:
-    the graph with the heads at the top-`peaks` heatmap peaks."""
+def onnx_runtime(net, width: int, height: int, folder: Path, peaks: int = 0):
+    """The network exported at (width, height) on ONNX Runtime's CPU provider, with the
+    torch thread count; `peaks`: the graph with the heads at the top-`peaks` peaks."""
     name = f"net_{width}x{height}_{peaks}.onnx"
     path = export_onnx(net, folder / name, (width, height), peaks=peaks)
     threads = torch.get_num_threads()
-    runtime = OnnxRuntimeNetwork(path, providers=["CPUExecutionProvider"], threads=threads)
-    return median_seconds(partial(runtime, torch.rand(1, 3, height, width)), repeat)
+    return OnnxRuntimeNetwork(path, providers=["CPUExecutionProvider"], threads=threads)
 
 
 def summary_rows(repeat: int = 3) -> list:
     """At both input sizes: ONNX Runtime against PyTorch (dense head maps both), and ONNX
-    Runtime with the heads at the peaks (the default CPU path) against its dense maps."""
+    Runtime with the heads at the peaks (the default CPU path) against its dense maps;
+    medians of `repeat` alternating calls."""
     net, k = paper_network("dla34"), DecodeParams().k
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, torch.no_grad():
         for w, h in SIZES:
-            dense = onnx_seconds(net, w, h, repeat, Path(tmp))
-            rows.append(
+            x = torch.rand(1, 3, h, w)
+            seconds = interleaved_seconds(
+                {
+                    "torch": partial(net, x),
+                    "dense": partial(onnx_runtime(net, w, h, Path(tmp)), x),
+                    "peaks": partial(onnx_runtime(net, w, h, Path(tmp), peaks=k), x),
+                },
+                repeat,
+            )
+            rows += [
                 Row(
                     f"network DLA-34 on ONNX Runtime, {w}x{h}, batch 1",
                     "s/frame",
-                    dense,
-                    latency_seconds(net, w, h, repeat),
+                    seconds["dense"],
+                    seconds["torch"],
                     "PyTorch, INFERENCE.BACKEND torch",
-                )
-            )
-            rows.append(
+                ),
                 Row(
                     f"network DLA-34 on ONNX Runtime, heads at the peaks, {w}x{h}, batch 1",
                     "s/frame",
-                    onnx_seconds(net, w, h, repeat, Path(tmp), peaks=k),
-                    dense,
+                    seconds["peaks"],
+                    seconds["dense"],
                     "ONNX Runtime, dense head maps",
-                )
-            )
+                ),
+            ]
     return rows
 
 

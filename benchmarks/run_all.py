@@ -31,7 +31,7 @@ def main():
     repeat = 1 if args.quick else 3
     suites = (
         ("network", lambda: network_speed.summary_rows(repeat)),
-        ("onnx", lambda: onnx_speed.summary_rows(repeat)),
+        ("onnx", lambda: onnx_speed.summary_rows(repeat + 2)),
         ("data", lambda: data_speed.summary_rows(10 if args.quick else 40)),
         ("association", lambda: association_speed.summary_rows(repeat=repeat + 2)),
         (
