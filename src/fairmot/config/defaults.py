@@ -216,8 +216,8 @@ _C.INFERENCE = CN()
 # benchmarks/onnx_speed.py), torch on a GPU. A .onnx file always runs on ONNX Runtime.
 _C.INFERENCE.BACKEND = "auto"
 # Evaluate the size, offset and re-ID heads only at the DECODE.TOP_K heatmap peaks decode
-# reads, not over the whole stride-4 map: the same detections to float rounding (1e-6) for
-# about a fifth less network work with DLA-34. Applies with DECODE.REID_SAMPLING "center"
+# reads, not over the whole stride-4 map: the same detections to float rounding for about
+# a fifth less network work with DLA-34. Applies with DECODE.REID_SAMPLING "center"
 # (the paper's); the other samplings read the dense id map. False: dense maps throughout,
 # as the original.
 _C.INFERENCE.PEAK_HEADS = True

@@ -151,23 +151,9 @@ def export_onnx(
     model = model.cpu().eval()
     previous = {m: m.implementation for m in model.modules() if hasattr(m, "implementation")}
     set_deform_conv_implementation(model, "torchvision")  # the op the symbolic maps
-    wrapper = _wrapper(model, peaks, decode).eval()
-    sample = torch.rand(1, 3, input_wh[1], input_wh[0])
-    axes = {"input": {0: "batch", 2: "height", 3: "width"}} if dynamic else None
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:
-        with warnings.catch_warnings():  # shape checks traced as constants: meant so
-            warnings.simplefilter("ignore", torch.jit.TracerWarning)
-            torch.onnx.export(
-                wrapper,
-                (sample,),
-                str(tmp),
-                opset_version=OPSET,
-                input_names=["input"],
-                output_names=wrapper.names,
-                dynamic_axes=axes,
-                dynamo=False,
-            )
+        _trace(_wrapper(model, peaks, decode).eval(), tmp, input_wh, dynamic)
         if config_text or source:
             _store_metadata(tmp, {ONNX_CONFIG_KEY: config_text, ONNX_SOURCE_KEY: source})
         os.replace(tmp, path)
@@ -176,6 +162,23 @@ def export_onnx(
         for module, implementation in previous.items():
             module.implementation = implementation
     return path
+
+
+def _trace(wrapper: nn.Module, path: Path, input_wh, dynamic: bool) -> None:
+    sample = torch.rand(1, 3, input_wh[1], input_wh[0])
+    axes = {"input": {0: "batch", 2: "height", 3: "width"}} if dynamic else None
+    with warnings.catch_warnings():  # shape checks traced as constants: meant so
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        torch.onnx.export(
+            wrapper,
+            (sample,),
+            str(path),
+            opset_version=OPSET,
+            input_names=["input"],
+            output_names=wrapper.names,
+            dynamic_axes=axes,
+            dynamo=False,
+        )
 
 
 def _wrapper(model: nn.Module, peaks: int, decode: DecodeParams | None) -> nn.Module:
