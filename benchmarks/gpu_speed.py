@@ -1,6 +1,7 @@
 """The paper's network and end-to-end tracking on a CUDA GPU: DLA-34 (released heads, random
 weights) forward latency in float32 and under fp16 autocast at 1088x608 and 576x320, and
-frames/s of read → letterbox → network → decode → association over 1920x1080 frames.
+frames/s of read → letterbox → network → decode → association over 1920x1080 frames, with
+the heads at the heatmap peaks (INFERENCE.PEAK_HEADS, the default) against the dense maps.
 
     python benchmarks/gpu_speed.py [--repeat 30] [--frames 60] [--device cuda]
 
@@ -14,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -52,13 +54,14 @@ def summary_rows(repeat: int = 30, frames: int = 60, device: str = "cuda") -> li
     with tempfile.TemporaryDirectory() as tmp:
         seq_dir = hd_sequence(Path(tmp), frames)
         for width, height in SIZES:
-            out_dir = Path(tmp) / f"out{width}"
-            fps = frames_per_second(net, seq_dir, (width, height), out_dir, device)
+            run = partial(frames_per_second, net, seq_dir, (width, height), device=device)
             rows.append(
                 Row(
                     f"tracking end to end, 1920x1080 frames, DLA-34 at {width}x{height}",
                     "frames/s",
-                    fps,
+                    run(out_dir=Path(tmp) / "peaks", peak_heads=True),
+                    run(out_dir=Path(tmp) / "dense"),
+                    "dense head maps",
                     higher_is_better=True,
                 )
             )

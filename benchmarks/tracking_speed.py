@@ -60,12 +60,19 @@ class InlineLetterbox:
 
 
 def frames_per_second(
-    net, seq_dir: Path, size: tuple, out_dir: Path, device=None, inline: bool = False
+    net,
+    seq_dir: Path,
+    size: tuple,
+    out_dir: Path,
+    device=None,
+    inline: bool = False,
+    peak_heads: bool = False,
 ) -> float:
     """Frames/s of tracking `seq_dir` end to end with `net` on `device` (default the CPU),
     after one warm-up frame (first-call allocations, kernel selection); `inline`: the
-    letterbox in the tracking loop."""
-    detector = Detector(net, size, device or torch.device("cpu"))
+    letterbox in the tracking loop; `peak_heads`: a PyTorch network's heads at the peaks
+    (an exported one returns what it was exported with)."""
+    detector = Detector(net, size, device or torch.device("cpu"), peak_heads=peak_heads)
     (source,) = open_sources(seq_dir)
     detector(next(iter(source))[1])
     stream = DetectedFrames(source, InlineLetterbox(detector) if inline else detector)
