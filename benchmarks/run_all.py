@@ -38,7 +38,7 @@ def main():
             "evaluation",
             lambda: eval_speed.summary_rows(frames=300 if args.quick else 600, repeat=repeat),
         ),
-        ("tracking", lambda: tracking_speed.summary_rows(*((3, 2) if args.quick else (6, 3)))),
+        ("tracking", lambda: tracking_speed.summary_rows(*((6, 2) if args.quick else (8, 3)))),
     )
     rows = []
     for name, measure in suites:

@@ -1,13 +1,15 @@
 """End-to-end tracking speed: frames/s of read → letterbox → network → decode → association
 over a 1920x1080 sequence, with the paper's DLA-34 at 1088x608 and 576x320, same run:
 - the default CPU path (INFERENCE.BACKEND auto: ONNX Runtime, the heads evaluated at the
-  heatmap peaks (INFERENCE.PEAK_HEADS); frames read and letterboxed in a background thread
-  while the network runs) vs the torch network with its dense head maps and the letterbox
-  in the loop (the path before these became the default);
+  heatmap peaks (INFERENCE.PEAK_HEADS), INFERENCE.FRAMES_IN_FLIGHT automatic (2 frames in
+  the network at once on 2 cores or more, each on its share of the cores); frames read and
+  letterboxed in a background thread while the network runs) vs the torch network with its
+  dense head maps and the letterbox in the loop (the path before these became the default),
+  and vs the default path one frame at a time (FRAMES_IN_FLIGHT 1, all cores on each frame);
 - the torch network with our deformable convolution vs the same pipeline with torchvision's
   (the original's network cost).
 
-    python benchmarks/tracking_speed.py [--frames 6] [--rounds 3] [--threads 2]
+    python benchmarks/tracking_speed.py [--frames 8] [--rounds 3] [--threads 2]
 
 The network has random weights (no weights can be downloaded here): read, letterbox, network
 and decode cost what they cost with trained weights, but few detections reach the tracker, so
@@ -31,6 +33,7 @@ from fairmot.inference import (
     open_sources,
     track_stream,
 )
+from fairmot.inference.detector import resolve_frames_in_flight, runtime_threads
 from fairmot.inference.onnx_export import OnnxRuntimeNetwork, export_onnx
 from fairmot.models.decode import DecodeParams
 from fairmot.tracker import JDETracker
@@ -67,12 +70,20 @@ def frames_per_second(
     device=None,
     inline: bool = False,
     peak_heads: bool = False,
+    frames_in_flight: int = 1,
 ) -> float:
     """Frames/s of tracking `seq_dir` end to end with `net` on `device` (default the CPU),
     after one warm-up frame (first-call allocations, kernel selection); `inline`: the
     letterbox in the tracking loop; `peak_heads`: a PyTorch network's heads at the peaks
-    (an exported one returns what it was exported with)."""
-    detector = Detector(net, size, device or torch.device("cpu"), peak_heads=peak_heads)
+    (an exported one returns what it was exported with); `frames_in_flight`: frames in the
+    network at once (an ONNX Runtime network with threads for as many)."""
+    detector = Detector(
+        net,
+        size,
+        device or torch.device("cpu"),
+        peak_heads=peak_heads,
+        frames_in_flight=frames_in_flight,
+    )
     (source,) = open_sources(seq_dir)
     detector(next(iter(source))[1])
     stream = DetectedFrames(source, InlineLetterbox(detector) if inline else detector)
@@ -82,35 +93,34 @@ def frames_per_second(
     return stats.fps()
 
 
-def summary_rows(frames: int = 6, rounds: int = 3) -> list:
-    """The default CPU path against the torch path before it (medians of `rounds`
-    alternating runs each), and the torch network against torchvision's DCN (one run)."""
+def summary_rows(frames: int = 8, rounds: int = 3) -> list:
+    """The default CPU path against the torch path before it and against one frame at a
+    time (medians of `rounds` alternating runs each), and the torch network against
+    torchvision's DCN (one run)."""
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         seq_dir = hd_sequence(tmp, frames)
         ours, original = paper_network("dla34", "auto"), paper_network("dla34", "torchvision")
+        depth = resolve_frames_in_flight(0, runtime=True)
         rows = []
         for w, h in SIZES:
             path = export_onnx(ours, tmp / f"net_{w}x{h}.onnx", (w, h), peaks=DecodeParams().k)
-            runtime = OnnxRuntimeNetwork(path)
             run = partial(frames_per_second, seq_dir=seq_dir, size=(w, h))
+            default = partial(
+                run,
+                OnnxRuntimeNetwork(path, threads=runtime_threads(depth)),
+                out_dir=tmp / "a",
+                frames_in_flight=depth,
+            )
             fps = interleaved_medians(
                 {
-                    "default": partial(run, runtime, out_dir=tmp / "a"),
-                    "torch": partial(run, ours, out_dir=tmp / "b", inline=True),
+                    "default": default,
+                    "one at a time": partial(run, OnnxRuntimeNetwork(path), out_dir=tmp / "b"),
+                    "torch": partial(run, ours, out_dir=tmp / "c", inline=True),
                 },
                 rounds,
             )
-            rows.append(
-                Row(
-                    f"tracking end to end, 1920x1080 frames, DLA-34 at {w}x{h}, default CPU path",
-                    "frames/s",
-                    fps["default"],
-                    fps["torch"],
-                    "torch network, dense heads, letterbox in the loop",
-                    higher_is_better=True,
-                )
-            )
+            rows += _default_rows(f"DLA-34 at {w}x{h}", fps, depth)
             rows.append(
                 Row(
                     f"tracking end to end, 1920x1080 frames, DLA-34 at {w}x{h}, torch network",
@@ -124,9 +134,31 @@ def summary_rows(frames: int = 6, rounds: int = 3) -> list:
         return rows
 
 
+def _default_rows(network: str, fps: dict, depth: int) -> list:
+    name = f"tracking end to end, 1920x1080 frames, {network}, default CPU path"
+    return [
+        Row(
+            name,
+            "frames/s",
+            fps["default"],
+            fps["torch"],
+            "torch network, dense heads, letterbox in the loop",
+            higher_is_better=True,
+        ),
+        Row(
+            f"{name} ({depth} frames in flight)",
+            "frames/s",
+            fps["default"],
+            fps["one at a time"],
+            "the same, one frame at a time",
+            higher_is_better=True,
+        ),
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--frames", type=int, default=6)
+    parser.add_argument("--frames", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs per path")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()

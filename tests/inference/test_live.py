@@ -147,6 +147,7 @@ def test_online_tracker_from_a_checkpoint_alone_equals_the_tool(workspace, tmp_p
     expected = read_mot_results(stats.results)
 
     tracker = OnlineTracker.from_checkpoint(weights)  # no config file: the stored one
+    assert tracker.detector.frames_in_flight == 1  # run_tracking: automatic (2 on 2+ cores)
     rows = []
     for frame, image in open_sources(seq)[0]:
         tracks = tracker.update(image)

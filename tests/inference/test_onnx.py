@@ -94,12 +94,12 @@ def test_dynamic_export_takes_other_sizes(tmp_path):
 
 def test_tracking_with_onnxruntime_gives_the_torch_tracks(workspace, tmp_path):  # noqa: F811
     """The original's path (PyTorch, dense head maps) against the heads at the peaks, on
-    PyTorch and on ONNX Runtime (exported on the fly)."""
+    PyTorch and on ONNX Runtime (exported on the fly; two frames in the network at once)."""
     val, weights = workspace / "data/images/val", str(workspace / "random.pth")
     runs = {
         "dense": ("INFERENCE.BACKEND", "torch", "INFERENCE.PEAK_HEADS", "False"),
         "peaks": ("INFERENCE.BACKEND", "torch"),
-        "onnx": ("INFERENCE.BACKEND", "onnxruntime"),
+        "onnx": ("INFERENCE.BACKEND", "onnxruntime", "INFERENCE.FRAMES_IN_FLIGHT", "2"),
     }
     results = {}
     for name, overrides in runs.items():
@@ -116,13 +116,17 @@ def test_tracking_with_onnxruntime_gives_the_torch_tracks(workspace, tmp_path): 
 
 
 def test_the_automatic_backend_exports_once_for_the_cpu(workspace, tmp_path):  # noqa: F811
-    from fairmot.inference.detector import build_detector, use_onnxruntime
+    from fairmot.inference.detector import build_detector, cpu_cores, use_onnxruntime
 
     weights = str(workspace / "random.pth")
     cfg = small_cfg(tmp_path)
     assert cfg.INFERENCE.BACKEND == "auto"
-    first = build_detector(cfg, weights).model
+    detector = build_detector(cfg, weights)
+    first = detector.model
     assert isinstance(first, OnnxRuntimeNetwork)  # ONNX Runtime on the CPU
+    if cpu_cores() >= 2:  # two frames at once, each on half the cores
+        threads = first.session.get_session_options().intra_op_num_threads
+        assert (detector.frames_in_flight, threads) == (2, cpu_cores() // 2)
     (path,) = (tmp_path / "onnx").glob("random_*.onnx")
     stamp = path.stat().st_mtime_ns
     assert build_detector(cfg, weights).model.path == path

@@ -163,6 +163,7 @@ RULES: dict[str, Rule] = {
     "DECODE.REID_SAMPLING": one_of(*REID_SAMPLINGS),
     "INFERENCE.BACKEND": one_of("auto", "torch", "onnxruntime"),
     "INFERENCE.PEAK_HEADS": one_of(True, False),
+    "INFERENCE.FRAMES_IN_FLIGHT": COUNT,
     "INFERENCE.DROP_FRAMES": one_of(True, False),
     "INFERENCE.STALL_SECONDS": above(0.0),
     "TRACKER.NEW_TRACK_THRES": PROBABILITY,
@@ -280,6 +281,12 @@ def _combinations(cfg: CfgNode) -> list[str]:
             "TRACKER.TRACK_BUFFER (frames at 30 frames/s) is an alias of TRACKER.LOST_SECONDS "
             f"(seconds): set one of them, not both ({cfg.TRACKER.TRACK_BUFFER} and "
             f"{cfg.TRACKER.LOST_SECONDS})"
+        )
+    if cfg.INFERENCE.FRAMES_IN_FLIGHT > 1 and cfg.INFERENCE.BACKEND == "torch":
+        problems.append(
+            f"INFERENCE.FRAMES_IN_FLIGHT {cfg.INFERENCE.FRAMES_IN_FLIGHT} needs the network on "
+            "ONNX Runtime (INFERENCE.BACKEND auto or onnxruntime): torch's threads are shared "
+            "by the whole process"
         )
     if len(cfg.DATA.CLASSES) != cfg.MODEL.NUM_CLASSES:
         problems.append(

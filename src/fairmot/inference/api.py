@@ -59,7 +59,7 @@ class OnlineTracker:
         from .detector import build_detector
 
         cfg = load_cfg(cfg_file, list(overrides), stored_config(weights))
-        detector = build_detector(cfg, str(weights))
+        detector = build_detector(cfg, str(weights), frames_in_flight=1)  # one at a time
         tracker = JDETracker(TrackerParams.from_config(cfg.TRACKER), frame_rate=frame_rate)
         return cls(detector, tracker, OutputFilter.from_config(cfg.TRACKER))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib.util
+import os
 import time
 from pathlib import Path
 
@@ -33,6 +34,9 @@ class Detector:
             heads at the top-k heatmap peaks only) where the sampling is "center": the same
             detections for less work. An ONNX Runtime network returns what it was exported
             with.
+        frames_in_flight: how many frames `DetectedFrames` may run through the network at
+            once, each in its own thread (`detect_timed`); more than 1 only for a network
+            that takes concurrent calls (ONNX Runtime: `build_detector`).
 
     Attributes:
         timings: seconds of the last call, {"network": ..., "decode": ...}.
@@ -47,6 +51,7 @@ class Detector:
         decode_params: DecodeParams | None = None,
         pad_value: float = 127.5,
         peak_heads: bool = False,
+        frames_in_flight: int = 1,
     ):
         self.model = model.to(device).eval()
         self.input_wh, self.device = tuple(input_wh), device
@@ -58,7 +63,7 @@ class Detector:
         self.network = model
         if peak_heads and params.sampling == "center" and hasattr(model, "forward_peaks"):
             self.network = functools.partial(model.forward_peaks, k=params.k)
-        self.pad_value = pad_value
+        self.pad_value, self.frames_in_flight = pad_value, frames_in_flight
         self.timings = {"network": 0.0, "decode": 0.0}
 
     def prepare(self, image_bgr: np.ndarray) -> np.ndarray:
@@ -67,17 +72,22 @@ class Detector:
         padded, *_ = letterbox(image_bgr, *self.input_wh, self.pad_value)
         return to_network_input(padded)[None]
 
-    @torch.no_grad()
     def detect(self, blob: np.ndarray, frame_wh) -> Detections:
         """Detections of a `prepare`d frame of size `frame_wh` (width, height), in its pixels."""
+        result, self.timings = self.detect_timed(blob, frame_wh)
+        return result
+
+    @torch.no_grad()
+    def detect_timed(self, blob: np.ndarray, frame_wh) -> tuple:
+        """`detect` that stores nothing (several threads may call it at once): (detections,
+        {"network": s, "decode": s})."""
         start = time.perf_counter()
         outputs = self.network(torch.from_numpy(blob).to(self.device))
         if self.device.type == "cuda":
             torch.cuda.synchronize()
         middle = time.perf_counter()
         (result,) = self.decode(outputs, tuple(frame_wh), self.input_wh)
-        self.timings = {"network": middle - start, "decode": time.perf_counter() - middle}
-        return result
+        return result, {"network": middle - start, "decode": time.perf_counter() - middle}
 
     def __call__(self, image_bgr: np.ndarray) -> Detections:
         start = time.perf_counter()
@@ -94,27 +104,28 @@ def test_input_size(cfg) -> tuple:
     return (cfg.INPUT.TEST_WIDTH or cfg.INPUT.WIDTH, cfg.INPUT.TEST_HEIGHT or cfg.INPUT.HEIGHT)
 
 
-def build_detector(cfg, weights: str) -> Detector:
+def build_detector(cfg, weights: str, *, frames_in_flight: int | None = None) -> Detector:
     """The detector of a config with trained weights: a checkpoint (loaded strictly) or an
     exported .onnx file. The network runs on INFERENCE.BACKEND: "torch"; "onnxruntime" (a
     checkpoint is exported to OUTPUT_DIR/onnx/<name>_<W>x<H>.onnx, reused while checkpoint,
     input size and config stay the same); "auto" (the default): ONNX Runtime for a
     one-stage network on the CPU where it is installed, the fastest correct CPU path
-    measured (benchmarks/onnx_speed.py), else torch."""
+    measured (benchmarks/onnx_speed.py), else torch. `frames_in_flight` overrides
+    INFERENCE.FRAMES_IN_FLIGHT (the frame-by-frame API passes 1)."""
     if cfg.INFERENCE.BACKEND not in BACKENDS:
         raise ValueError(
             f"INFERENCE.BACKEND must be one of {BACKENDS}, got {cfg.INFERENCE.BACKEND!r}"
         )
     input_wh, device = test_input_size(cfg), select_device(cfg.DEVICE)
-    if Path(weights).suffix == ".onnx":
-        from .onnx_export import OnnxRuntimeNetwork
-
-        model = OnnxRuntimeNetwork(weights, input_wh)
-    else:
+    model, runtime = weights, Path(weights).suffix == ".onnx"
+    if not runtime:
         model = build_model(cfg)
         load_checkpoint(model, weights, strict=True)
-        if use_onnxruntime(cfg.INFERENCE.BACKEND, model, device):
-            model = _exported(cfg, model, weights, input_wh)
+        runtime = use_onnxruntime(cfg.INFERENCE.BACKEND, model, device)
+    if frames_in_flight is None:
+        frames_in_flight = resolve_frames_in_flight(cfg.INFERENCE.FRAMES_IN_FLIGHT, runtime)
+    if runtime:
+        model = _on_runtime(cfg, model, weights, input_wh, frames_in_flight)
     check_sampling(cfg.DECODE.REID_SAMPLING, model)
     return Detector(
         model,
@@ -123,7 +134,33 @@ def build_detector(cfg, weights: str) -> Detector:
         decode_params=DecodeParams.from_config(cfg),
         pad_value=cfg.INPUT.PAD_VALUE,
         peak_heads=peak_heads(cfg),
+        frames_in_flight=frames_in_flight,
     )
+
+
+def resolve_frames_in_flight(setting: int, runtime: bool) -> int:
+    """INFERENCE.FRAMES_IN_FLIGHT `setting` for a network on ONNX Runtime (`runtime`) or
+    torch: 0 (automatic) is 2 on ONNX Runtime's CPU provider with 2 cores or more (measured:
+    benchmarks/tracking_speed.py), else 1."""
+    if setting > 1 and not runtime:
+        raise ConfigError(
+            f"INFERENCE.FRAMES_IN_FLIGHT {setting} needs the network on ONNX Runtime "
+            "(INFERENCE.BACKEND onnxruntime, or auto on the CPU): torch's threads are shared "
+            "by the whole process. Set it to 0 or 1"
+        )
+    if setting or not runtime:
+        return max(setting, 1)
+    from .onnx_export import default_providers
+
+    on_cpu = default_providers()[0] == "CPUExecutionProvider"
+    return 2 if on_cpu and cpu_cores() >= 2 else 1
+
+
+def cpu_cores() -> int:
+    """CPU cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def peak_heads(cfg) -> bool:
@@ -140,14 +177,24 @@ def use_onnxruntime(backend: str, model, device) -> bool:
     return runtime and device.type == "cpu" and not model.two_stage
 
 
-def _exported(cfg, model, weights: str, input_wh):
+def _on_runtime(cfg, model, weights: str, input_wh, frames_in_flight: int):
+    """`model` (a network loaded from the checkpoint `weights`, or the path of an exported
+    .onnx file) on ONNX Runtime, with threads for `frames_in_flight` frames at once."""
     from .onnx_export import OnnxRuntimeNetwork, cached_export
 
-    name = f"{Path(weights).stem}_{input_wh[0]}x{input_wh[1]}.onnx"
-    peaks = cfg.DECODE.TOP_K if peak_heads(cfg) else 0
-    path = Path(cfg.OUTPUT_DIR) / "onnx" / name
-    path = cached_export(model, weights, path, input_wh, cfg.dump(), peaks=peaks)
-    return OnnxRuntimeNetwork(path, input_wh)
+    path = model
+    if not isinstance(model, str):
+        name = f"{Path(weights).stem}_{input_wh[0]}x{input_wh[1]}.onnx"
+        peaks = cfg.DECODE.TOP_K if peak_heads(cfg) else 0
+        path = Path(cfg.OUTPUT_DIR) / "onnx" / name
+        path = cached_export(model, weights, path, input_wh, cfg.dump(), peaks=peaks)
+    return OnnxRuntimeNetwork(path, input_wh, threads=runtime_threads(frames_in_flight))
+
+
+def runtime_threads(frames_in_flight: int) -> int | None:
+    """ONNX Runtime threads of each of `frames_in_flight` frames in the network at once: its
+    share of the cores, or None (ONNX Runtime's default, every core) for one at a time."""
+    return max(1, cpu_cores() // frames_in_flight) if frames_in_flight > 1 else None
 
 
 def check_sampling(sampling: str, model) -> None:

@@ -12,7 +12,10 @@ Nothing here imports torch (the detector is handed in).
 
 from __future__ import annotations
 
+import collections
+import itertools
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,6 +53,17 @@ class FrameDetections:
             self.classes = np.zeros(len(self.boxes), np.int64)
 
 
+def _detected(frame: int, image, detections, seconds: dict) -> FrameDetections:
+    return FrameDetections(
+        frame,
+        detections.boxes,
+        detections.embeddings,
+        detections.classes,
+        image,
+        seconds=seconds,
+    )
+
+
 def _undecodable(frame: int, read_seconds: float) -> FrameDetections:
     return FrameDetections(
         frame,
@@ -62,13 +76,15 @@ def _undecodable(frame: int, read_seconds: float) -> FrameDetections:
 
 class DetectedFrames:
     """The frames of a source run through a detector (frames are read and letterboxed one or
-    two ahead in a background thread while the network runs).
+    two ahead in a background thread while the network runs; with the detector's
+    `frames_in_flight` above 1, that many frames are in the network at once).
 
     Args:
         source: a frame source (`ImageFiles`, `VideoFile`, ...).
         detector: callable BGR frame -> `models.decode.Detections`, with a `timings` dict
             {"network": s, "decode": s} of its last call (`Detector`); where it has
-            `prepare(image)` and `detect(input, frame_wh)`, the first runs with the reading.
+            `prepare(image)` and `detect(input, frame_wh)`, the first runs with the reading;
+            `frames_in_flight` > 1 needs `prepare` and `detect_timed` too.
     """
 
     def __init__(self, source, detector):
@@ -94,9 +110,19 @@ class DetectedFrames:
         return dict(getattr(self.source, "problems", {}))
 
     def __iter__(self):
-        wait_start = time.perf_counter()
         inputs = self._with_inputs()  # letterboxed in the reading thread where there is one
         frames = inputs if getattr(self.source, "threaded", False) else prefetch(inputs)
+        depth = getattr(self.detector, "frames_in_flight", 1)
+        try:
+            if depth > 1:
+                yield from self._in_flight(frames, depth)
+            else:
+                yield from self._one_at_a_time(frames)
+        finally:
+            getattr(frames, "close", lambda: None)()
+
+    def _one_at_a_time(self, frames):
+        wait_start = time.perf_counter()
         for frame, image, blob in frames:
             read = time.perf_counter() - wait_start
             if image is None:
@@ -106,16 +132,39 @@ class DetectedFrames:
                     detections = self.detector(image)
                 else:
                     detections = self.detector.detect(blob, (image.shape[1], image.shape[0]))
-                seconds = {"read": read, **self.detector.timings}
-                yield FrameDetections(
-                    frame,
-                    detections.boxes,
-                    detections.embeddings,
-                    detections.classes,
-                    image,
-                    seconds=seconds,
-                )
+                yield _detected(frame, image, detections, {"read": read, **self.detector.timings})
             wait_start = time.perf_counter()
+
+    def _in_flight(self, frames, depth: int):
+        """Up to `depth` frames in the network at once, each in a thread of its own
+        (`Detector.detect_timed`), yielded in order. A frame's seconds are the waits of this
+        loop (the stages overlap): reading the frames that refill the pipeline, then its
+        result, split between network and decode as the worker measured them."""
+        pending = collections.deque()
+        pool = ThreadPoolExecutor(depth, thread_name_prefix="detect")
+        try:
+            while True:
+                wait_start = time.perf_counter()
+                for frame, image, blob in itertools.islice(frames, depth - len(pending)):
+                    work = None
+                    if image is not None:
+                        frame_wh = (image.shape[1], image.shape[0])
+                        work = pool.submit(self.detector.detect_timed, blob, frame_wh)
+                    pending.append((frame, image, work))
+                read = time.perf_counter() - wait_start
+                if not pending:
+                    return
+                frame, image, work = pending.popleft()
+                if work is None:
+                    yield _undecodable(frame, read)
+                    continue
+                detections, timings = work.result()
+                waited = time.perf_counter() - wait_start - read
+                share = waited / max(sum(timings.values()), 1e-9)
+                seconds = {"read": read, **{k: v * share for k, v in timings.items()}}
+                yield _detected(frame, image, detections, seconds)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _with_inputs(self):
         """(frame, image, network input or None) of every frame: the input where the

@@ -1,0 +1,113 @@
+"""Detection streams with several frames in the network at once (INFERENCE.FRAMES_IN_FLIGHT):
+order, per-frame results, undecodable frames, the stage seconds and an early stop."""
+
+import threading
+import time
+from types import SimpleNamespace
+
+import cv2
+import numpy as np
+import pytest
+
+from fairmot.config import ConfigError, load_cfg
+from fairmot.data.formats import SeqInfo, write_seqinfo
+from fairmot.inference import DetectedFrames, open_sources
+from fairmot.inference.detector import resolve_frames_in_flight
+
+
+class _SlowDetector:
+    """`prepare` / `detect_timed` like `Detector`'s; frame n's network sleeps longer the
+    earlier the frame, so later frames finish first. One box per frame: its brightness."""
+
+    def __init__(self, frames_in_flight: int):
+        self.frames_in_flight = frames_in_flight
+        self.timings = {"network": 0.0, "decode": 0.0}
+        self.running = self.most_running = 0
+        self.lock = threading.Lock()
+
+    def prepare(self, image):
+        return float(image.mean())
+
+    def detect_timed(self, brightness, frame_wh):
+        with self.lock:
+            self.running += 1
+            self.most_running = max(self.most_running, self.running)
+        time.sleep(0.08 - brightness / 4000)  # brightness 20 * frame: later frames faster
+        with self.lock:
+            self.running -= 1
+        boxes = np.array([[0, 0, *frame_wh, brightness]], np.float32)
+        detections = SimpleNamespace(boxes=boxes, embeddings=np.ones((1, 2)), classes=None)
+        return detections, {"network": 0.03, "decode": 0.01}
+
+    def detect(self, blob, frame_wh):
+        detections, self.timings = self.detect_timed(blob, frame_wh)
+        return detections
+
+
+@pytest.fixture
+def sequence(tmp_path):
+    """Eight 64x48 frames of brightness 20 * frame; frame 5 damaged."""
+    seq = tmp_path / "SEQ-01"
+    (seq / "img1").mkdir(parents=True)
+    write_seqinfo(seq, SeqInfo("SEQ-01", "img1", 30, 8, 64, 48, ".png"))
+    for frame in range(1, 9):
+        path = seq / "img1" / f"{frame:06d}.png"
+        cv2.imwrite(str(path), np.full((48, 64, 3), 20 * frame, np.uint8))
+    damaged = seq / "img1" / "000005.png"
+    damaged.write_bytes(damaged.read_bytes()[:20])
+    return seq
+
+
+def _run(seq, depth):
+    detector = _SlowDetector(depth)
+    (source,) = open_sources(seq)
+    start = time.perf_counter()
+    frames = list(DetectedFrames(source, detector))
+    return frames, detector, time.perf_counter() - start
+
+
+@pytest.mark.parametrize("depth", [2, 3])
+def test_frames_in_flight_come_back_in_order_each_with_its_own_detections(sequence, depth):
+    frames, detector, wall = _run(sequence, depth)
+    assert detector.most_running == depth  # the frames did overlap
+    assert [f.frame for f in frames] == list(range(1, 9))
+    assert [f.decoded for f in frames] == [True] * 4 + [False] + [True] * 3
+    for f in frames:
+        if f.decoded:
+            assert f.boxes[0, 4] == pytest.approx(20 * f.frame, abs=0.5)
+            assert f.boxes[0, 2:4].tolist() == [64, 48]
+    serial, _, _ = _run(sequence, 1)
+    for ours, theirs in zip(frames, serial):
+        assert (ours.frame, ours.decoded) == (theirs.frame, theirs.decoded)
+        np.testing.assert_array_equal(ours.boxes, theirs.boxes)
+    # the stages are waits of the loop: they add up to at most its time, network 3 : decode 1
+    seconds = [sum(f.seconds.values()) for f in frames]
+    assert sum(seconds) <= wall
+    for f in frames:
+        if f.decoded:
+            assert f.seconds["network"] == pytest.approx(3 * f.seconds["decode"], rel=1e-6)
+
+
+def test_stopping_early_leaves_no_detection_running(sequence):
+    detector = _SlowDetector(3)
+    (source,) = open_sources(sequence)
+    frames = iter(DetectedFrames(source, detector))
+    assert next(frames).frame == 1
+    frames.close()  # as track_stream does after Ctrl-C
+    assert detector.running == 0
+    assert not [t for t in threading.enumerate() if t.name.startswith("detect")]
+
+
+def test_frames_in_flight_resolved_by_backend_and_cores(monkeypatch):
+    from fairmot.inference import detector
+
+    monkeypatch.setattr(detector, "cpu_cores", lambda: 16)
+    assert resolve_frames_in_flight(0, runtime=True) == 2  # ONNX Runtime on the CPU
+    assert resolve_frames_in_flight(0, runtime=False) == 1  # torch
+    assert resolve_frames_in_flight(3, runtime=True) == 3
+    monkeypatch.setattr(detector, "cpu_cores", lambda: 1)
+    assert resolve_frames_in_flight(0, runtime=True) == 1
+    with pytest.raises(ConfigError, match="FRAMES_IN_FLIGHT 2 needs the network on ONNX"):
+        resolve_frames_in_flight(2, runtime=False)
+    with pytest.raises(ConfigError, match="FRAMES_IN_FLIGHT 2 needs the network on ONNX"):
+        load_cfg(None, ["INFERENCE.BACKEND", "torch", "INFERENCE.FRAMES_IN_FLIGHT", "2"])
