@@ -4,7 +4,7 @@ same run where one exists here.
 
     python benchmarks/run_all.py [--threads 2] [--quick]
 
-About five minutes on a 2-core CPU (--quick: fewer repeats, about two). Timing on a shared
+About nine minutes on a 2-core CPU (--quick: fewer repeats, about four). Timing on a shared
 machine is noisy: read the speed-up column (both sides measured side by side), not the
 absolute figures. Each benchmark also runs alone with a more detailed table.
 """

@@ -47,6 +47,25 @@ def letterbox(image: np.ndarray, width: int, height: int, pad_value: float = 127
     return padded, ratio, dw, dh
 
 
+def area_weights(src: int, dst: int) -> np.ndarray:
+    """(dst, src) float64 weights of OpenCV's area interpolation shrinking `src` pixels to
+    `dst` (`cv2.INTER_AREA`, dst <= src): each output pixel averages the input pixels its
+    footprint of src / dst covers, partly covered ones by the part covered. The resize is
+    separable: rows then columns, so a device can letterbox with two matrix products."""
+    if not 0 < dst <= src:
+        raise ValueError(f"area weights shrink: need 0 < dst <= src, got {src} -> {dst}")
+    scale = src / dst
+    start = np.arange(dst) * scale  # each output pixel's footprint [start, start + scale)
+    end = start + scale
+    cell = np.minimum(scale, src - start)
+    edges = np.arange(src + 1)
+    # overlap of input pixel [i, i + 1) with each footprint, OpenCV's 1e-3 slivers ignored
+    overlap = np.minimum(end[:, None], edges[None, 1:]) - np.maximum(start[:, None], edges[None, :-1])
+    overlap = np.clip(overlap, 0.0, None)
+    overlap[overlap <= 1e-3] = 0.0
+    return overlap / cell[:, None]
+
+
 def to_network_input(image_bgr: np.ndarray) -> np.ndarray:
     """(H, W, 3) uint8 BGR -> (3, H, W) float32 RGB in [0, 1]."""
     return np.ascontiguousarray(image_bgr[:, :, ::-1].transpose(2, 0, 1), dtype=np.float32) / 255.0
