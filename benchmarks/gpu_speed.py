@@ -1,9 +1,10 @@
 """The paper's network and end-to-end tracking on a CUDA GPU: DLA-34 (released heads, random
 weights) forward latency in float32 and under fp16 autocast at 1088x608 and 576x320, and
 frames/s of read → letterbox → network → decode → association over 1920x1080 frames, with
-the heads at the heatmap peaks (INFERENCE.PEAK_HEADS, the default) against the dense maps.
+the heads at the heatmap peaks (INFERENCE.PEAK_HEADS, the default) against the dense maps,
+and batches of frames in flight (INFERENCE.FRAMES_IN_FLIGHT) against one frame at a time.
 
-    python benchmarks/gpu_speed.py [--repeat 30] [--frames 60] [--device cuda]
+    python benchmarks/gpu_speed.py [--repeat 30] [--frames 60] [--device cuda] [--batches 4 8]
 
 Meant for a CUDA device (there the deformable layers run torchvision's CUDA kernel);
 `--device cpu` runs the same code on the CPU (a smoke test: benchmarks/run_all.py is the CPU
@@ -38,7 +39,7 @@ def latency_ms(net, width: int, height: int, repeat: int, half: bool, device) ->
     return 1000 * statistics.median(times)
 
 
-def summary_rows(repeat: int = 30, frames: int = 60, device: str = "cuda") -> list:
+def summary_rows(repeat: int = 30, frames: int = 60, device: str = "cuda", batches=(4, 8)) -> list:
     device = torch.device(device)
     net = paper_network("dla34").to(device)
     rows = []
@@ -65,6 +66,18 @@ def summary_rows(repeat: int = 30, frames: int = 60, device: str = "cuda") -> li
                     higher_is_better=True,
                 )
             )
+            for depth in batches:
+                rows.append(
+                    Row(
+                        f"tracking end to end, 1920x1080 frames, DLA-34 at {width}x{height}, "
+                        f"batches of {depth} frames (INFERENCE.FRAMES_IN_FLIGHT {depth})",
+                        "frames/s",
+                        run(out_dir=Path(tmp) / "batch", peak_heads=True, frames_in_flight=depth),
+                        run(out_dir=Path(tmp) / "peaks", peak_heads=True),
+                        "one frame at a time",
+                        higher_is_better=True,
+                    )
+                )
     return rows
 
 
@@ -73,13 +86,16 @@ def main():
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--frames", type=int, default=60)
     parser.add_argument("--device", default="cuda")
+    parser.add_argument(
+        "--batches", type=int, nargs="*", default=[4, 8], help="frames in flight to time"
+    )
     args = parser.parse_args()
     device = torch.device(args.device)
     if device.type == "cuda" and not torch.cuda.is_available():
         sys.exit("no CUDA device here; benchmarks/run_all.py times the CPU")
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
     print(f"{name}, torch {torch.__version__}")
-    print(format_rows(summary_rows(args.repeat, args.frames, device)))
+    print(format_rows(summary_rows(args.repeat, args.frames, device, args.batches)))
 
 
 if __name__ == "__main__":

@@ -93,12 +93,14 @@ def test_dynamic_export_takes_other_sizes(tmp_path):
 
 
 def test_tracking_with_onnxruntime_gives_the_torch_tracks(workspace, tmp_path):  # noqa: F811
-    """The original's path (PyTorch, dense head maps) against the heads at the peaks, on
-    PyTorch and on ONNX Runtime (exported on the fly; two frames in the network at once)."""
+    """The original's path (PyTorch, dense head maps, one frame at a time) against the heads
+    at the peaks, on PyTorch (one frame at a time, and batches of three frames) and on ONNX
+    Runtime (exported on the fly; two frames in the network at once)."""
     val, weights = workspace / "data/images/val", str(workspace / "random.pth")
     runs = {
         "dense": ("INFERENCE.BACKEND", "torch", "INFERENCE.PEAK_HEADS", "False"),
         "peaks": ("INFERENCE.BACKEND", "torch"),
+        "batches": ("INFERENCE.BACKEND", "torch", "INFERENCE.FRAMES_IN_FLIGHT", "3"),
         "onnx": ("INFERENCE.BACKEND", "onnxruntime", "INFERENCE.FRAMES_IN_FLIGHT", "2"),
     }
     results = {}
@@ -109,7 +111,7 @@ def test_tracking_with_onnxruntime_gives_the_torch_tracks(workspace, tmp_path): 
     assert list((tmp_path / "onnx").glob("random_*.onnx"))  # exported on the fly
     theirs = results["dense"]
     assert len(theirs) > 0
-    for ours in (results["peaks"], results["onnx"]):
+    for ours in (results["peaks"], results["batches"], results["onnx"]):
         np.testing.assert_array_equal(ours.frames, theirs.frames)
         np.testing.assert_array_equal(ours.ids, theirs.ids)
         np.testing.assert_allclose(ours.tlwh, theirs.tlwh, atol=1e-3)

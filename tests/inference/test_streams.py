@@ -9,38 +9,45 @@ import cv2
 import numpy as np
 import pytest
 
-from fairmot.config import ConfigError, load_cfg
 from fairmot.data.formats import SeqInfo, write_seqinfo
 from fairmot.inference import DetectedFrames, open_sources
 from fairmot.inference.detector import resolve_frames_in_flight
 
 
 class _SlowDetector:
-    """`prepare` / `detect_timed` like `Detector`'s; frame n's network sleeps longer the
+    """`prepare` / `detect_frames` like `Detector`'s; a frame's network sleeps longer the
     earlier the frame, so later frames finish first. One box per frame: its brightness."""
 
-    def __init__(self, frames_in_flight: int):
-        self.frames_in_flight = frames_in_flight
+    def __init__(self, frames_in_flight: int, batched: bool = False):
+        self.frames_in_flight, self.batched = frames_in_flight, batched
         self.timings = {"network": 0.0, "decode": 0.0}
         self.running = self.most_running = 0
+        self.batches = []
         self.lock = threading.Lock()
 
     def prepare(self, image):
         return float(image.mean())
 
-    def detect_timed(self, brightness, frame_wh):
+    def detect_frames(self, brightness, frame_whs):
         with self.lock:
             self.running += 1
             self.most_running = max(self.most_running, self.running)
-        time.sleep(0.08 - brightness / 4000)  # brightness 20 * frame: later frames faster
+            self.batches.append(len(brightness))
+        time.sleep(0.08 - min(brightness) / 4000)  # brightness 20 * frame: later ones faster
         with self.lock:
             self.running -= 1
-        boxes = np.array([[0, 0, *frame_wh, brightness]], np.float32)
-        detections = SimpleNamespace(boxes=boxes, embeddings=np.ones((1, 2)), classes=None)
-        return detections, {"network": 0.03, "decode": 0.01}
+        results = [
+            SimpleNamespace(
+                boxes=np.array([[0, 0, *wh, b]], np.float32),
+                embeddings=np.ones((1, 2)),
+                classes=None,
+            )
+            for b, wh in zip(brightness, frame_whs)
+        ]
+        return results, {"network": 0.03, "decode": 0.01}
 
     def detect(self, blob, frame_wh):
-        detections, self.timings = self.detect_timed(blob, frame_wh)
+        (detections,), self.timings = self.detect_frames([blob], [frame_wh])
         return detections
 
 
@@ -58,18 +65,22 @@ def sequence(tmp_path):
     return seq
 
 
-def _run(seq, depth):
-    detector = _SlowDetector(depth)
+def _run(seq, depth, batched=False):
+    detector = _SlowDetector(depth, batched)
     (source,) = open_sources(seq)
     start = time.perf_counter()
     frames = list(DetectedFrames(source, detector))
     return frames, detector, time.perf_counter() - start
 
 
-@pytest.mark.parametrize("depth", [2, 3])
-def test_frames_in_flight_come_back_in_order_each_with_its_own_detections(sequence, depth):
-    frames, detector, wall = _run(sequence, depth)
-    assert detector.most_running == depth  # the frames did overlap
+@pytest.mark.parametrize("depth, batched", [(2, False), (3, False), (3, True)])
+def test_frames_in_flight_come_back_in_order_each_with_its_own_detections(sequence, depth, batched):
+    frames, detector, wall = _run(sequence, depth, batched)
+    if batched:  # one batch at a time, of up to `depth` decodable frames
+        assert detector.most_running == 1 and max(detector.batches) == depth
+        assert sum(detector.batches) == 7  # frame 5 is not decoded
+    else:  # one frame in each of `depth` threads
+        assert detector.most_running == depth and set(detector.batches) == {1}
     assert [f.frame for f in frames] == list(range(1, 9))
     assert [f.decoded for f in frames] == [True] * 4 + [False] + [True] * 3
     for f in frames:
@@ -105,9 +116,32 @@ def test_frames_in_flight_resolved_by_backend_and_cores(monkeypatch):
     assert resolve_frames_in_flight(0, runtime=True) == 2  # ONNX Runtime on the CPU
     assert resolve_frames_in_flight(0, runtime=False) == 1  # torch
     assert resolve_frames_in_flight(3, runtime=True) == 3
+    assert resolve_frames_in_flight(4, runtime=False) == 4  # a batch of 4
     monkeypatch.setattr(detector, "cpu_cores", lambda: 1)
     assert resolve_frames_in_flight(0, runtime=True) == 1
-    with pytest.raises(ConfigError, match="FRAMES_IN_FLIGHT 2 needs the network on ONNX"):
-        resolve_frames_in_flight(2, runtime=False)
-    with pytest.raises(ConfigError, match="FRAMES_IN_FLIGHT 2 needs the network on ONNX"):
-        load_cfg(None, ["INFERENCE.BACKEND", "torch", "INFERENCE.FRAMES_IN_FLIGHT", "2"])
+
+
+def test_a_batch_of_frames_detects_as_each_frame_alone():
+    import torch
+
+    from fairmot.inference import Detector
+    from fairmot.models import build_network, head_channels
+    from fairmot.models.decode import DecodeParams
+
+    torch.manual_seed(0)
+    net = build_network("resnet18_fpn", head_channels(1, True, 16), head_conv=32)
+    detector = Detector(
+        net, (160, 96), torch.device("cpu"), decode_params=DecodeParams(conf_thres=0.05, k=50)
+    )
+    rng = np.random.default_rng(0)
+    frames = [rng.integers(0, 256, shape, np.uint8) for shape in [(240, 320, 3)] * 2]
+    frames.append(rng.integers(0, 256, (200, 200, 3), np.uint8))  # another size
+    for group in (frames[:2], frames):  # one size (decoded at once), then two sizes
+        sizes = [(f.shape[1], f.shape[0]) for f in group]
+        together, _ = detector.detect_frames([detector.prepare(f) for f in group], sizes)
+        assert len(together) == len(group)
+        for image, ours in zip(group, together):
+            alone = detector(image)
+            assert len(alone.boxes) > 0
+            np.testing.assert_allclose(ours.boxes, alone.boxes, rtol=1e-5, atol=1e-4)
+            np.testing.assert_allclose(ours.embeddings, alone.embeddings, atol=1e-5)

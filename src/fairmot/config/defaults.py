@@ -221,13 +221,14 @@ _C.INFERENCE.BACKEND = "auto"
 # (the paper's); the other samplings read the dense id map. False: dense maps throughout,
 # as the original.
 _C.INFERENCE.PEAK_HEADS = True
-# Frames in the network at once when tracking sources (tools/track.py), each in a thread of
-# its own on its share of the CPU cores: one frame's network does not keep every core busy
-# (small layers, synchronisation), several together do (more frames/s, each frame later).
-# 0: automatic: 2 with ONNX Runtime on the CPU where there are 2 cores or more, else 1.
-# 1: one frame at a time on all the cores (the least delay per frame). More than 1 needs
-# ONNX Runtime (INFERENCE.BACKEND auto or onnxruntime): torch's threads are process-wide.
-# The frame-by-frame API (OnlineTracker) always runs one frame at a time.
+# Frames in the network at once when tracking sources (tools/track.py), for more frames/s
+# (each frame comes later). On ONNX Runtime each frame runs in a thread of its own on its
+# share of the CPU cores: one frame's network does not keep every core busy (small layers,
+# synchronisation), several together do. On torch they run as one batch: a GPU's batch-1
+# network is bound by kernel launches, a batch costs about as many. 0: automatic: 2 with
+# ONNX Runtime on the CPU where there are 2 cores or more, else 1 (batches on a GPU are not
+# measured yet). 1: one frame at a time (the least delay per frame). The frame-by-frame
+# API (OnlineTracker) always runs one frame at a time.
 _C.INFERENCE.FRAMES_IN_FLIGHT = 0
 # When tracking is slower than a live source, track only the newest frame and drop the rest
 # (counted and reported) instead of falling ever further behind. False: every frame, late.

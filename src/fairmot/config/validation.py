@@ -282,12 +282,6 @@ def _combinations(cfg: CfgNode) -> list[str]:
             f"(seconds): set one of them, not both ({cfg.TRACKER.TRACK_BUFFER} and "
             f"{cfg.TRACKER.LOST_SECONDS})"
         )
-    if cfg.INFERENCE.FRAMES_IN_FLIGHT > 1 and cfg.INFERENCE.BACKEND == "torch":
-        problems.append(
-            f"INFERENCE.FRAMES_IN_FLIGHT {cfg.INFERENCE.FRAMES_IN_FLIGHT} needs the network on "
-            "ONNX Runtime (INFERENCE.BACKEND auto or onnxruntime): torch's threads are shared "
-            "by the whole process"
-        )
     if len(cfg.DATA.CLASSES) != cfg.MODEL.NUM_CLASSES:
         problems.append(
             f"DATA.CLASSES {list(cfg.DATA.CLASSES)} names {len(cfg.DATA.CLASSES)} class(es) but "

@@ -60,8 +60,8 @@ def area_weights(src: int, dst: int) -> np.ndarray:
     cell = np.minimum(scale, src - start)
     edges = np.arange(src + 1)
     # overlap of input pixel [i, i + 1) with each footprint, OpenCV's 1e-3 slivers ignored
-    overlap = np.minimum(end[:, None], edges[None, 1:]) - np.maximum(start[:, None], edges[None, :-1])
-    overlap = np.clip(overlap, 0.0, None)
+    right = np.minimum(end[:, None], edges[None, 1:])
+    overlap = np.clip(right - np.maximum(start[:, None], edges[None, :-1]), 0.0, None)
     overlap[overlap <= 1e-3] = 0.0
     return overlap / cell[:, None]
 

@@ -34,9 +34,10 @@ class Detector:
             heads at the top-k heatmap peaks only) where the sampling is "center": the same
             detections for less work. An ONNX Runtime network returns what it was exported
             with.
-        frames_in_flight: how many frames `DetectedFrames` may run through the network at
-            once, each in its own thread (`detect_timed`); more than 1 only for a network
-            that takes concurrent calls (ONNX Runtime: `build_detector`).
+        frames_in_flight: how many frames `DetectedFrames` may have in the network at once
+            (`detect_frames`): as one batch (`batched`: PyTorch), or each in a thread of its
+            own for a network that takes concurrent calls, one frame each (its `concurrent`
+            is True: ONNX Runtime, given threads for as many by `build_detector`).
 
     Attributes:
         timings: seconds of the last call, {"network": ..., "decode": ...}.
@@ -63,7 +64,9 @@ class Detector:
         self.network = model
         if peak_heads and params.sampling == "center" and hasattr(model, "forward_peaks"):
             self.network = functools.partial(model.forward_peaks, k=params.k)
-        self.pad_value, self.frames_in_flight = pad_value, frames_in_flight
+        self.pad_value = pad_value
+        self.frames_in_flight = frames_in_flight
+        self.batched = not getattr(model, "concurrent", False)
         self.timings = {"network": 0.0, "decode": 0.0}
 
     def prepare(self, image_bgr: np.ndarray) -> np.ndarray:
@@ -74,20 +77,27 @@ class Detector:
 
     def detect(self, blob: np.ndarray, frame_wh) -> Detections:
         """Detections of a `prepare`d frame of size `frame_wh` (width, height), in its pixels."""
-        result, self.timings = self.detect_timed(blob, frame_wh)
+        (result,), self.timings = self.detect_frames([blob], [tuple(frame_wh)])
         return result
 
     @torch.no_grad()
-    def detect_timed(self, blob: np.ndarray, frame_wh) -> tuple:
-        """`detect` that stores nothing (several threads may call it at once): (detections,
-        {"network": s, "decode": s})."""
+    def detect_frames(self, blobs: list, frame_whs: list) -> tuple:
+        """Detections of `prepare`d frames (sizes `frame_whs`, (width, height) each) run
+        through the network as one batch: (one Detections per frame, {"network": s,
+        "decode": s}). Stores nothing: several threads may call it at once."""
         start = time.perf_counter()
-        outputs = self.network(torch.from_numpy(blob).to(self.device))
+        outputs = self.network(torch.from_numpy(np.concatenate(blobs)).to(self.device))
         if self.device.type == "cuda":
             torch.cuda.synchronize()
         middle = time.perf_counter()
-        (result,) = self.decode(outputs, tuple(frame_wh), self.input_wh)
-        return result, {"network": middle - start, "decode": time.perf_counter() - middle}
+        if len(set(frame_whs)) == 1:
+            results = self.decode(outputs, frame_whs[0], self.input_wh)
+        else:  # frames of different sizes: each decoded to its own
+            results = [
+                self.decode({k: v[i : i + 1] for k, v in outputs.items()}, wh, self.input_wh)[0]
+                for i, wh in enumerate(frame_whs)
+            ]
+        return results, {"network": middle - start, "decode": time.perf_counter() - middle}
 
     def __call__(self, image_bgr: np.ndarray) -> Detections:
         start = time.perf_counter()
@@ -142,12 +152,6 @@ def resolve_frames_in_flight(setting: int, runtime: bool) -> int:
     """INFERENCE.FRAMES_IN_FLIGHT `setting` for a network on ONNX Runtime (`runtime`) or
     torch: 0 (automatic) is 2 on ONNX Runtime's CPU provider with 2 cores or more (measured:
     benchmarks/tracking_speed.py), else 1."""
-    if setting > 1 and not runtime:
-        raise ConfigError(
-            f"INFERENCE.FRAMES_IN_FLIGHT {setting} needs the network on ONNX Runtime "
-            "(INFERENCE.BACKEND onnxruntime, or auto on the CPU): torch's threads are shared "
-            "by the whole process. Set it to 0 or 1"
-        )
     if setting or not runtime:
         return max(setting, 1)
     from .onnx_export import default_providers

@@ -239,6 +239,7 @@ class OnnxRuntimeNetwork:
     """
 
     two_stage = False
+    concurrent = True  # session.run takes calls from several threads; one frame each
 
     def __init__(self, path, input_wh=None, providers=None, threads: int | None = None):
         import onnxruntime as ort

@@ -74,6 +74,19 @@ def _undecodable(frame: int, read_seconds: float) -> FrameDetections:
     )
 
 
+def _in_order(group: list, results: list, timings: dict, read: float, waited: float):
+    """The FrameDetections of a group of (frame, image, blob) and the detections of its
+    decodable frames, the loop's `read` and `waited` seconds shared equally."""
+    results, share = iter(results), 1.0 / len(group)
+    network_share = waited * share / max(sum(timings.values()), 1e-9)
+    for frame, image, _ in group:
+        if image is None:
+            yield _undecodable(frame, read * share)
+        else:
+            seconds = {"read": read * share, **{k: v * network_share for k, v in timings.items()}}
+            yield _detected(frame, image, next(results), seconds)
+
+
 class DetectedFrames:
     """The frames of a source run through a detector (frames are read and letterboxed one or
     two ahead in a background thread while the network runs; with the detector's
@@ -84,7 +97,8 @@ class DetectedFrames:
         detector: callable BGR frame -> `models.decode.Detections`, with a `timings` dict
             {"network": s, "decode": s} of its last call (`Detector`); where it has
             `prepare(image)` and `detect(input, frame_wh)`, the first runs with the reading;
-            `frames_in_flight` > 1 needs `prepare` and `detect_timed` too.
+            `frames_in_flight` > 1 needs `prepare` and `detect_frames` too (and `batched`:
+            whether the frames in flight go as one batch or each in a thread).
     """
 
     def __init__(self, source, detector):
@@ -115,7 +129,7 @@ class DetectedFrames:
         depth = getattr(self.detector, "frames_in_flight", 1)
         try:
             if depth > 1:
-                yield from self._in_flight(frames, depth)
+                yield from self._in_flight(frames, depth, getattr(self.detector, "batched", True))
             else:
                 yield from self._one_at_a_time(frames)
         finally:
@@ -135,36 +149,42 @@ class DetectedFrames:
                 yield _detected(frame, image, detections, {"read": read, **self.detector.timings})
             wait_start = time.perf_counter()
 
-    def _in_flight(self, frames, depth: int):
-        """Up to `depth` frames in the network at once, each in a thread of its own
-        (`Detector.detect_timed`), yielded in order. A frame's seconds are the waits of this
-        loop (the stages overlap): reading the frames that refill the pipeline, then its
-        result, split between network and decode as the worker measured them."""
+    def _in_flight(self, frames, depth: int, batched: bool):
+        """Up to `depth` frames in the network at once (`Detector.detect_frames`), yielded
+        in order: as one batch in one worker thread (`batched`), or one frame in each of
+        `depth` threads; one more batch is queued so no worker waits for this loop. A
+        frame's seconds are this loop's waits (the stages overlap, so they add up to its
+        time): reading its batch, then the batch's result, shared equally among its
+        frames and split between network and decode as the worker measured them."""
+        batch, workers = (depth, 1) if batched else (1, depth)
         pending = collections.deque()
-        pool = ThreadPoolExecutor(depth, thread_name_prefix="detect")
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="detect")
         try:
             while True:
                 wait_start = time.perf_counter()
-                for frame, image, blob in itertools.islice(frames, depth - len(pending)):
-                    work = None
-                    if image is not None:
-                        frame_wh = (image.shape[1], image.shape[0])
-                        work = pool.submit(self.detector.detect_timed, blob, frame_wh)
-                    pending.append((frame, image, work))
+                while len(pending) <= workers:
+                    group = list(itertools.islice(frames, batch))
+                    if not group:
+                        break
+                    pending.append((group, self._submit(pool, group)))
                 read = time.perf_counter() - wait_start
                 if not pending:
                     return
-                frame, image, work = pending.popleft()
-                if work is None:
-                    yield _undecodable(frame, read)
-                    continue
-                detections, timings = work.result()
+                group, work = pending.popleft()
+                results, timings = work.result() if work else ([], {})
                 waited = time.perf_counter() - wait_start - read
-                share = waited / max(sum(timings.values()), 1e-9)
-                seconds = {"read": read, **{k: v * share for k, v in timings.items()}}
-                yield _detected(frame, image, detections, seconds)
+                yield from _in_order(group, results, timings, read, waited)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def _submit(self, pool, group: list):
+        """The detection of a group's decodable frames, submitted to `pool` (None: none)."""
+        decodable = [(blob, image) for _, image, blob in group if image is not None]
+        if not decodable:
+            return None
+        blobs = [blob for blob, _ in decodable]
+        sizes = [(image.shape[1], image.shape[0]) for _, image in decodable]
+        return pool.submit(self.detector.detect_frames, blobs, sizes)
 
     def _with_inputs(self):
         """(frame, image, network input or None) of every frame: the input where the
