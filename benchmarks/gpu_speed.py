@@ -2,7 +2,9 @@
 weights) forward latency in float32 and under fp16 autocast at 1088x608 and 576x320, and
 frames/s of read → letterbox → network → decode → association over 1920x1080 frames, with
 the heads at the heatmap peaks (INFERENCE.PEAK_HEADS, the default) against the dense maps,
-and batches of frames in flight (INFERENCE.FRAMES_IN_FLIGHT) against one frame at a time.
+the letterbox on the GPU (INFERENCE.DEVICE_LETTERBOX, the default there) against OpenCV's
+on the CPU, and batches of frames in flight (INFERENCE.FRAMES_IN_FLIGHT) against one frame
+at a time.
 
     python benchmarks/gpu_speed.py [--repeat 30] [--frames 60] [--device cuda] [--batches 4 8]
 
@@ -66,14 +68,26 @@ def summary_rows(repeat: int = 30, frames: int = 60, device: str = "cuda", batch
                     higher_is_better=True,
                 )
             )
+            on_device = partial(run, peak_heads=True, device_letterbox=True)
+            rows.append(
+                Row(
+                    f"tracking end to end, 1920x1080 frames, DLA-34 at {width}x{height}, "
+                    "letterbox on the device (INFERENCE.DEVICE_LETTERBOX)",
+                    "frames/s",
+                    on_device(out_dir=Path(tmp) / "device"),
+                    run(out_dir=Path(tmp) / "peaks", peak_heads=True),
+                    "letterbox on the CPU",
+                    higher_is_better=True,
+                )
+            )
             for depth in batches:
                 rows.append(
                     Row(
                         f"tracking end to end, 1920x1080 frames, DLA-34 at {width}x{height}, "
                         f"batches of {depth} frames (INFERENCE.FRAMES_IN_FLIGHT {depth})",
                         "frames/s",
-                        run(out_dir=Path(tmp) / "batch", peak_heads=True, frames_in_flight=depth),
-                        run(out_dir=Path(tmp) / "peaks", peak_heads=True),
+                        on_device(out_dir=Path(tmp) / "batch", frames_in_flight=depth),
+                        on_device(out_dir=Path(tmp) / "device"),
                         "one frame at a time",
                         higher_is_better=True,
                     )

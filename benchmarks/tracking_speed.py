@@ -71,18 +71,21 @@ def frames_per_second(
     inline: bool = False,
     peak_heads: bool = False,
     frames_in_flight: int = 1,
+    device_letterbox: bool = False,
 ) -> float:
     """Frames/s of tracking `seq_dir` end to end with `net` on `device` (default the CPU),
     after one warm-up frame (first-call allocations, kernel selection); `inline`: the
     letterbox in the tracking loop; `peak_heads`: a PyTorch network's heads at the peaks
     (an exported one returns what it was exported with); `frames_in_flight`: frames in the
-    network at once (an ONNX Runtime network with threads for as many)."""
+    network at once (an ONNX Runtime network with threads for as many); `device_letterbox`:
+    the letterbox on `device` (INFERENCE.DEVICE_LETTERBOX)."""
     detector = Detector(
         net,
         size,
         device or torch.device("cpu"),
         peak_heads=peak_heads,
         frames_in_flight=frames_in_flight,
+        device_letterbox=device_letterbox,
     )
     (source,) = open_sources(seq_dir)
     detector(next(iter(source))[1])

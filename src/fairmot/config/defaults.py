@@ -230,6 +230,10 @@ _C.INFERENCE.PEAK_HEADS = True
 # measured yet). 1: one frame at a time (the least delay per frame). The frame-by-frame
 # API (OnlineTracker) always runs one frame at a time.
 _C.INFERENCE.FRAMES_IN_FLIGHT = 0
+# On a GPU (PyTorch), letterbox the frames there: uploaded as 8 bits, shrunk with OpenCV's
+# area weights and rounding (the same pixels as on the CPU, tested), instead of resized by
+# OpenCV on the CPU. False: on the CPU, as the original.
+_C.INFERENCE.DEVICE_LETTERBOX = True
 # When tracking is slower than a live source, track only the newest frame and drop the rest
 # (counted and reported) instead of falling ever further behind. False: every frame, late.
 _C.INFERENCE.DROP_FRAMES = True

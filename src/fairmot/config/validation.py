@@ -164,6 +164,7 @@ RULES: dict[str, Rule] = {
     "INFERENCE.BACKEND": one_of("auto", "torch", "onnxruntime"),
     "INFERENCE.PEAK_HEADS": one_of(True, False),
     "INFERENCE.FRAMES_IN_FLIGHT": COUNT,
+    "INFERENCE.DEVICE_LETTERBOX": one_of(True, False),
     "INFERENCE.DROP_FRAMES": one_of(True, False),
     "INFERENCE.STALL_SECONDS": above(0.0),
     "TRACKER.NEW_TRACK_THRES": PROBABILITY,

@@ -47,23 +47,35 @@ def letterbox(image: np.ndarray, width: int, height: int, pad_value: float = 127
     return padded, ratio, dw, dh
 
 
-def area_weights(src: int, dst: int) -> np.ndarray:
-    """(dst, src) float64 weights of OpenCV's area interpolation shrinking `src` pixels to
-    `dst` (`cv2.INTER_AREA`, dst <= src): each output pixel averages the input pixels its
-    footprint of src / dst covers, partly covered ones by the part covered. The resize is
-    separable: rows then columns, so a device can letterbox with two matrix products."""
+def area_taps(src: int, dst: int):
+    """OpenCV's area interpolation (`cv2.INTER_AREA`) shrinking `src` pixels to `dst` as
+    taps: each output pixel averages the input pixels its footprint of src / dst covers,
+    partly covered ones by the part covered (OpenCV ignores slivers under 1e-3). The resize
+    is separable, so rows then columns of taps reproduce it on any device.
+
+    Returns:
+        index (dst, T) int64 input pixels and weight (dst, T) float32, T = the most input
+        pixels an output pixel covers (unused taps: weight 0 on pixel 0).
+    """
     if not 0 < dst <= src:
-        raise ValueError(f"area weights shrink: need 0 < dst <= src, got {src} -> {dst}")
+        raise ValueError(f"area taps shrink: need 0 < dst <= src, got {src} -> {dst}")
     scale = src / dst
     start = np.arange(dst) * scale  # each output pixel's footprint [start, start + scale)
-    end = start + scale
-    cell = np.minimum(scale, src - start)
-    edges = np.arange(src + 1)
-    # overlap of input pixel [i, i + 1) with each footprint, OpenCV's 1e-3 slivers ignored
-    right = np.minimum(end[:, None], edges[None, 1:])
-    overlap = np.clip(right - np.maximum(start[:, None], edges[None, :-1]), 0.0, None)
+    pixel = np.arange(src)[None, :]  # input pixel i spans [i, i + 1)
+    right = np.minimum((start + scale)[:, None], pixel + 1)
+    overlap = np.clip(right - np.maximum(start[:, None], pixel), 0.0, None)
     overlap[overlap <= 1e-3] = 0.0
-    return overlap / cell[:, None]
+    weights = overlap / np.minimum(scale, src - start)[:, None]
+    taps = int((weights > 0).sum(1).max())
+    index = np.argsort(weights <= 0, axis=1, kind="stable")[:, :taps]  # covered pixels first
+    weight = np.take_along_axis(weights, index, axis=1)
+    return np.where(weight > 0, index, 0), weight.astype(np.float32)
+
+
+def area_rounds_half_up(src_wh, dst_wh) -> bool:
+    """Whether OpenCV rounds an 8-bit area resize half up (its exact 2x shrink) rather than
+    half to even (every other shrink)."""
+    return tuple(src_wh) == (2 * dst_wh[0], 2 * dst_wh[1])
 
 
 def to_network_input(image_bgr: np.ndarray) -> np.ndarray:

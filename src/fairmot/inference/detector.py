@@ -38,6 +38,8 @@ class Detector:
             (`detect_frames`): as one batch (`batched`: PyTorch), or each in a thread of its
             own for a network that takes concurrent calls, one frame each (its `concurrent`
             is True: ONNX Runtime, given threads for as many by `build_detector`).
+        device_letterbox: letterbox on `device` (`DeviceLetterbox`: the same pixels;
+            `prepare` then hands the frame itself on): for a GPU.
 
     Attributes:
         timings: seconds of the last call, {"network": ..., "decode": ...}.
@@ -53,6 +55,7 @@ class Detector:
         pad_value: float = 127.5,
         peak_heads: bool = False,
         frames_in_flight: int = 1,
+        device_letterbox: bool = False,
     ):
         self.model = model.to(device).eval()
         self.input_wh, self.device = tuple(input_wh), device
@@ -66,14 +69,27 @@ class Detector:
             self.network = functools.partial(model.forward_peaks, k=params.k)
         self.pad_value = pad_value
         self.frames_in_flight = frames_in_flight
+        self.device_letterbox = None
+        if device_letterbox:
+            from .device_letterbox import DeviceLetterbox
+
+            self.device_letterbox = DeviceLetterbox(input_wh, device, pad_value)
         self.batched = not getattr(model, "concurrent", False)
         self.timings = {"network": 0.0, "decode": 0.0}
 
     def prepare(self, image_bgr: np.ndarray) -> np.ndarray:
         """The network input of a frame: letterboxed, (1, 3, H, W) float32 RGB in [0, 1]
-        (no torch: `DetectedFrames` runs it in its reading thread)."""
+        (no torch: `DetectedFrames` runs it in its reading thread); with the letterbox on
+        the device, the frame itself."""
+        if self.device_letterbox is not None:
+            return image_bgr
         padded, *_ = letterbox(image_bgr, *self.input_wh, self.pad_value)
         return to_network_input(padded)[None]
+
+    def _network_input(self, blobs: list) -> torch.Tensor:
+        if self.device_letterbox is not None:
+            return torch.cat([self.device_letterbox(frame) for frame in blobs])
+        return torch.from_numpy(np.concatenate(blobs)).to(self.device)
 
     def detect(self, blob: np.ndarray, frame_wh) -> Detections:
         """Detections of a `prepare`d frame of size `frame_wh` (width, height), in its pixels."""
@@ -86,7 +102,7 @@ class Detector:
         through the network as one batch: (one Detections per frame, {"network": s,
         "decode": s}). Stores nothing: several threads may call it at once."""
         start = time.perf_counter()
-        outputs = self.network(torch.from_numpy(np.concatenate(blobs)).to(self.device))
+        outputs = self.network(self._network_input(blobs))
         if self.device.type == "cuda":
             torch.cuda.synchronize()
         middle = time.perf_counter()
@@ -145,6 +161,7 @@ def build_detector(cfg, weights: str, *, frames_in_flight: int | None = None) ->
         pad_value=cfg.INPUT.PAD_VALUE,
         peak_heads=peak_heads(cfg),
         frames_in_flight=frames_in_flight,
+        device_letterbox=cfg.INFERENCE.DEVICE_LETTERBOX and device.type == "cuda" and not runtime,
     )
 
 
