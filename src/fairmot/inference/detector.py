@@ -204,7 +204,7 @@ def _on_runtime(cfg, model, weights: str, input_wh, frames_in_flight: int):
     from .onnx_export import OnnxRuntimeNetwork, cached_export
 
     path = model
-    if not isinstance(model, str):
+    if not isinstance(model, (str, os.PathLike)):
         name = f"{Path(weights).stem}_{input_wh[0]}x{input_wh[1]}.onnx"
         peaks = cfg.DECODE.TOP_K if peak_heads(cfg) else 0
         path = Path(cfg.OUTPUT_DIR) / "onnx" / name
