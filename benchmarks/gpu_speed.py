@@ -58,41 +58,34 @@ def summary_rows(repeat: int = 30, frames: int = 60, device: str = "cuda", batch
         seq_dir = hd_sequence(Path(tmp), frames)
         for width, height in SIZES:
             run = partial(frames_per_second, net, seq_dir, (width, height), device=device)
-            rows.append(
-                Row(
-                    f"tracking end to end, 1920x1080 frames, DLA-34 at {width}x{height}",
-                    "frames/s",
-                    run(out_dir=Path(tmp) / "peaks", peak_heads=True),
-                    run(out_dir=Path(tmp) / "dense"),
-                    "dense head maps",
-                    higher_is_better=True,
-                )
-            )
-            on_device = partial(run, peak_heads=True, device_letterbox=True)
-            rows.append(
-                Row(
-                    f"tracking end to end, 1920x1080 frames, DLA-34 at {width}x{height}, "
-                    "letterbox on the device (INFERENCE.DEVICE_LETTERBOX)",
-                    "frames/s",
-                    on_device(out_dir=Path(tmp) / "device"),
-                    run(out_dir=Path(tmp) / "peaks", peak_heads=True),
-                    "letterbox on the CPU",
-                    higher_is_better=True,
-                )
-            )
-            for depth in batches:
-                rows.append(
-                    Row(
-                        f"tracking end to end, 1920x1080 frames, DLA-34 at {width}x{height}, "
-                        f"batches of {depth} frames (INFERENCE.FRAMES_IN_FLIGHT {depth})",
-                        "frames/s",
-                        on_device(out_dir=Path(tmp) / "batch", frames_in_flight=depth),
-                        on_device(out_dir=Path(tmp) / "device"),
-                        "one frame at a time",
-                        higher_is_better=True,
-                    )
-                )
+            rows += _tracking_rows(f"DLA-34 at {width}x{height}", run, Path(tmp), batches)
     return rows
+
+
+def _tracking_rows(network: str, run, tmp: Path, batches) -> list:
+    """End-to-end frames/s of each path `run` (`frames_per_second` of one network and size)
+    takes, each path tracked once, and the rows comparing each with the path before it."""
+    peaks = run(out_dir=tmp / "peaks", peak_heads=True)
+    on_device = partial(run, peak_heads=True, device_letterbox=True)
+    one_frame = on_device(out_dir=tmp / "device")
+    comparisons = [
+        ("", peaks, run(out_dir=tmp / "dense"), "dense head maps"),
+        (
+            ", letterbox on the device (INFERENCE.DEVICE_LETTERBOX)",
+            one_frame,
+            peaks,
+            "letterbox on the CPU",
+        ),
+    ]
+    for depth in batches:
+        fps = on_device(out_dir=tmp / "batch", frames_in_flight=depth)
+        label = f", batches of {depth} frames (INFERENCE.FRAMES_IN_FLIGHT {depth})"
+        comparisons.append((label, fps, one_frame, "one frame at a time"))
+    name = f"tracking end to end, 1920x1080 frames, {network}"
+    return [
+        Row(f"{name}{label}", "frames/s", ours, base, base_name, higher_is_better=True)
+        for label, ours, base, base_name in comparisons
+    ]
 
 
 def main():
