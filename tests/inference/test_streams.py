@@ -1,8 +1,10 @@
-"""Detection streams with several frames in the network at once (INFERENCE.FRAMES_IN_FLIGHT):
-order, per-frame results, undecodable frames, the stage seconds and an early stop."""
+"""Detection streams with several frames in the network at once (INFERENCE.FRAMES_IN_FLIGHT)
+and several threads reading image files (INFERENCE.READ_THREADS): order, per-frame results,
+undecodable frames, the stage seconds and an early stop."""
 
 import threading
 import time
+from functools import partial
 from types import SimpleNamespace
 
 import cv2
@@ -11,7 +13,8 @@ import pytest
 
 from fairmot.data.formats import SeqInfo, write_seqinfo
 from fairmot.inference import DetectedFrames, open_sources
-from fairmot.inference.detector import resolve_frames_in_flight
+from fairmot.inference.detector import resolve_frames_in_flight, resolve_read_threads
+from fairmot.inference.sources import ordered_map
 
 
 class _SlowDetector:
@@ -145,3 +148,84 @@ def test_a_batch_of_frames_detects_as_each_frame_alone():
             assert len(alone.boxes) > 0
             np.testing.assert_allclose(ours.boxes, alone.boxes, rtol=1e-5, atol=1e-4)
             np.testing.assert_allclose(ours.embeddings, alone.embeddings, atol=1e-5)
+
+
+class _Concurrency:
+    """Counts how many calls of `wrap(function)` run at once."""
+
+    def __init__(self):
+        self.running = self.most = 0
+        self.lock = threading.Lock()
+
+    def wrap(self, function):
+        def counted(*args):
+            with self.lock:
+                self.running += 1
+                self.most = max(self.most, self.running)
+            try:
+                return function(*args)
+            finally:
+                with self.lock:
+                    self.running -= 1
+
+        return counted
+
+
+def test_ordered_map_keeps_order_while_later_items_finish_first():
+    concurrency = _Concurrency()
+    slow_first = concurrency.wrap(lambda i: time.sleep(0.05 - i / 400) or i * i)
+    assert list(ordered_map(slow_first, range(12), threads=3, ahead=6)) == [
+        i * i for i in range(12)
+    ]
+    assert concurrency.most == 3
+
+
+def test_ordered_map_raises_at_the_failing_item_and_stops_cleanly():
+    def fails_at_3(i):
+        if i == 3:
+            raise ValueError("item 3")
+        return i
+
+    got = []
+    with pytest.raises(ValueError, match="item 3"):
+        for value in ordered_map(fails_at_3, range(10), threads=2, ahead=4):
+            got.append(value)
+    assert got == [0, 1, 2]
+    started = []
+    mapped = ordered_map(lambda i: started.append(i) or time.sleep(0.02), range(100), 2, 4)
+    next(mapped)
+    mapped.close()  # as DetectedFrames does when tracking stops
+    assert len(started) < 10  # the rest cancelled
+    assert not [t for t in threading.enumerate() if t.name.startswith("read")]
+
+
+def _slowly(function, *args):
+    time.sleep(0.02)
+    return function(*args)
+
+
+def test_several_reading_threads_give_the_frames_of_one(sequence):
+    results = {}
+    for threads in (1, 3):
+        detector, concurrency = _SlowDetector(1), _Concurrency()
+        slow = partial(_slowly, detector.prepare)
+        detector.prepare = concurrency.wrap(slow)
+        (source,) = open_sources(sequence)
+        results[threads] = list(DetectedFrames(source, detector, read_threads=threads))
+        assert concurrency.most == threads
+        assert source.problems == {"damaged": 1}
+    for ours, theirs in zip(results[3], results[1], strict=True):
+        assert (ours.frame, ours.decoded) == (theirs.frame, theirs.decoded)
+        np.testing.assert_array_equal(ours.boxes, theirs.boxes)
+        if ours.decoded:
+            np.testing.assert_array_equal(ours.image, theirs.image)
+    assert [f.frame for f in results[3] if not f.decoded] == [5]
+
+
+def test_read_threads_resolved_by_cores(monkeypatch):
+    from fairmot.inference import detector
+
+    for cores, threads in [(1, 1), (2, 1), (8, 2), (16, 4), (64, 4)]:
+        monkeypatch.setattr(detector, "cpu_cores", lambda cores=cores: cores)
+        assert resolve_read_threads(0) == threads
+    assert resolve_read_threads(6) == 6

@@ -214,3 +214,41 @@ def test_prefetch_keeps_order_and_reraises():
 
     with pytest.raises(OSError, match="disk gone"):
         list(prefetch(failing()))
+
+
+def _matched_share(ours, theirs, min_iou: float) -> float:
+    """The share of `theirs`' boxes that `ours` has in the same frame with IoU >= min_iou."""
+    from torchvision.ops import box_iou
+
+    def xyxy(tlwh):
+        return torch.from_numpy(np.concatenate([tlwh[:, :2], tlwh[:, :2] + tlwh[:, 2:]], 1))
+
+    matched = 0
+    for frame in np.unique(theirs.frames):
+        a, b = theirs.tlwh[theirs.frames == frame], ours.tlwh[ours.frames == frame]
+        if len(b):
+            matched += int((box_iou(xyxy(a), xyxy(b)).max(1).values >= min_iou).sum())
+    return matched / len(theirs.frames)
+
+
+def test_half_precision_tracks_as_float32(workspace, tmp_path):
+    """INFERENCE.PRECISION bf16 (fp16 has no fast CPU kernels; on a GPU it is measured by
+    benchmarks/gpu_speed.py): the automatic backend becomes torch, the network runs in
+    bf16, and it finds nearly the same boxes as float32."""
+    from fairmot.config import ConfigError
+    from fairmot.inference.detector import build_detector
+
+    val, weights = workspace / "data/images/val", str(workspace / "random.pth")
+    results = {}
+    for precision in ("fp32", "bf16"):
+        cfg = small_cfg(tmp_path, "INFERENCE.BACKEND", "torch", "INFERENCE.PRECISION", precision)
+        (stats,) = run_tracking(cfg, inputs=val, weights=weights, name=precision, progress=False)
+        results[precision] = read_mot_results(stats.results)
+    # measured: 96.6 % of about 2,000 boxes (a random network's many close peaks; the rest
+    # are peaks whose order flips in bf16, or boxes of tracks started a frame apart)
+    assert _matched_share(results["bf16"], results["fp32"], min_iou=0.8) >= 0.93
+    detector = build_detector(small_cfg(tmp_path, "INFERENCE.PRECISION", "bf16"), weights)
+    assert next(detector.model.parameters()).dtype == torch.bfloat16  # auto: torch
+    onnx = small_cfg(tmp_path, "INFERENCE.PRECISION", "fp16", "INFERENCE.BACKEND", "onnxruntime")
+    with pytest.raises(ConfigError, match="INFERENCE.PRECISION 'fp16' applies to PyTorch"):
+        build_detector(onnx, weights)

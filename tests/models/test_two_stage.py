@@ -77,6 +77,19 @@ def test_embed_boxes_keeps_the_order_of_the_mask():
         small("dense").embed_boxes(feature, boxes, keep)
 
 
+def test_a_bf16_network_embeds_boxes_as_in_float32():
+    """INFERENCE.PRECISION bf16: the feature map comes in bf16, the boxes in float32 (decode);
+    the RoI pooling runs in float32 (no bf16 CPU kernel), the layers in bf16."""
+    net = small("roi").eval()
+    feature = torch.randn(1, 64, 10, 12)
+    boxes, keep = torch.tensor([[[1.0, 1, 6, 8], [4, 2, 11, 9]]]), torch.tensor([[True, True]])
+    expected = net.embed_boxes(feature, boxes, keep)
+    out = net.to(torch.bfloat16).embed_boxes(feature.bfloat16(), boxes, keep)
+    assert out.dtype == torch.bfloat16
+    cosine = torch.nn.functional.cosine_similarity(out.float(), expected, dim=1)
+    assert cosine.min() > 0.99
+
+
 def test_decode_embeds_the_detected_boxes():
     net = small("roi").eval()
     with torch.no_grad():

@@ -234,6 +234,17 @@ _C.INFERENCE.FRAMES_IN_FLIGHT = 0
 # area weights and rounding (the same pixels as on the CPU, tested), instead of resized by
 # OpenCV on the CPU. False: on the CPU, as the original.
 _C.INFERENCE.DEVICE_LETTERBOX = True
+# Precision of a PyTorch network when tracking: "fp32" (as the original); "fp16" or "bf16":
+# weights and input in that dtype, the outputs decoded in float32 (for a GPU's tensor cores:
+# detections within about a percent of fp32's, not the same to the float32 tolerance the
+# backends are held to). ONNX Runtime networks run in fp32 ("auto" picks torch otherwise).
+_C.INFERENCE.PRECISION = "fp32"
+# Threads reading image files (sequences, folders, globs) and letterboxing them ahead of the
+# network, several frames at once: one thread decodes a 1920x1080 JPEG in 5-13 ms, slower
+# than a GPU network's frame. 0: automatic: one per 4 CPU cores, 1 to 4 (1 on a 2-core
+# machine, where the network is far slower than one reader). Videos and live sources are
+# read by one thread.
+_C.INFERENCE.READ_THREADS = 0
 # When tracking is slower than a live source, track only the newest frame and drop the rest
 # (counted and reported) instead of falling ever further behind. False: every frame, late.
 _C.INFERENCE.DROP_FRAMES = True

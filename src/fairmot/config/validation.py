@@ -165,6 +165,8 @@ RULES: dict[str, Rule] = {
     "INFERENCE.PEAK_HEADS": one_of(True, False),
     "INFERENCE.FRAMES_IN_FLIGHT": COUNT,
     "INFERENCE.DEVICE_LETTERBOX": one_of(True, False),
+    "INFERENCE.READ_THREADS": COUNT,
+    "INFERENCE.PRECISION": one_of("fp32", "fp16", "bf16"),
     "INFERENCE.DROP_FRAMES": one_of(True, False),
     "INFERENCE.STALL_SECONDS": above(0.0),
     "TRACKER.NEW_TRACK_THRES": PROBABILITY,

@@ -18,6 +18,8 @@ from ..models import build_model, load_checkpoint, select_device
 from ..models.decode import TWO_STAGE, DecodeParams, Detections, decode
 
 BACKENDS = ("auto", "torch", "onnxruntime")
+#: INFERENCE.PRECISION: the dtype of a PyTorch network's weights and input.
+PRECISIONS = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 
 
 class Detector:
@@ -40,6 +42,8 @@ class Detector:
             is True: ONNX Runtime, given threads for as many by `build_detector`).
         device_letterbox: letterbox on `device` (`DeviceLetterbox`: the same pixels;
             `prepare` then hands the frame itself on): for a GPU.
+        precision: "fp32", or "fp16" / "bf16": a PyTorch network's weights and input in
+            that dtype (decoded in float32).
 
     Attributes:
         timings: seconds of the last call, {"network": ..., "decode": ...}.
@@ -56,8 +60,14 @@ class Detector:
         peak_heads: bool = False,
         frames_in_flight: int = 1,
         device_letterbox: bool = False,
+        precision: str = "fp32",
     ):
+        self.dtype = PRECISIONS[precision]
+        if self.dtype != torch.float32 and not isinstance(model, torch.nn.Module):
+            raise ValueError(f"precision {precision!r} needs a PyTorch network")
         self.model = model.to(device).eval()
+        if self.dtype != torch.float32:
+            model.to(self.dtype)
         self.input_wh, self.device = tuple(input_wh), device
         embed_boxes = model.embed_boxes if model.two_stage else None
         params = decode_params or DecodeParams()
@@ -88,8 +98,17 @@ class Detector:
 
     def _network_input(self, blobs: list) -> torch.Tensor:
         if self.device_letterbox is not None:
-            return torch.cat([self.device_letterbox(frame) for frame in blobs])
-        return torch.from_numpy(np.concatenate(blobs)).to(self.device)
+            blob = torch.cat([self.device_letterbox(frame) for frame in blobs])
+        else:
+            blob = torch.from_numpy(np.concatenate(blobs)).to(self.device)
+        return blob.to(self.dtype)
+
+    def _run_network(self, blobs: list) -> dict:
+        """The network's outputs for `prepare`d frames, floating point ones in float32."""
+        outputs = self.network(self._network_input(blobs))
+        if self.dtype == torch.float32:
+            return outputs
+        return {k: v.float() if v.is_floating_point() else v for k, v in outputs.items()}
 
     def detect(self, blob: np.ndarray, frame_wh) -> Detections:
         """Detections of a `prepare`d frame of size `frame_wh` (width, height), in its pixels."""
@@ -102,7 +121,7 @@ class Detector:
         through the network as one batch: (one Detections per frame, {"network": s,
         "decode": s}). Stores nothing: several threads may call it at once."""
         start = time.perf_counter()
-        outputs = self.network(self._network_input(blobs))
+        outputs = self._run_network(blobs)
         if self.device.type == "cuda":
             torch.cuda.synchronize()
         middle = time.perf_counter()
@@ -147,7 +166,12 @@ def build_detector(cfg, weights: str, *, frames_in_flight: int | None = None) ->
     if not runtime:
         model = build_model(cfg)
         load_checkpoint(model, weights, strict=True)
-        runtime = use_onnxruntime(cfg.INFERENCE.BACKEND, model, device)
+        runtime = use_onnxruntime(cfg.INFERENCE.BACKEND, model, device, cfg.INFERENCE.PRECISION)
+    if runtime and cfg.INFERENCE.PRECISION != "fp32":
+        raise ConfigError(
+            f"INFERENCE.PRECISION {cfg.INFERENCE.PRECISION!r} applies to PyTorch networks: "
+            "set INFERENCE.BACKEND torch (and give a checkpoint), or PRECISION fp32"
+        )
     if frames_in_flight is None:
         frames_in_flight = resolve_frames_in_flight(cfg.INFERENCE.FRAMES_IN_FLIGHT, runtime)
     if runtime:
@@ -162,6 +186,7 @@ def build_detector(cfg, weights: str, *, frames_in_flight: int | None = None) ->
         peak_heads=peak_heads(cfg),
         frames_in_flight=frames_in_flight,
         device_letterbox=cfg.INFERENCE.DEVICE_LETTERBOX and device.type == "cuda" and not runtime,
+        precision=cfg.INFERENCE.PRECISION,
     )
 
 
@@ -177,6 +202,13 @@ def resolve_frames_in_flight(setting: int, runtime: bool) -> int:
     return 2 if on_cpu and cpu_cores() >= 2 else 1
 
 
+def resolve_read_threads(setting: int) -> int:
+    """INFERENCE.READ_THREADS `setting`: 0 (automatic) is one thread per 4 CPU cores, 1 to 4
+    (a reader decodes and letterboxes a 1920x1080 JPEG in 10-40 ms on one core: a GPU
+    network needs several, a CPU network is far slower than one)."""
+    return setting or min(4, max(1, cpu_cores() // 4))
+
+
 def cpu_cores() -> int:
     """CPU cores this process may run on."""
     if hasattr(os, "sched_getaffinity"):
@@ -190,12 +222,13 @@ def peak_heads(cfg) -> bool:
     return cfg.INFERENCE.PEAK_HEADS and cfg.DECODE.REID_SAMPLING == "center"
 
 
-def use_onnxruntime(backend: str, model, device) -> bool:
-    """Whether INFERENCE.BACKEND `backend` runs `model` on ONNX Runtime on `device`."""
+def use_onnxruntime(backend: str, model, device, precision: str = "fp32") -> bool:
+    """Whether INFERENCE.BACKEND `backend` runs `model` on ONNX Runtime on `device` ("auto":
+    only a one-stage network on the CPU in INFERENCE.PRECISION fp32)."""
     if backend != "auto":
         return backend == "onnxruntime"
     runtime = importlib.util.find_spec("onnxruntime") is not None
-    return runtime and device.type == "cpu" and not model.two_stage
+    return runtime and device.type == "cpu" and not model.two_stage and precision == "fp32"
 
 
 def _on_runtime(cfg, model, weights: str, input_wh, frames_in_flight: int):

@@ -232,10 +232,11 @@ def detection_streams(
         drop_frames=cfg.INFERENCE.DROP_FRAMES,
         stall_seconds=cfg.INFERENCE.STALL_SECONDS,
     )
-    from .detector import build_detector  # torch only when a network runs
+    from .detector import build_detector, resolve_read_threads  # torch only for a network
 
     detector = build_detector(cfg, weights)
-    return [DetectedFrames(source, detector) for source in sources]
+    threads = resolve_read_threads(cfg.INFERENCE.READ_THREADS)
+    return [DetectedFrames(source, detector, read_threads=threads) for source in sources]
 
 
 def run_tracking(

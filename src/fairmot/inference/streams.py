@@ -88,12 +88,14 @@ def _in_order(group: list, results: list, timings: dict, read: float, waited: fl
 
 
 class DetectedFrames:
-    """The frames of a source run through a detector (frames are read and letterboxed one or
-    two ahead in a background thread while the network runs; with the detector's
-    `frames_in_flight` above 1, that many frames are in the network at once).
+    """The frames of a source run through a detector (frames are read and letterboxed ahead
+    in background threads while the network runs; with the detector's `frames_in_flight`
+    above 1, that many frames are in the network at once).
 
     Args:
         source: a frame source (`ImageFiles`, `VideoFile`, ...).
+        read_threads: threads reading (and letterboxing) the frames of image files at once
+            (`ImageFiles.read_ahead`); other sources have one reader.
         detector: callable BGR frame -> `models.decode.Detections`, with a `timings` dict
             {"network": s, "decode": s} of its last call (`Detector`); where it has
             `prepare(image)` and `detect(input, frame_wh)`, the first runs with the reading;
@@ -101,8 +103,8 @@ class DetectedFrames:
             whether the frames in flight go as one batch or each in a thread).
     """
 
-    def __init__(self, source, detector):
-        self.source, self.detector = source, detector
+    def __init__(self, source, detector, *, read_threads: int = 1):
+        self.source, self.detector, self.read_threads = source, detector, read_threads
         self.name, self.frame_rate = source.name, source.frame_rate
 
     def __len__(self) -> int:
@@ -124,8 +126,7 @@ class DetectedFrames:
         return dict(getattr(self.source, "problems", {}))
 
     def __iter__(self):
-        inputs = self._with_inputs()  # letterboxed in the reading thread where there is one
-        frames = inputs if getattr(self.source, "threaded", False) else prefetch(inputs)
+        frames = self._frames()
         depth = getattr(self.detector, "frames_in_flight", 1)
         try:
             if depth > 1:
@@ -186,10 +187,16 @@ class DetectedFrames:
         sizes = [(image.shape[1], image.shape[0]) for _, image in decodable]
         return pool.submit(self.detector.detect_frames, blobs, sizes)
 
-    def _with_inputs(self):
-        """(frame, image, network input or None) of every frame: the input where the
-        detector `prepare`s one (`Detector`), else None (it takes the image)."""
+    def _frames(self):
+        """(frame, image, network input or None) of every frame, read ahead: the input where
+        the detector `prepare`s one (`Detector`), else None (it takes the image)."""
         prepare = getattr(self.detector, "prepare", None)
+        if hasattr(self.source, "read_ahead"):
+            return self.source.read_ahead(prepare, self.read_threads)
+        inputs = self._with_inputs(prepare)  # letterboxed in the reading thread if any
+        return inputs if getattr(self.source, "threaded", False) else prefetch(inputs)
+
+    def _with_inputs(self, prepare):
         for frame, image in self.source:
             blob = prepare(image) if prepare is not None and image is not None else None
             yield frame, image, blob

@@ -85,10 +85,17 @@ class RoIReIDHead(nn.Module):
         self.fc2 = nn.Linear(fc_dim, reid_dim)
 
     def forward(self, feature: torch.Tensor, rois: torch.Tensor) -> torch.Tensor:
+        # pooled in float32 (torchvision has no bf16 CPU kernel), the layers in their dtype
         pooled = roi_align(
-            feature, rois, self.pool_size, spatial_scale=1.0, sampling_ratio=2, aligned=True
+            feature.float(),
+            rois.float(),
+            self.pool_size,
+            spatial_scale=1.0,
+            sampling_ratio=2,
+            aligned=True,
         )
-        return self.fc2(torch.relu(self.fc1(pooled.flatten(1))))
+        pooled = pooled.flatten(1).to(self.fc1.weight.dtype)
+        return self.fc2(torch.relu(self.fc1(pooled)))
 
 
 class FairMOTNet(nn.Module):
