@@ -1,19 +1,24 @@
 """The paper's network and end-to-end tracking on a CUDA GPU: DLA-34 (released heads, random
-weights) forward latency in float32 and under fp16 autocast at 1088x608 and 576x320, and
-frames/s of read → letterbox → network → decode → association over 1920x1080 frames, with
-the heads at the heatmap peaks (INFERENCE.PEAK_HEADS, the default) against the dense maps,
-the letterbox on the GPU (INFERENCE.DEVICE_LETTERBOX, the default there) against OpenCV's
-on the CPU, and batches of frames in flight (INFERENCE.FRAMES_IN_FLIGHT) against one frame
-at a time.
+weights) forward latency at 1088x608 and 576x320 in float32, in fp16 (INFERENCE.PRECISION)
+and replayed from a CUDA graph (INFERENCE.CUDA_GRAPHS), and frames/s of read → letterbox →
+network → decode → association over 1920x1080 frames, each option against the path without
+it, in turn: the heads at the heatmap peaks (INFERENCE.PEAK_HEADS) against the dense maps,
+the letterbox on the GPU (INFERENCE.DEVICE_LETTERBOX) against OpenCV's on the CPU, batches
+of frames in flight (INFERENCE.FRAMES_IN_FLIGHT) against one frame at a time, then on the
+largest batch CUDA graphs, several reading threads (INFERENCE.READ_THREADS) and fp16.
 
-    python benchmarks/gpu_speed.py [--repeat 30] [--frames 60] [--device cuda] [--batches 4 8]
+    python benchmarks/gpu_speed.py [--repeat 30] [--frames 64] [--device cuda] [--batches 4 8]
+        [--read-threads 4] [--precision fp16]
 
 Meant for a CUDA device (there the deformable layers run torchvision's CUDA kernel);
-`--device cpu` runs the same code on the CPU (a smoke test: benchmarks/run_all.py is the CPU
-benchmark). Each latency is the median of `--repeat` synchronised forwards after 5 warm-ups.
+`--device cpu` runs the same code on the CPU without the CUDA-graph rows (a smoke test, with
+`--precision bf16`: the CPU has no fast fp16; benchmarks/run_all.py is the CPU benchmark).
+Each latency is the median of `--repeat` synchronised forwards after 5 warm-ups; keep
+`--frames` a multiple of the batches (a last, smaller batch records another CUDA graph).
 """
 
 import argparse
+import copy
 import statistics
 import sys
 import tempfile
@@ -26,45 +31,75 @@ from common import Row, format_rows
 from network_speed import SIZES, paper_network
 from tracking_speed import frames_per_second, hd_sequence
 
+from fairmot.inference.cuda_graphs import GraphedNetwork
+from fairmot.inference.detector import PRECISIONS
 
-def latency_ms(net, width: int, height: int, repeat: int, half: bool, device) -> float:
-    x = torch.rand(1, 3, height, width, device=device)
+
+def latency_ms(network, x: torch.Tensor, repeat: int) -> float:
+    """Median milliseconds per frame of `network(x)` ((B, 3, H, W) input)."""
     times = []
-    with torch.no_grad(), torch.autocast(device.type, dtype=torch.float16, enabled=half):
+    with torch.no_grad():
         for k in range(5 + repeat):
             start = time.perf_counter()
-            net(x)
-            if device.type == "cuda":
+            network(x)
+            if x.device.type == "cuda":
                 torch.cuda.synchronize()
             if k >= 5:
                 times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
+    return 1000 * statistics.median(times) / len(x)
 
 
-def summary_rows(repeat: int = 30, frames: int = 60, device: str = "cuda", batches=(4, 8)) -> list:
-    device = torch.device(device)
-    net = paper_network("dla34").to(device)
-    rows = []
-    for width, height in SIZES:
-        for half in (False, True):
-            rows.append(
-                Row(
-                    f"network DLA-34, {width}x{height}, batch 1, {'fp16' if half else 'fp32'}",
-                    "ms/frame",
-                    latency_ms(net, width, height, repeat, half, device),
-                )
-            )
-    with tempfile.TemporaryDirectory() as tmp:
-        seq_dir = hd_sequence(Path(tmp), frames)
-        for width, height in SIZES:
-            run = partial(frames_per_second, net, seq_dir, (width, height), device=device)
-            rows += _tracking_rows(f"DLA-34 at {width}x{height}", run, Path(tmp), batches)
+def _latency_rows(net, half_net, size, repeat: int, precision: str, batch: int) -> list:
+    """Batch-1 latency in float32, in `precision`, from a CUDA graph (on CUDA), and the
+    three together at `batch` frames, each against float32 alone."""
+    (width, height), device = size, next(net.parameters()).device
+    dtype = PRECISIONS[precision]
+    x = torch.rand(1, 3, height, width, device=device)
+    name = f"network DLA-34, {width}x{height}"
+    fp32 = latency_ms(net, x, repeat)
+    rows = [Row(f"{name}, batch 1, fp32", "ms/frame", fp32)]
+    half = latency_ms(half_net, x.to(dtype), repeat)
+    rows.append(Row(f"{name}, batch 1, {precision}", "ms/frame", half, fp32, "fp32"))
+    if device.type == "cuda":
+        graphed = latency_ms(GraphedNetwork(net), x, repeat)
+        rows.append(Row(f"{name}, batch 1, fp32, CUDA graph", "ms/frame", graphed, fp32, "fp32"))
+        many = torch.rand(batch, 3, height, width, device=device, dtype=dtype)
+        best = latency_ms(GraphedNetwork(half_net), many, repeat)
+        label = f"{name}, batch {batch}, {precision}, CUDA graph, per frame"
+        rows.append(Row(label, "ms/frame", best, fp32, "batch 1, fp32"))
     return rows
 
 
-def _tracking_rows(network: str, run, tmp: Path, batches) -> list:
-    """End-to-end frames/s of each path `run` (`frames_per_second` of one network and size)
-    takes, each path tracked once, and the rows comparing each with the path before it."""
+def summary_rows(
+    repeat: int = 30,
+    frames: int = 64,
+    device: str = "cuda",
+    batches=(4, 8),
+    read_threads: int = 4,
+    precision: str = "fp16",
+) -> list:
+    device = torch.device(device)
+    net = paper_network("dla34").to(device).eval()
+    half_net = copy.deepcopy(net).to(PRECISIONS[precision])
+    rows = []
+    for size in SIZES:
+        rows += _latency_rows(net, half_net, size, repeat, precision, max(batches, default=1))
+    options = {"read_threads": read_threads, "precision": precision, "cuda": device.type == "cuda"}
+    with tempfile.TemporaryDirectory() as tmp:
+        seq_dir = hd_sequence(Path(tmp), frames)
+        for width, height in SIZES:
+            run = partial(frames_per_second, seq_dir=seq_dir, size=(width, height), device=device)
+            runs = (partial(run, net), partial(run, half_net))
+            name = f"DLA-34 at {width}x{height}"
+            rows += _tracking_rows(name, runs, Path(tmp), batches, options)
+    return rows
+
+
+def _tracking_rows(network: str, runs, tmp: Path, batches, options: dict) -> list:
+    """End-to-end frames/s of each path `runs` (`frames_per_second` of one network and size,
+    its float32 and its `options["precision"]` copy) take, each path tracked once, and the
+    rows comparing each with the path before it (CUDA graphs where `options["cuda"]`)."""
+    run, run_half = runs
     peaks = run(out_dir=tmp / "peaks", peak_heads=True)
     on_device = partial(run, peak_heads=True, device_letterbox=True)
     one_frame = on_device(out_dir=tmp / "device")
@@ -77,10 +112,22 @@ def _tracking_rows(network: str, run, tmp: Path, batches) -> list:
             "letterbox on the CPU",
         ),
     ]
+    fps = one_frame
     for depth in batches:
         fps = on_device(out_dir=tmp / "batch", frames_in_flight=depth)
         label = f", batches of {depth} frames (INFERENCE.FRAMES_IN_FLIGHT {depth})"
         comparisons.append((label, fps, one_frame, "one frame at a time"))
+    best = dict(peak_heads=True, device_letterbox=True, frames_in_flight=max(batches, default=1))
+    if options["cuda"]:
+        graphs = run(out_dir=tmp / "graphs", cuda_graphs=True, **best)
+        comparisons.append((", + CUDA graphs", graphs, fps, "without"))
+        best["cuda_graphs"], fps = True, graphs
+    threads = options["read_threads"]
+    readers = run(out_dir=tmp / "readers", read_threads=threads, **best)
+    comparisons.append((f", + {threads} reading threads", readers, fps, "one reading thread"))
+    precision = options["precision"]
+    half = run_half(out_dir=tmp / "half", read_threads=threads, precision=precision, **best)
+    comparisons.append((f", + {precision}", half, readers, "fp32"))
     name = f"tracking end to end, 1920x1080 frames, {network}"
     return [
         Row(f"{name}{label}", "frames/s", ours, base, base_name, higher_is_better=True)
@@ -91,18 +138,23 @@ def _tracking_rows(network: str, run, tmp: Path, batches) -> list:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--frames", type=int, default=60)
+    parser.add_argument("--frames", type=int, default=64)
     parser.add_argument("--device", default="cuda")
     parser.add_argument(
         "--batches", type=int, nargs="*", default=[4, 8], help="frames in flight to time"
     )
+    parser.add_argument("--read-threads", type=int, default=4)
+    parser.add_argument("--precision", choices=["fp16", "bf16"], default="fp16")
     args = parser.parse_args()
     device = torch.device(args.device)
     if device.type == "cuda" and not torch.cuda.is_available():
         sys.exit("no CUDA device here; benchmarks/run_all.py times the CPU")
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
     print(f"{name}, torch {torch.__version__}")
-    print(format_rows(summary_rows(args.repeat, args.frames, device, args.batches)))
+    rows = summary_rows(
+        args.repeat, args.frames, device, args.batches, args.read_threads, args.precision
+    )
+    print(format_rows(rows))
 
 
 if __name__ == "__main__":

@@ -69,31 +69,33 @@ def frames_per_second(
     out_dir: Path,
     device=None,
     inline: bool = False,
-    peak_heads: bool = False,
-    frames_in_flight: int = 1,
-    device_letterbox: bool = False,
+    read_threads: int = 1,
+    **detector_options,
 ) -> float:
     """Frames/s of tracking `seq_dir` end to end with `net` on `device` (default the CPU),
     after one warm-up frame (first-call allocations, kernel selection); `inline`: the
-    letterbox in the tracking loop; `peak_heads`: a PyTorch network's heads at the peaks
-    (an exported one returns what it was exported with); `frames_in_flight`: frames in the
-    network at once (an ONNX Runtime network with threads for as many); `device_letterbox`:
-    the letterbox on `device` (INFERENCE.DEVICE_LETTERBOX)."""
-    detector = Detector(
-        net,
-        size,
-        device or torch.device("cpu"),
-        peak_heads=peak_heads,
-        frames_in_flight=frames_in_flight,
-        device_letterbox=device_letterbox,
-    )
+    letterbox in the tracking loop; `read_threads`: threads reading the frames
+    (INFERENCE.READ_THREADS); `detector_options`: `Detector`'s (`peak_heads`: a PyTorch
+    network's heads at the peaks, an exported one returns what it was exported with;
+    `frames_in_flight`: frames in the network at once, an ONNX Runtime network with
+    threads for as many; `device_letterbox`, `precision`, `cuda_graphs`)."""
+    detector = Detector(net, size, device or torch.device("cpu"), **detector_options)
     (source,) = open_sources(seq_dir)
-    detector(next(iter(source))[1])
-    stream = DetectedFrames(source, InlineLetterbox(detector) if inline else detector)
+    _warm_up(detector, next(iter(source))[1])
+    detector = InlineLetterbox(detector) if inline else detector
+    stream = DetectedFrames(source, detector, read_threads=read_threads)
     tracker = JDETracker(frame_rate=source.frame_rate)
     writers = build_writers(out_dir, source.name, source.frame_rate)
     stats = track_stream(stream, tracker, writers=writers, progress=False)
     return stats.fps()
+
+
+def _warm_up(detector: Detector, image) -> None:
+    """One call in the shape tracking will use (a batch of the frames in flight on
+    PyTorch): its first-call allocations, kernel choice and CUDA graph out of the timing."""
+    batch = detector.frames_in_flight if detector.batched else 1
+    size = (image.shape[1], image.shape[0])
+    detector.detect_frames([detector.prepare(image)] * batch, [size] * batch)
 
 
 def summary_rows(frames: int = 8, rounds: int = 3) -> list:

@@ -252,3 +252,30 @@ def test_half_precision_tracks_as_float32(workspace, tmp_path):
     onnx = small_cfg(tmp_path, "INFERENCE.PRECISION", "fp16", "INFERENCE.BACKEND", "onnxruntime")
     with pytest.raises(ConfigError, match="INFERENCE.PRECISION 'fp16' applies to PyTorch"):
         build_detector(onnx, weights)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_every_gpu_option_tracks_as_the_plain_gpu_path(workspace, tmp_path):
+    """On a GPU: CUDA graphs, batches of 4 frames, 3 reading threads and the letterbox on
+    the device give the tracks of one frame at a time with OpenCV's letterbox and no graphs;
+    fp16 finds nearly the same boxes."""
+    val, weights = workspace / "data/images/val", str(workspace / "random.pth")
+    runs = {
+        "plain": ("INFERENCE.DEVICE_LETTERBOX", "False", "INFERENCE.FRAMES_IN_FLIGHT", "1"),
+        "fast": (
+            *("INFERENCE.CUDA_GRAPHS", "True", "INFERENCE.FRAMES_IN_FLIGHT", "4"),
+            *("INFERENCE.READ_THREADS", "3"),
+        ),
+        "fp16": ("INFERENCE.CUDA_GRAPHS", "True", "INFERENCE.PRECISION", "fp16"),
+    }
+    results = {}
+    for name, overrides in runs.items():
+        cfg = small_cfg(tmp_path, "DEVICE", "cuda", "INFERENCE.BACKEND", "torch", *overrides)
+        (stats,) = run_tracking(cfg, inputs=val, weights=weights, name=name, progress=False)
+        results[name] = read_mot_results(stats.results)
+    plain, fast = results["plain"], results["fast"]
+    assert len(plain.frames) > 0
+    np.testing.assert_array_equal(fast.frames, plain.frames)
+    np.testing.assert_array_equal(fast.ids, plain.ids)
+    np.testing.assert_allclose(fast.tlwh, plain.tlwh, atol=1e-2)
+    assert _matched_share(results["fp16"], plain, min_iou=0.8) >= 0.93

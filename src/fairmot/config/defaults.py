@@ -239,6 +239,10 @@ _C.INFERENCE.DEVICE_LETTERBOX = True
 # detections within about a percent of fp32's, not the same to the float32 tolerance the
 # backends are held to). ONNX Runtime networks run in fp32 ("auto" picks torch otherwise).
 _C.INFERENCE.PRECISION = "fp32"
+# On a GPU (PyTorch), replay the network from CUDA graphs (one per batch size, recorded on
+# its first frames): one launch instead of a few hundred, for a batch-1 network bound by
+# launching kernels. Off until measured on a GPU (benchmarks/gpu_speed.py).
+_C.INFERENCE.CUDA_GRAPHS = False
 # Threads reading image files (sequences, folders, globs) and letterboxing them ahead of the
 # network, several frames at once: one thread decodes a 1920x1080 JPEG in 5-13 ms, slower
 # than a GPU network's frame. 0: automatic: one per 4 CPU cores, 1 to 4 (1 on a 2-core

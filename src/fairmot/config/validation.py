@@ -167,6 +167,7 @@ RULES: dict[str, Rule] = {
     "INFERENCE.DEVICE_LETTERBOX": one_of(True, False),
     "INFERENCE.READ_THREADS": COUNT,
     "INFERENCE.PRECISION": one_of("fp32", "fp16", "bf16"),
+    "INFERENCE.CUDA_GRAPHS": one_of(True, False),
     "INFERENCE.DROP_FRAMES": one_of(True, False),
     "INFERENCE.STALL_SECONDS": above(0.0),
     "TRACKER.NEW_TRACK_THRES": PROBABILITY,

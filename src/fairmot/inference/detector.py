@@ -44,6 +44,8 @@ class Detector:
             `prepare` then hands the frame itself on): for a GPU.
         precision: "fp32", or "fp16" / "bf16": a PyTorch network's weights and input in
             that dtype (decoded in float32).
+        cuda_graphs: replay a PyTorch network on a CUDA device from CUDA graphs
+            (`GraphedNetwork`), one per batch size.
 
     Attributes:
         timings: seconds of the last call, {"network": ..., "decode": ...}.
@@ -61,6 +63,7 @@ class Detector:
         frames_in_flight: int = 1,
         device_letterbox: bool = False,
         precision: str = "fp32",
+        cuda_graphs: bool = False,
     ):
         self.dtype = PRECISIONS[precision]
         if self.dtype != torch.float32 and not isinstance(model, torch.nn.Module):
@@ -77,6 +80,10 @@ class Detector:
         self.network = model
         if peak_heads and params.sampling == "center" and hasattr(model, "forward_peaks"):
             self.network = functools.partial(model.forward_peaks, k=params.k)
+        if cuda_graphs:
+            from .cuda_graphs import GraphedNetwork
+
+            self.network = GraphedNetwork(self.network)
         self.pad_value = pad_value
         self.frames_in_flight = frames_in_flight
         self.device_letterbox = None
@@ -187,6 +194,7 @@ def build_detector(cfg, weights: str, *, frames_in_flight: int | None = None) ->
         frames_in_flight=frames_in_flight,
         device_letterbox=cfg.INFERENCE.DEVICE_LETTERBOX and device.type == "cuda" and not runtime,
         precision=cfg.INFERENCE.PRECISION,
+        cuda_graphs=cfg.INFERENCE.CUDA_GRAPHS and device.type == "cuda" and not runtime,
     )
 
 

@@ -189,17 +189,16 @@ class ModulatedDeformConv2d(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         offset, mask = self.offsets_and_mask(x)
         weight, bias = self.weight, self.bias
-        out_dtype = None
-        if x.device.type == "cpu" and (
-            torch.is_autocast_enabled("cpu") or x.dtype in (torch.float16, torch.bfloat16)
-        ):
-            # Neither CPU path has a half-precision kernel: compute in float32 and hand back
-            # the precision the caller runs in.
-            autocast = torch.is_autocast_enabled("cpu")
-            out_dtype = torch.get_autocast_dtype("cpu") if autocast else x.dtype
+        out_dtype, device = None, x.device.type
+        autocast = torch.is_autocast_enabled(device)
+        if autocast or x.dtype in (torch.float16, torch.bfloat16):
+            # Computed in float32 and handed back in the caller's precision: neither CPU path
+            # has a half-precision kernel, torchvision's CUDA kernel none for bf16, and its
+            # fp16 one would sample at fp16 coordinates (steps of 1/4 cell beyond 256 cells).
+            out_dtype = torch.get_autocast_dtype(device) if autocast else x.dtype
             x, offset, mask = x.float(), offset.float(), mask.float()
             weight, bias = weight.float(), bias.float()
-        with torch.autocast("cpu", enabled=False):
+        with torch.autocast(device, enabled=False):
             out = self._convolve(x, offset, mask, weight, bias)
         return out if out_dtype is None else out.to(out_dtype)
 
