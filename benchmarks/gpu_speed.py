@@ -5,7 +5,9 @@ network → decode → association over 1920x1080 frames, each option against th
 it, in turn: the heads at the heatmap peaks (INFERENCE.PEAK_HEADS) against the dense maps,
 the letterbox on the GPU (INFERENCE.DEVICE_LETTERBOX) against OpenCV's on the CPU, batches
 of frames in flight (INFERENCE.FRAMES_IN_FLIGHT) against one frame at a time, then on the
-largest batch CUDA graphs, several reading threads (INFERENCE.READ_THREADS) and fp16.
+largest batch CUDA graphs, several reading threads (INFERENCE.READ_THREADS) and fp16; and
+the same pipeline with the network's outputs replayed instead of computed, the ceiling the
+rest of it (reading, letterbox, decode, association, writing) sets.
 
     python benchmarks/gpu_speed.py [--repeat 30] [--frames 64] [--device cuda] [--batches 4 8]
         [--read-threads 4] [--precision fp16]
@@ -33,6 +35,35 @@ from tracking_speed import frames_per_second, hd_sequence
 
 from fairmot.inference.cuda_graphs import GraphedNetwork
 from fairmot.inference.detector import PRECISIONS
+from fairmot.models.decode import PEAK_INDEX
+
+
+class ReplayedOutputs(torch.nn.Module):
+    """A stand-in network that returns, for any batch, fixed outputs at the heatmap peaks:
+    `detections` people per frame scoring 0.8 (the other peaks 0.1), 40x80-pixel boxes,
+    random embeddings. Tracking with it costs everything but the network's arithmetic
+    (reading, letterbox, upload, decode, association, writing): the ceiling the rest of
+    the pipeline sets."""
+
+    two_stage = False
+
+    def __init__(self, input_wh, device, k: int = 500, detections: int = 50, reid_dim: int = 128):
+        super().__init__()
+        cells = (input_wh[0] // 4) * (input_wh[1] // 4)
+        generator = torch.Generator().manual_seed(0)
+        scores = torch.full((1, k), 0.1)
+        scores[:, :detections] = 0.8
+        self.outputs = {
+            "peak_scores": scores,
+            PEAK_INDEX: torch.randperm(cells, generator=generator)[:k][None],
+            "wh": torch.tensor([5.0, 10.0, 5.0, 10.0]).expand(1, k, 4),
+            "reg": torch.full((1, k, 2), 0.5),
+            "id": torch.randn(1, k, reid_dim, generator=generator),
+        }
+        self.outputs = {name: value.to(device) for name, value in self.outputs.items()}
+
+    def forward(self, x: torch.Tensor) -> dict:
+        return {name: v.expand(len(x), *v.shape[1:]) for name, v in self.outputs.items()}
 
 
 def latency_ms(network, x: torch.Tensor, repeat: int) -> float:
@@ -92,7 +123,33 @@ def summary_rows(
             runs = (partial(run, net), partial(run, half_net))
             name = f"DLA-34 at {width}x{height}"
             rows += _tracking_rows(name, runs, Path(tmp), batches, options)
+            stand_in = ReplayedOutputs((width, height), device)
+            rows += _ceiling_rows(partial(run, stand_in), Path(tmp), batches, read_threads)
     return rows
+
+
+def _ceiling_rows(run, tmp: Path, batches, read_threads: int) -> list:
+    """Frames/s end to end with `ReplayedOutputs` in place of the network, batches of the
+    most frames in flight, the letterbox on the device: one reading thread, then several."""
+    depth = max(batches, default=1)
+    best = dict(device_letterbox=True, frames_in_flight=depth)
+    one = run(out_dir=tmp / "ceiling", **best)
+    several = run(out_dir=tmp / "ceiling", read_threads=read_threads, **best)
+    name = (
+        "tracking end to end, 1920x1080 frames, network outputs replayed (all but its "
+        f"arithmetic: the rest's ceiling), batches of {depth}"
+    )
+    return [
+        Row(f"{name}, one reading thread", "frames/s", one),
+        Row(
+            f"{name}, {read_threads} reading threads",
+            "frames/s",
+            several,
+            one,
+            "one reading thread",
+            higher_is_better=True,
+        ),
+    ]
 
 
 def _tracking_rows(network: str, runs, tmp: Path, batches, options: dict) -> list:
