@@ -255,10 +255,13 @@ def test_half_precision_tracks_as_float32(workspace, tmp_path):
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
-def test_every_gpu_option_tracks_as_the_plain_gpu_path(workspace, tmp_path):
+def test_every_gpu_option_tracks_as_the_plain_gpu_path(workspace, tmp_path, monkeypatch):
     """On a GPU: CUDA graphs, batches of 4 frames, 3 reading threads and the letterbox on
     the device give the tracks of one frame at a time with OpenCV's letterbox and no graphs;
     fp16 finds nearly the same boxes."""
+    # float32 arithmetic (not TF32) throughout: batch sizes may pick other conv algorithms
+    monkeypatch.setattr(torch.backends.cudnn, "allow_tf32", False)
+    monkeypatch.setattr(torch.backends.cuda.matmul, "allow_tf32", False)
     val, weights = workspace / "data/images/val", str(workspace / "random.pth")
     runs = {
         "plain": ("INFERENCE.DEVICE_LETTERBOX", "False", "INFERENCE.FRAMES_IN_FLIGHT", "1"),
