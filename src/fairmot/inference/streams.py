@@ -94,13 +94,13 @@ class DetectedFrames:
 
     Args:
         source: a frame source (`ImageFiles`, `VideoFile`, ...).
-        read_threads: threads reading (and letterboxing) the frames of image files at once
-            (`ImageFiles.read_ahead`); other sources have one reader.
         detector: callable BGR frame -> `models.decode.Detections`, with a `timings` dict
             {"network": s, "decode": s} of its last call (`Detector`); where it has
             `prepare(image)` and `detect(input, frame_wh)`, the first runs with the reading;
             `frames_in_flight` > 1 needs `prepare` and `detect_frames` too (and `batched`:
             whether the frames in flight go as one batch or each in a thread).
+        read_threads: threads reading (and letterboxing) the frames of image files at once
+            (`ImageFiles.read_ahead`); other sources have one reader.
     """
 
     def __init__(self, source, detector, *, read_threads: int = 1):
