@@ -73,7 +73,7 @@ def frames_per_second(
     **detector_options,
 ) -> float:
     """Frames/s of tracking `seq_dir` end to end with `net` on `device` (default the CPU),
-    after one warm-up frame (first-call allocations, kernel selection); `inline`: the
+    after a warm-up call (`_warm_up`); `inline`: the
     letterbox in the tracking loop; `read_threads`: threads reading the frames
     (INFERENCE.READ_THREADS); `detector_options`: `Detector`'s (`peak_heads`: a PyTorch
     network's heads at the peaks, an exported one returns what it was exported with;
