@@ -73,12 +73,12 @@ def frames_per_second(
     **detector_options,
 ) -> float:
     """Frames/s of tracking `seq_dir` end to end with `net` on `device` (default the CPU),
-    after a warm-up call (`_warm_up`); `inline`: the
-    letterbox in the tracking loop; `read_threads`: threads reading the frames
-    (INFERENCE.READ_THREADS); `detector_options`: `Detector`'s (`peak_heads`: a PyTorch
-    network's heads at the peaks, an exported one returns what it was exported with;
-    `frames_in_flight`: frames in the network at once, an ONNX Runtime network with
-    threads for as many; `device_letterbox`, `precision`, `cuda_graphs`)."""
+    after a warm-up call (`_warm_up`); `inline`: the letterbox in the tracking loop;
+    `read_threads`: threads reading the frames (INFERENCE.READ_THREADS);
+    `detector_options`: `Detector`'s (`peak_heads`: a PyTorch network's heads at the
+    peaks, an exported one returns what it was exported with; `frames_in_flight`: frames
+    in the network at once, an ONNX Runtime network with threads for as many;
+    `device_letterbox`, `precision`, `cuda_graphs`)."""
     detector = Detector(net, size, device or torch.device("cpu"), **detector_options)
     (source,) = open_sources(seq_dir)
     _warm_up(detector, next(iter(source))[1])
