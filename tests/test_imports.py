@@ -29,3 +29,22 @@ def test_the_detector_brings_torch_when_asked_for():
     code = "import sys, fairmot.inference as i; i.Detector; print('torch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "True", result.stderr
+
+
+@pytest.mark.parametrize("tool", ["train", "track", "export", "test_det", "test_emb"])
+def test_a_config_mistake_is_reported_before_torch_loads(tool):
+    """A typo in a key costs a fraction of a second, not torch's import (seconds)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / f"{tool}.py"
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = [{str(path)!r}, 'SOLVER.EPOCH', '3']\n"
+        "try:\n"
+        f"    runpy.run_path({str(path)!r}, run_name='__main__')\n"
+        "except SystemExit as exit:\n"
+        "    print(exit.code, 'torch' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "unknown config key 'SOLVER.EPOCH'" in result.stderr
+    assert result.stdout.split() == ["1", "False"], result.stderr

@@ -14,14 +14,7 @@ DECODE.TOP_K before the threshold, and unit embeddings), for applications withou
 Written to --output, default OUTPUT_DIR/onnx/<weights name>_<W>x<H>.onnx.
 """
 
-from pathlib import Path
-
 from fairmot.cli import argument_parser, run_tool, setup
-from fairmot.errors import UsageError
-from fairmot.inference.detector import test_input_size
-from fairmot.inference.onnx_export import export_onnx
-from fairmot.models import build_model, load_checkpoint, stored_config
-from fairmot.models.decode import DecodeParams
 
 
 def main():
@@ -40,23 +33,11 @@ def main():
         help="decode in the graph: outputs detections (B, K, 6) and embeddings (B, K, D)",
     )
     args = parser.parse_args()
-    cfg = setup(args, stored_config(args.weights))
-    weights = args.weights or cfg.MODEL.WEIGHTS
-    if not weights:
-        raise UsageError("give --weights (or MODEL.WEIGHTS): the checkpoint to export")
-    model = build_model(cfg)
-    load_checkpoint(model, weights, strict=True)
-    width, height = test_input_size(cfg)
-    default = Path(cfg.OUTPUT_DIR) / "onnx" / f"{Path(weights).stem}_{width}x{height}.onnx"
-    decode = DecodeParams.from_config(cfg) if args.decode else None
-    path = export_onnx(
-        model,
-        args.output or default,
-        (width, height),
-        dynamic=args.dynamic,
-        peaks=cfg.DECODE.TOP_K if args.peaks else 0,
-        decode=decode,
-        config_text=cfg.dump(),
+    cfg = setup(args, weights=args.weights)
+    from fairmot.inference.onnx_export import export_checkpoint  # torch: after the config
+
+    path, (width, height) = export_checkpoint(
+        cfg, args.weights, args.output, dynamic=args.dynamic, peaks=args.peaks, decode=args.decode
     )
     print(f"wrote {path} ({'dynamic' if args.dynamic else f'{width}x{height}'} input)")
 

@@ -8,11 +8,12 @@ Writes OUTPUT_DIR/eval/detection.json.
 """
 
 from fairmot.cli import argument_parser, run_tool, setup
-from fairmot.inference.model_metrics import checkpoint_detection_ap
 
 
 def main():
     cfg = setup(args := argument_parser(__doc__, weights=True, data_cfg=True).parse_args())
+    from fairmot.inference.model_metrics import checkpoint_detection_ap  # torch: after the config
+
     summary, path = checkpoint_detection_ap(cfg, args.weights, args.data_cfg)
     print(
         f"mAP@{cfg.EVAL.DET_IOU_THRES}: {summary['mAP']:.4f}  recall {summary['recall']:.4f}"

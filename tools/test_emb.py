@@ -8,11 +8,12 @@ Writes OUTPUT_DIR/eval/embedding.json.
 """
 
 from fairmot.cli import argument_parser, run_tool, setup
-from fairmot.inference.model_metrics import checkpoint_embedding_tpr
 
 
 def main():
     cfg = setup(args := argument_parser(__doc__, weights=True, data_cfg=True).parse_args())
+    from fairmot.inference.model_metrics import checkpoint_embedding_tpr  # torch: after the config
+
     tpr, path = checkpoint_embedding_tpr(cfg, args.weights, args.data_cfg)
     print("  ".join(f"TPR@FAR={far:g}: {value:.4f}" for far, value in tpr.items()) + f" ({path})")
 

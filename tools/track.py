@@ -25,7 +25,6 @@ import sys
 
 from fairmot.cli import argument_parser, run_tool, setup
 from fairmot.inference import run_tracking, summary_table
-from fairmot.models import stored_config
 
 
 def count_line(text: str) -> list:
@@ -71,7 +70,7 @@ def main():
         help="frame rate of videos, folders and detection files without one",
     )
     args = parser.parse_args()
-    cfg = setup(args, stored_config(args.weights))
+    cfg = setup(args, weights=args.weights)
     try:
         stats = run_tracking(
             cfg,

@@ -12,7 +12,6 @@ from it.
 import logging
 
 from fairmot.cli import argument_parser, run_tool, setup
-from fairmot.engine import train
 
 
 def main():
@@ -21,6 +20,8 @@ def main():
         "--resume", action="store_true", help="continue from OUTPUT_DIR/model_last.pth"
     )
     cfg = setup(args := parser.parse_args())
+    from fairmot.engine import train  # torch: after the config is checked
+
     means = train(cfg, resume=args.resume)
     print("last epoch: " + "  ".join(f"{k} {v:.4f}" for k, v in means.items()))
 

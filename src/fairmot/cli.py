@@ -130,10 +130,17 @@ def argument_parser(
     return parser
 
 
-def setup(args: argparse.Namespace, stored: tuple | None = None) -> CfgNode:
-    """The frozen config of a tool run (`load_cfg`: defaults, `stored` (the config a
-    checkpoint carries), `--cfg`, overrides); under `run_tool` it also starts the run record
-    in OUTPUT_DIR/runs/. A config that does not fit raises `ConfigError`."""
+def setup(args: argparse.Namespace, weights: str | None = None) -> CfgNode:
+    """The frozen config of a tool run (`load_cfg`: defaults, the config the checkpoint or
+    exported model `weights` carries, `--cfg`, overrides); under `run_tool` it also starts
+    the run record in OUTPUT_DIR/runs/. A config that does not fit raises `ConfigError`.
+    Torch is imported only to read `weights`: a tool that imports it after `setup` reports
+    a config mistake at once."""
+    stored = None
+    if weights:
+        from .models import stored_config
+
+        stored = stored_config(weights)
     cfg = load_cfg(args.cfg, args.opts, stored)
     if _ToolRun.active is not None:
         _ToolRun.active.start(Path(cfg.OUTPUT_DIR), cfg.dump())

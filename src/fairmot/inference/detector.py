@@ -242,13 +242,12 @@ def use_onnxruntime(backend: str, model, device, precision: str = "fp32") -> boo
 def _on_runtime(cfg, model, weights: str, input_wh, frames_in_flight: int):
     """`model` (a network loaded from the checkpoint `weights`, or the path of an exported
     .onnx file) on ONNX Runtime, with threads for `frames_in_flight` frames at once."""
-    from .onnx_export import OnnxRuntimeNetwork, cached_export
+    from .onnx_export import OnnxRuntimeNetwork, cached_export, default_export_path
 
     path = model
     if not isinstance(model, (str, os.PathLike)):
-        name = f"{Path(weights).stem}_{input_wh[0]}x{input_wh[1]}.onnx"
         peaks = cfg.DECODE.TOP_K if peak_heads(cfg) else 0
-        path = Path(cfg.OUTPUT_DIR) / "onnx" / name
+        path = default_export_path(cfg, weights, input_wh)
         path = cached_export(model, weights, path, input_wh, cfg.dump(), peaks=peaks)
     return OnnxRuntimeNetwork(path, input_wh, threads=runtime_threads(frames_in_flight))
 

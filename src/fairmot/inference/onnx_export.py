@@ -197,6 +197,40 @@ def _store_metadata(path: Path, entries: dict) -> None:
     onnx.save(model, str(path))
 
 
+def default_export_path(cfg, weights, input_wh) -> Path:
+    """Where a checkpoint's export goes unless told: OUTPUT_DIR/onnx/<name>_<W>x<H>.onnx."""
+    return Path(cfg.OUTPUT_DIR) / "onnx" / f"{Path(weights).stem}_{input_wh[0]}x{input_wh[1]}.onnx"
+
+
+def export_checkpoint(
+    cfg, weights: str, output="", *, dynamic: bool = False, peaks: bool = False, decode=False
+) -> tuple:
+    """tools/export.py: the network of `cfg` with the checkpoint `weights` (or MODEL.WEIGHTS,
+    loaded strictly) exported at the tracking input size (`export_onnx`; the config stored
+    with it) to `output`, default `default_export_path`. `peaks`: the outputs at the top
+    DECODE.TOP_K peaks; `decode`: decode in the graph (DECODE's keys). Returns (the path,
+    the input (width, height))."""
+    from ..models import build_model, load_checkpoint
+    from .detector import test_input_size
+
+    weights = weights or cfg.MODEL.WEIGHTS
+    if not weights:
+        raise UsageError("give --weights (or MODEL.WEIGHTS): the checkpoint to export")
+    model = build_model(cfg)
+    load_checkpoint(model, weights, strict=True)
+    input_wh = test_input_size(cfg)
+    path = export_onnx(
+        model,
+        output or default_export_path(cfg, weights, input_wh),
+        input_wh,
+        dynamic=dynamic,
+        peaks=cfg.DECODE.TOP_K if peaks else 0,
+        decode=DecodeParams.from_config(cfg) if decode else None,
+        config_text=cfg.dump(),
+    )
+    return path, input_wh
+
+
 def cached_export(
     model: nn.Module, weights, path, input_wh, config_text: str = "", peaks: int = 0
 ) -> Path:
