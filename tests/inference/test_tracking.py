@@ -231,7 +231,7 @@ def _matched_share(ours, theirs, min_iou: float) -> float:
     return matched / len(theirs.frames)
 
 
-def test_half_precision_tracks_as_float32(workspace, tmp_path):
+def test_half_precision_tracks_as_float32(workspace, tmp_path, caplog):
     """INFERENCE.PRECISION bf16 (fp16 has no fast CPU kernels; on a GPU it is measured by
     benchmarks/gpu_speed.py): the automatic backend becomes torch, the network runs in
     bf16, and it finds nearly the same boxes as float32."""
@@ -252,6 +252,8 @@ def test_half_precision_tracks_as_float32(workspace, tmp_path):
     onnx = small_cfg(tmp_path, "INFERENCE.PRECISION", "fp16", "INFERENCE.BACKEND", "onnxruntime")
     with pytest.raises(ConfigError, match="INFERENCE.PRECISION 'fp16' applies to PyTorch"):
         build_detector(onnx, weights)
+    build_detector(small_cfg(tmp_path, "INFERENCE.PRECISION", "fp16", "DEVICE", "cpu"), weights)
+    assert "fp16 on the CPU is many times slower" in caplog.text
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib.util
+import logging
 import os
 import time
 from pathlib import Path
@@ -16,6 +17,8 @@ from ..config import ConfigError
 from ..data.letterbox import letterbox, to_network_input
 from ..models import build_model, load_checkpoint, select_device
 from ..models.decode import TWO_STAGE, DecodeParams, Detections, decode
+
+logger = logging.getLogger(__name__)
 
 BACKENDS = ("auto", "torch", "onnxruntime")
 #: INFERENCE.PRECISION: the dtype of a PyTorch network's weights and input.
@@ -174,11 +177,7 @@ def build_detector(cfg, weights: str, *, frames_in_flight: int | None = None) ->
         model = build_model(cfg)
         load_checkpoint(model, weights, strict=True)
         runtime = use_onnxruntime(cfg.INFERENCE.BACKEND, model, device, cfg.INFERENCE.PRECISION)
-    if runtime and cfg.INFERENCE.PRECISION != "fp32":
-        raise ConfigError(
-            f"INFERENCE.PRECISION {cfg.INFERENCE.PRECISION!r} applies to PyTorch networks: "
-            "set INFERENCE.BACKEND torch (and give a checkpoint), or PRECISION fp32"
-        )
+    check_precision(cfg.INFERENCE.PRECISION, runtime, device)
     if frames_in_flight is None:
         frames_in_flight = resolve_frames_in_flight(cfg.INFERENCE.FRAMES_IN_FLIGHT, runtime)
     if runtime:
@@ -196,6 +195,21 @@ def build_detector(cfg, weights: str, *, frames_in_flight: int | None = None) ->
         precision=cfg.INFERENCE.PRECISION,
         cuda_graphs=cfg.INFERENCE.CUDA_GRAPHS and device.type == "cuda" and not runtime,
     )
+
+
+def check_precision(precision: str, runtime: bool, device) -> None:
+    """INFERENCE.PRECISION must fit the backend (ONNX Runtime: fp32); fp16 on the CPU works
+    but is slow, hence a warning."""
+    if runtime and precision != "fp32":
+        raise ConfigError(
+            f"INFERENCE.PRECISION {precision!r} applies to PyTorch networks: set "
+            "INFERENCE.BACKEND torch (and give a checkpoint), or PRECISION fp32"
+        )
+    if precision == "fp16" and device.type == "cpu":
+        logger.warning(
+            "INFERENCE.PRECISION fp16 on the CPU is many times slower than fp32 (no fast fp16 "
+            "CPU kernels): it is meant for a GPU; bf16 is the CPU's half precision"
+        )
 
 
 def resolve_frames_in_flight(setting: int, runtime: bool) -> int:
