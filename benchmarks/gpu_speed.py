@@ -40,10 +40,10 @@ from fairmot.models.decode import PEAK_INDEX
 
 class ReplayedOutputs(torch.nn.Module):
     """A stand-in network that returns, for any batch, fixed outputs at the heatmap peaks:
-    `detections` people per frame scoring 0.8 (the other peaks 0.1), 40x80-pixel boxes,
-    random embeddings. Tracking with it costs everything but the network's arithmetic
-    (reading, letterbox, upload, decode, association, writing): the ceiling the rest of
-    the pipeline sets."""
+    `detections` people per frame scoring 0.8 (the other peaks 0.1), boxes of 40x80 input
+    pixels, random embeddings. Tracking with it costs everything but the network's
+    arithmetic (reading, letterbox, upload, decode, association, writing): the ceiling the
+    rest of the pipeline sets."""
 
     two_stage = False
 
