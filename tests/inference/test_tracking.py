@@ -220,8 +220,10 @@ def _matched_share(ours, theirs, min_iou: float) -> float:
     """The share of `theirs`' boxes that `ours` has in the same frame with IoU >= min_iou."""
     from torchvision.ops import box_iou
 
+    from fairmot.boxes import tlwh_to_tlbr
+
     def xyxy(tlwh):
-        return torch.from_numpy(np.concatenate([tlwh[:, :2], tlwh[:, :2] + tlwh[:, 2:]], 1))
+        return torch.from_numpy(tlwh_to_tlbr(tlwh))
 
     matched = 0
     for frame in np.unique(theirs.frames):
