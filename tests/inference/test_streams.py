@@ -13,8 +13,8 @@ import pytest
 
 from fairmot.data.formats import SeqInfo, write_seqinfo
 from fairmot.inference import DetectedFrames, open_sources
-from fairmot.inference.detector import resolve_frames_in_flight, resolve_read_threads
-from fairmot.inference.sources import ordered_map
+from fairmot.inference.detector import resolve_frames_in_flight
+from fairmot.inference.sources import ordered_map, resolve_read_threads
 
 
 class _SlowDetector:
@@ -223,9 +223,9 @@ def test_several_reading_threads_give_the_frames_of_one(sequence):
 
 
 def test_read_threads_resolved_by_cores(monkeypatch):
-    from fairmot.inference import detector
+    from fairmot.inference import sources
 
     for cores, threads in [(1, 1), (2, 1), (8, 2), (16, 4), (64, 4)]:
-        monkeypatch.setattr(detector, "cpu_cores", lambda cores=cores: cores)
+        monkeypatch.setattr(sources, "cpu_cores", lambda cores=cores: cores)
         assert resolve_read_threads(0) == threads
     assert resolve_read_threads(6) == 6

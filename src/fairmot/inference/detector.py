@@ -17,6 +17,7 @@ from ..config import ConfigError
 from ..data.letterbox import letterbox, to_network_input
 from ..models import build_model, load_checkpoint, select_device
 from ..models.decode import TWO_STAGE, DecodeParams, Detections, decode
+from .sources import cpu_cores
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +184,7 @@ def build_detector(cfg, weights: str, *, frames_in_flight: int | None = None) ->
     if runtime:
         model = _on_runtime(cfg, model, weights, input_wh, frames_in_flight)
     check_sampling(cfg.DECODE.REID_SAMPLING, model)
+    torch_on_gpu = device.type == "cuda" and not runtime  # the GPU-only options apply
     return Detector(
         model,
         input_wh,
@@ -191,9 +193,9 @@ def build_detector(cfg, weights: str, *, frames_in_flight: int | None = None) ->
         pad_value=cfg.INPUT.PAD_VALUE,
         peak_heads=peak_heads(cfg),
         frames_in_flight=frames_in_flight,
-        device_letterbox=cfg.INFERENCE.DEVICE_LETTERBOX and device.type == "cuda" and not runtime,
+        device_letterbox=cfg.INFERENCE.DEVICE_LETTERBOX and torch_on_gpu,
         precision=cfg.INFERENCE.PRECISION,
-        cuda_graphs=cfg.INFERENCE.CUDA_GRAPHS and device.type == "cuda" and not runtime,
+        cuda_graphs=cfg.INFERENCE.CUDA_GRAPHS and torch_on_gpu,
     )
 
 
@@ -222,20 +224,6 @@ def resolve_frames_in_flight(setting: int, runtime: bool) -> int:
 
     on_cpu = default_providers()[0] == "CPUExecutionProvider"
     return 2 if on_cpu and cpu_cores() >= 2 else 1
-
-
-def resolve_read_threads(setting: int) -> int:
-    """INFERENCE.READ_THREADS `setting`: 0 (automatic) is one thread per 4 CPU cores, 1 to 4
-    (a reader decodes a 1920x1080 JPEG in 5-13 ms: a GPU network needs several, a CPU
-    network is far slower than one)."""
-    return setting or min(4, max(1, cpu_cores() // 4))
-
-
-def cpu_cores() -> int:
-    """CPU cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def peak_heads(cfg) -> bool:

@@ -27,9 +27,11 @@ from torch import nn
 
 from ..config import ConfigError
 from ..errors import UsageError
+from ..models import build_model, load_checkpoint
 from ..models.checkpoint import ONNX_CONFIG_KEY, ONNX_SOURCE_KEY, CheckpointError, onnx_metadata
 from ..models.decode import PEAK_INDEX, DecodeParams, decode_peaks
 from ..models.layers import set_deform_conv_implementation
+from .detector import test_input_size
 
 OPSET = 19  # the first opset with DeformConv
 _registered = False
@@ -210,9 +212,6 @@ def export_checkpoint(
     with it) to `output`, default `default_export_path`. `peaks`: the outputs at the top
     DECODE.TOP_K peaks; `decode`: decode in the graph (DECODE's keys). Returns (the path,
     the input (width, height))."""
-    from ..models import build_model, load_checkpoint
-    from .detector import test_input_size
-
     weights = weights or cfg.MODEL.WEIGHTS
     if not weights:
         raise UsageError("give --weights (or MODEL.WEIGHTS): the checkpoint to export")

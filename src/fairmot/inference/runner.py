@@ -20,7 +20,7 @@ from ..data.formats import read_detections_dir
 from ..errors import UsageError
 from ..tracker import JDETracker, OutputFilter, TrackerParams, track_valid_detections
 from ..tracker.counting import LineCounter
-from .sources import open_sources
+from .sources import open_sources, resolve_read_threads
 from .streams import DetectedFrames, ReplayedDetections
 from .writers import (
     AnnotatedVideoWriter,
@@ -232,7 +232,7 @@ def detection_streams(
         drop_frames=cfg.INFERENCE.DROP_FRAMES,
         stall_seconds=cfg.INFERENCE.STALL_SECONDS,
     )
-    from .detector import build_detector, resolve_read_threads  # torch only for a network
+    from .detector import build_detector  # torch only when a network runs
 
     detector = build_detector(cfg, weights)
     threads = resolve_read_threads(cfg.INFERENCE.READ_THREADS)
