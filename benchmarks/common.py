@@ -68,15 +68,28 @@ def _seconds(function) -> float:
     return time.perf_counter() - start
 
 
+TABLE_HEADER = "| benchmark | unit | ours | baseline, same run | speed-up |\n|---|---|---|---|---|"
+
+
+def format_row(row: Row) -> str:
+    """One line of the Markdown table of `format_rows`."""
+    base = f"{row.baseline:.3g} ({row.baseline_name})" if row.baseline is not None else "—"
+    speedup = row.speedup()
+    gain = f"{speedup:.2f}×" if speedup is not None else "—"
+    return f"| {row.benchmark} | {row.unit} | {row.ours:.3g} | {base} | {gain} |"
+
+
 def format_rows(rows: list) -> str:
     """A Markdown table: benchmark, ours, baseline (same run), speed-up."""
-    lines = [
-        "| benchmark | unit | ours | baseline, same run | speed-up |",
-        "|---|---|---|---|---|",
-    ]
+    return "\n".join([TABLE_HEADER, *map(format_row, rows)])
+
+
+def print_rows_as_measured(rows) -> list:
+    """Print the table of `format_rows` a line at a time as the iterable `rows` yields its
+    rows (flushed: a run cut short by a time limit keeps what it measured); returns them."""
+    print(TABLE_HEADER, flush=True)
+    measured = []
     for row in rows:
-        base = f"{row.baseline:.3g} ({row.baseline_name})" if row.baseline is not None else "—"
-        speedup = row.speedup()
-        gain = f"{speedup:.2f}×" if speedup is not None else "—"
-        lines.append(f"| {row.benchmark} | {row.unit} | {row.ours:.3g} | {base} | {gain} |")
-    return "\n".join(lines)
+        print(format_row(row), flush=True)
+        measured.append(row)
+    return measured

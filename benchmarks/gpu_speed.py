@@ -29,13 +29,17 @@ from functools import partial
 from pathlib import Path
 
 import torch
-from common import Row, format_rows
+from common import Row, print_rows_as_measured
 from network_speed import SIZES, paper_network
 from tracking_speed import frames_per_second, hd_sequence
 
 from fairmot.inference.cuda_graphs import GraphedNetwork
 from fairmot.inference.detector import PRECISIONS
 from fairmot.models.decode import PEAK_INDEX
+
+#: The end-to-end rows of the real network start with this; the issue's goal (#14) for them.
+END_TO_END = "tracking end to end, 1920x1080 frames, DLA-34"
+GOAL_FPS = 200
 
 
 class ReplayedOutputs(torch.nn.Module):
@@ -101,31 +105,32 @@ def _latency_rows(net, half_net, size, repeat: int, precision: str, batch: int) 
     return rows
 
 
-def summary_rows(
+def measured_rows(
     repeat: int = 30,
     frames: int = 64,
     device: str = "cuda",
     batches=(4, 8),
     read_threads: int = 4,
     precision: str = "fp16",
-) -> list:
+):
+    """The table's rows, yielded as each is measured: per input size (1088x608 first), the
+    latencies, the end-to-end paths, then the ceiling."""
     device = torch.device(device)
     net = paper_network("dla34").to(device).eval()
     half_net = copy.deepcopy(net).to(PRECISIONS[precision])
-    rows = []
-    for size in SIZES:
-        rows += _latency_rows(net, half_net, size, repeat, precision, max(batches, default=1))
     options = {"read_threads": read_threads, "precision": precision, "cuda": device.type == "cuda"}
     with tempfile.TemporaryDirectory() as tmp:
         seq_dir = hd_sequence(Path(tmp), frames)
         for width, height in SIZES:
+            yield from _latency_rows(
+                net, half_net, (width, height), repeat, precision, max(batches, default=1)
+            )
             run = partial(frames_per_second, seq_dir=seq_dir, size=(width, height), device=device)
             runs = (partial(run, net), partial(run, half_net))
-            name = f"DLA-34 at {width}x{height}"
-            rows += _tracking_rows(name, runs, Path(tmp), batches, options)
+            name = f"at {width}x{height}"
+            yield from _tracking_rows(name, runs, Path(tmp), batches, options)
             stand_in = ReplayedOutputs((width, height), device)
-            rows += _ceiling_rows(partial(run, stand_in), Path(tmp), batches, read_threads)
-    return rows
+            yield from _ceiling_rows(partial(run, stand_in), Path(tmp), batches, read_threads)
 
 
 def _ceiling_rows(run, tmp: Path, batches, read_threads: int) -> list:
@@ -152,44 +157,52 @@ def _ceiling_rows(run, tmp: Path, batches, read_threads: int) -> list:
     ]
 
 
-def _tracking_rows(network: str, runs, tmp: Path, batches, options: dict) -> list:
+def _tracking_rows(network: str, runs, tmp: Path, batches, options: dict):
     """End-to-end frames/s of each path `runs` (`frames_per_second` of one network and size,
-    its float32 and its `options["precision"]` copy) take, each path tracked once, and the
-    rows comparing each with the path before it (CUDA graphs where `options["cuda"]`)."""
+    its float32 and its `options["precision"]` copy) take, each path tracked once; yields
+    the row comparing each with the path before it as soon as both are measured (CUDA
+    graphs where `options["cuda"]`)."""
     run, run_half = runs
+    name = f"{END_TO_END} {network}"
+
+    def row(label, ours, base, base_name):
+        return Row(f"{name}{label}", "frames/s", ours, base, base_name, higher_is_better=True)
+
     peaks = run(out_dir=tmp / "peaks", peak_heads=True)
+    yield row("", peaks, run(out_dir=tmp / "dense"), "dense head maps")
     on_device = partial(run, peak_heads=True, device_letterbox=True)
     one_frame = on_device(out_dir=tmp / "device")
-    comparisons = [
-        ("", peaks, run(out_dir=tmp / "dense"), "dense head maps"),
-        (
-            ", letterbox on the device (INFERENCE.DEVICE_LETTERBOX)",
-            one_frame,
-            peaks,
-            "letterbox on the CPU",
-        ),
-    ]
+    label = ", letterbox on the device (INFERENCE.DEVICE_LETTERBOX)"
+    yield row(label, one_frame, peaks, "letterbox on the CPU")
     fps = one_frame
     for depth in batches:
         fps = on_device(out_dir=tmp / "batch", frames_in_flight=depth)
         label = f", batches of {depth} frames (INFERENCE.FRAMES_IN_FLIGHT {depth})"
-        comparisons.append((label, fps, one_frame, "one frame at a time"))
+        yield row(label, fps, one_frame, "one frame at a time")
     best = dict(peak_heads=True, device_letterbox=True, frames_in_flight=max(batches, default=1))
     if options["cuda"]:
         graphs = run(out_dir=tmp / "graphs", cuda_graphs=True, **best)
-        comparisons.append((", + CUDA graphs", graphs, fps, "without"))
+        yield row(", + CUDA graphs", graphs, fps, "without")
         best["cuda_graphs"], fps = True, graphs
     threads = options["read_threads"]
     readers = run(out_dir=tmp / "readers", read_threads=threads, **best)
-    comparisons.append((f", + {threads} reading threads", readers, fps, "one reading thread"))
+    yield row(f", + {threads} reading threads", readers, fps, "one reading thread")
     precision = options["precision"]
     half = run_half(out_dir=tmp / "half", read_threads=threads, precision=precision, **best)
-    comparisons.append((f", + {precision}", half, readers, "fp32"))
-    name = f"tracking end to end, 1920x1080 frames, {network}"
-    return [
-        Row(f"{name}{label}", "frames/s", ours, base, base_name, higher_is_better=True)
-        for label, ours, base, base_name in comparisons
-    ]
+    yield row(f", + {precision}", half, readers, "fp32")
+
+
+def goal_line(rows: list) -> str:
+    """The issue's goal against the fastest end-to-end path measured at 1088x608."""
+    paths = [r for r in rows if r.benchmark.startswith(f"{END_TO_END} at 1088x608")]
+    if not paths:
+        return f"goal {GOAL_FPS} frames/s end to end at 1088x608: not measured"
+    best = max(paths, key=lambda r: r.ours)
+    verdict = "reached" if best.ours >= GOAL_FPS else "not reached"
+    return (
+        f"goal {GOAL_FPS} frames/s end to end at 1088x608: {verdict}, {best.ours:.3g} "
+        f"frames/s ({best.benchmark})"
+    )
 
 
 def main():
@@ -208,10 +221,12 @@ def main():
         sys.exit("no CUDA device here; benchmarks/run_all.py times the CPU")
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
     print(f"{name}, torch {torch.__version__}")
-    rows = summary_rows(
-        args.repeat, args.frames, device, args.batches, args.read_threads, args.precision
+    rows = print_rows_as_measured(
+        measured_rows(
+            args.repeat, args.frames, device, args.batches, args.read_threads, args.precision
+        )
     )
-    print(format_rows(rows))
+    print(goal_line(rows))
 
 
 if __name__ == "__main__":

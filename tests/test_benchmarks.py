@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from common import Row, format_rows  # noqa: E402
+from common import Row, format_rows, print_rows_as_measured  # noqa: E402
 from data_speed import baseline_targets  # noqa: E402
 
 from fairmot.data.targets import encode_targets  # noqa: E402
@@ -38,6 +38,35 @@ def test_report_speedup_follows_the_unit():
     table = format_rows(rows).splitlines()
     assert table[2] == "| latency | s/frame | 0.5 | 2 (old) | 4.00× |"
     assert table[4] == "| alone | ms/frame | 0.9 | — | — |"
+
+
+def test_rows_are_printed_as_they_are_measured(capsys):
+    """A run cut short by a time limit (the GPU check) keeps the rows measured so far: each
+    line is out before the next row is measured, and the whole is `format_rows`' table."""
+    rows = [Row("first", "ms/frame", 1.0), Row("second", "frames/s", 2.0, 1.0, "old", True)]
+
+    def measure():
+        yield rows[0]
+        assert capsys.readouterr().out.splitlines()[-1] == format_rows(rows[:1]).splitlines()[-1]
+        yield rows[1]
+
+    assert print_rows_as_measured(measure()) == rows
+    assert capsys.readouterr().out.splitlines()[-1] == format_rows(rows).splitlines()[-1]
+
+
+def test_gpu_goal_line_takes_the_fastest_real_network_path_at_1088x608():
+    from gpu_speed import END_TO_END, goal_line
+
+    ceiling = "tracking end to end, 1920x1080 frames, network outputs replayed"
+    rows = [
+        Row(f"{END_TO_END} at 1088x608", "frames/s", 150.0),
+        Row(f"{END_TO_END} at 1088x608, + fp16", "frames/s", 230.0),
+        Row(f"{END_TO_END} at 576x320, + fp16", "frames/s", 500.0),
+        Row(f"{ceiling}, batches of 8", "frames/s", 900.0),
+    ]
+    assert goal_line(rows).endswith(f"reached, 230 frames/s ({END_TO_END} at 1088x608, + fp16)")
+    assert ": not reached, 150 frames/s" in goal_line(rows[:1])
+    assert goal_line(rows[2:]).endswith("not measured")
 
 
 def test_association_benchmark_runs_without_the_reference_fixtures(tmp_path):
