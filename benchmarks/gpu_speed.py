@@ -25,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+import traceback
 from functools import partial
 from pathlib import Path
 
@@ -96,13 +97,27 @@ def _latency_rows(net, half_net, size, repeat: int, precision: str, batch: int) 
     half = latency_ms(half_net, x.to(dtype), repeat)
     rows.append(Row(f"{name}, batch 1, {precision}", "ms/frame", half, fp32, "fp32"))
     if device.type == "cuda":
-        graphed = latency_ms(GraphedNetwork(net), x, repeat)
-        rows.append(Row(f"{name}, batch 1, fp32, CUDA graph", "ms/frame", graphed, fp32, "fp32"))
+        graphed = attempt("CUDA graph", latency_ms, GraphedNetwork(net), x, repeat)
         many = torch.rand(batch, 3, height, width, device=device, dtype=dtype)
-        best = latency_ms(GraphedNetwork(half_net), many, repeat)
-        label = f"{name}, batch {batch}, {precision}, CUDA graph, per frame"
-        rows.append(Row(label, "ms/frame", best, fp32, "batch 1, fp32"))
+        best = attempt("CUDA graph", latency_ms, GraphedNetwork(half_net), many, repeat)
+        if graphed is not None and best is not None:
+            label = f"{name}, batch 1, fp32, CUDA graph"
+            rows.append(Row(label, "ms/frame", graphed, fp32, "fp32"))
+            label = f"{name}, batch {batch}, {precision}, CUDA graph, per frame"
+            rows.append(Row(label, "ms/frame", best, fp32, "batch 1, fp32"))
     return rows
+
+
+def attempt(what: str, measure, *args, **kwargs):
+    """`measure(*args, **kwargs)`, or None with the error printed: a path that fails (CUDA
+    graphs had never run on a GPU when this was written) must not cost a lent machine's
+    run the rows after it."""
+    try:
+        return measure(*args, **kwargs)
+    except Exception:
+        print(f"{what} failed; going on without it:", file=sys.stderr, flush=True)
+        traceback.print_exc()
+        return None
 
 
 def measured_rows(
@@ -180,8 +195,10 @@ def _tracking_rows(network: str, runs, tmp: Path, batches, options: dict):
         label = f", batches of {depth} frames (INFERENCE.FRAMES_IN_FLIGHT {depth})"
         yield row(label, fps, one_frame, "one frame at a time")
     best = dict(peak_heads=True, device_letterbox=True, frames_in_flight=max(batches, default=1))
-    if options["cuda"]:
-        graphs = run(out_dir=tmp / "graphs", cuda_graphs=True, **best)
+    graphs = options["cuda"] and attempt(
+        "CUDA graphs", run, out_dir=tmp / "graphs", cuda_graphs=True, **best
+    )
+    if graphs:
         yield row(", + CUDA graphs", graphs, fps, "without")
         best["cuda_graphs"], fps = True, graphs
     threads = options["read_threads"]

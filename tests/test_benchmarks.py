@@ -84,3 +84,25 @@ def test_association_benchmark_runs_without_the_reference_fixtures(tmp_path):
     (row,) = summary_rows(scene=tmp_path / "missing.npz", repeat=1)
     assert row.benchmark.startswith("association, generated scene (no reference fixtures)")
     assert 0 < row.ours < 100  # ms per frame
+
+
+def test_gpu_benchmark_goes_on_when_cuda_graphs_fail(tmp_path, capsys):
+    """A path that fails on the lent GPU (CUDA graphs had never run on one) is reported and
+    the rows after it are still measured, without it."""
+    from gpu_speed import _tracking_rows
+
+    calls = []
+
+    def run(out_dir, **options):
+        calls.append(options)
+        if options.get("cuda_graphs"):
+            raise RuntimeError("capture failed")
+        return 10.0 + len(calls)
+
+    options = {"cuda": True, "read_threads": 4, "precision": "fp16"}
+    rows = list(_tracking_rows("at 1088x608", (run, run), tmp_path, [8], options))
+    labels = [row.benchmark.split("1088x608")[1] for row in rows]
+    assert labels[-2:] == [", + 4 reading threads", ", + fp16"]
+    assert not any("CUDA graphs" in label for label in labels)
+    assert all(not options.get("cuda_graphs") for options in calls[-2:])
+    assert "CUDA graphs failed; going on without it" in capsys.readouterr().err
