@@ -188,3 +188,56 @@ def test_decode_in_the_graph_equals_decode(tmp_path):
     np.testing.assert_allclose(embeddings[0], expected.embeddings, atol=1e-5)
     with pytest.raises(CheckpointError, match="exported with decode in the graph"):
         OnnxRuntimeNetwork(path)
+
+
+def test_tensorrt_engines_are_cached_by_the_model_files_content(tmp_path, monkeypatch):
+    """Where ONNX Runtime has TensorRT, it comes first with an engine cache beside the model
+    whose folder follows the file's content: a model re-exported to the same file with new
+    weights gets a new folder (the old one removed), never the old weights' engines."""
+    import onnxruntime as ort
+
+    available = ["TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider"]
+    monkeypatch.setattr(ort, "get_available_providers", lambda: available)
+    sessions = []
+
+    def session(path, options, providers):  # records what the network asks for
+        sessions.append(providers)
+        raise RuntimeError("no TensorRT here")
+
+    monkeypatch.setattr(ort, "InferenceSession", session)
+    path = export_onnx(random_network("dla34"), tmp_path / "m.onnx", (128, 96))
+    with pytest.raises(CheckpointError, match="ONNX Runtime cannot load"):
+        OnnxRuntimeNetwork(path)
+    (name, options), *others = sessions[-1]
+    assert name == "TensorrtExecutionProvider" and others == available[1:]
+    first = Path(options["trt_engine_cache_path"])
+    assert options["trt_engine_cache_enable"] and first.parent == tmp_path / "m.trt"
+    assert first.is_dir()
+    with pytest.raises(CheckpointError):
+        OnnxRuntimeNetwork(path)  # same file: same folder
+    assert sessions[-1][0][1]["trt_engine_cache_path"] == str(first)
+    model = random_network("dla34")
+    with torch.no_grad():
+        next(model.parameters()).add_(1.0)
+    export_onnx(model, path, (128, 96))
+    with pytest.raises(CheckpointError):
+        OnnxRuntimeNetwork(path)
+    second = Path(sessions[-1][0][1]["trt_engine_cache_path"])
+    assert second.parent == first.parent and second != first
+    assert second.is_dir() and not first.exists()
+
+
+def test_tensorrt_runs_without_a_cache_where_the_model_folder_is_read_only(
+    tmp_path, monkeypatch, caplog
+):
+    from fairmot.inference.onnx_export import tensorrt_options
+
+    path = tmp_path / "m.onnx"
+    path.write_bytes(b"model")
+
+    def read_only(self, *args, **kwargs):
+        raise PermissionError(f"read-only: {self}")
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    assert tensorrt_options(path) == {}
+    assert "TensorRT engines not cached (read-only:" in caplog.text

@@ -16,7 +16,9 @@ decodes: boxes in input pixels and unit embeddings at the top-K peaks (outputs
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import shutil
 import warnings
 from pathlib import Path
 
@@ -32,6 +34,8 @@ from ..models.checkpoint import ONNX_CONFIG_KEY, ONNX_SOURCE_KEY, CheckpointErro
 from ..models.decode import PEAK_INDEX, DecodeParams, decode_peaks
 from ..models.layers import set_deform_conv_implementation
 from .detector import test_input_size
+
+logger = logging.getLogger(__name__)
 
 OPSET = 19  # the first opset with DeformConv
 _registered = False
@@ -251,14 +255,43 @@ def cached_export(
     return export_onnx(model, path, input_wh, peaks=peaks, config_text=config_text, source=source)
 
 
-def default_providers() -> list:
+TENSORRT = "TensorrtExecutionProvider"
+
+
+def default_providers(model_path=None) -> list:
     """ONNX Runtime providers in order of preference among those installed: TensorRT,
-    CUDA, then the CPU."""
+    CUDA, then the CPU. Given the model file `model_path`, TensorRT comes with its options
+    (`tensorrt_options`: its engines cached)."""
     import onnxruntime as ort
 
     available = ort.get_available_providers()
-    preferred = ("TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider")
-    return [p for p in preferred if p in available]
+    preferred = (TENSORRT, "CUDAExecutionProvider", "CPUExecutionProvider")
+    providers = [p for p in preferred if p in available]
+    if model_path is not None and TENSORRT in providers:
+        providers[0] = (TENSORRT, tensorrt_options(model_path))
+    return providers
+
+
+def tensorrt_options(model_path) -> dict:
+    """TensorRT's provider options for the model file `model_path`: its engines cached in
+    `<model>.trt/<digest of the file>`. Building them takes minutes, so they are kept; and
+    ONNX Runtime's cache does not notice a model re-exported to the same file with new
+    weights, so the folder is named by the file's content (the folders of earlier contents
+    are removed). Where the folder cannot be made (a read-only model folder), no cache."""
+    path = Path(model_path)
+    with open(path, "rb") as f:
+        digest = hashlib.file_digest(f, "sha256").hexdigest()[:16]
+    root = path.with_suffix(".trt")
+    for stale in root.glob("*"):
+        if stale.name != digest:
+            shutil.rmtree(stale, ignore_errors=True)
+    cache = root / digest
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        logger.warning("TensorRT engines not cached (%s): each run builds them again", exc)
+        return {}
+    return {"trt_engine_cache_enable": True, "trt_engine_cache_path": str(cache)}
 
 
 class OnnxRuntimeNetwork:
@@ -284,10 +317,9 @@ class OnnxRuntimeNetwork:
         # Threads that spin after a run take the CPU from decode, association and frame
         # reading, which run between the network's calls.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        try:
-            self.session = ort.InferenceSession(
-                str(self.path), options, providers=providers or default_providers()
-            )
+        try:  # the model file is read by TensorRT's options too, where it is installed
+            providers = providers or default_providers(self.path)
+            self.session = ort.InferenceSession(str(self.path), options, providers=providers)
         except Exception as exc:  # onnxruntime raises its own exception types
             raise CheckpointError(
                 f"{self.path}: ONNX Runtime cannot load this model ({exc})"
