@@ -23,6 +23,8 @@ summary="$out/summary.txt"
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
     "$py" -c "import torch, torchvision; print('torch', torch.__version__, 'torchvision', \
 torchvision.__version__, 'CUDA', torch.cuda.is_available())"
+    "$py" -c "import onnxruntime as ort; print('onnxruntime', ort.__version__, \
+ort.get_available_providers())"
 } > "$summary" 2>&1
 
 step() {  # step NAME SECONDS COMMAND...: run with a time limit, output to $out/NAME.txt
