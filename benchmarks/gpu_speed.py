@@ -7,7 +7,8 @@ the letterbox on the GPU (INFERENCE.DEVICE_LETTERBOX) against OpenCV's on the CP
 of frames in flight (INFERENCE.FRAMES_IN_FLIGHT) against one frame at a time, then on the
 largest batch CUDA graphs, several reading threads (INFERENCE.READ_THREADS) and fp16; and
 the same pipeline with the network's outputs replayed instead of computed, the ceiling the
-rest of it (reading, letterbox, decode, association, writing) sets.
+rest of it (reading, letterbox, decode, association, writing) sets; and where the installed
+ONNX Runtime has a CUDA provider, the network on it.
 
     python benchmarks/gpu_speed.py [--repeat 30] [--frames 64] [--device cuda] [--batches 4 8]
         [--read-threads 4] [--precision fp16]
@@ -36,7 +37,8 @@ from tracking_speed import frames_per_second, hd_sequence
 
 from fairmot.inference.cuda_graphs import GraphedNetwork
 from fairmot.inference.detector import PRECISIONS
-from fairmot.models.decode import PEAK_INDEX
+from fairmot.inference.onnx_export import OnnxRuntimeNetwork, export_onnx
+from fairmot.models.decode import PEAK_INDEX, DecodeParams
 
 #: The end-to-end rows of the real network start with this; the issue's goal (#14) for them.
 END_TO_END = "tracking end to end, 1920x1080 frames, DLA-34"
@@ -146,6 +148,33 @@ def measured_rows(
             yield from _tracking_rows(name, runs, Path(tmp), batches, options)
             stand_in = ReplayedOutputs((width, height), device)
             yield from _ceiling_rows(partial(run, stand_in), Path(tmp), batches, read_threads)
+            if device.type == "cuda":
+                yield from (
+                    attempt(
+                        "ONNX Runtime", _runtime_rows, seq_dir, (width, height), Path(tmp), options
+                    )
+                    or []
+                )
+
+
+def _runtime_rows(seq_dir: Path, size, tmp: Path, options: dict) -> list:
+    """End to end with the network exported and run by ONNX Runtime's CUDA provider, where
+    the installed ONNX Runtime has one (not TensorRT: building its engines takes minutes),
+    two frames in flight, the reading threads of `options`."""
+    import onnxruntime as ort
+
+    if "CUDAExecutionProvider" not in ort.get_available_providers():
+        return []
+    (width, height), threads = size, options["read_threads"]
+    path = export_onnx(paper_network("dla34"), tmp / "net.onnx", size, peaks=DecodeParams().k)
+    network = OnnxRuntimeNetwork(path, providers=["CUDAExecutionProvider", "CPUExecutionProvider"])
+    fps = frames_per_second(
+        network, seq_dir, size, tmp / "runtime", frames_in_flight=2, read_threads=threads
+    )
+    label = f"ONNX Runtime CUDA provider, 2 frames in flight, {threads} reading threads"
+    return [
+        Row(f"{END_TO_END} at {width}x{height}, {label}", "frames/s", fps, higher_is_better=True)
+    ]
 
 
 def _ceiling_rows(run, tmp: Path, batches, read_threads: int) -> list:
