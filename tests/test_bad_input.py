@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -164,20 +165,40 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("case, tool, args, status, first_line", CASES, ids=[c[0] for c in CASES])
-def test_bad_input(ws, case, tool, args, status, first_line):
+def _command(ws: Path, case: str, tool: str, args) -> tuple:
+    """(the case's OUTPUT_DIR, its tool's command line)."""
     out = ws / "out" / re.sub(r"\W+", "_", case)
     if isinstance(args, tuple):  # an evaluation case: a changed copy of the TUD files
         args = _eval_case(ws, *args) + ["--benchmark", "MOT17"]
     args = [a.replace("{w}", str(ws)) for a in args]
     plain = tool in ("check_data", "convert_data") or "OUTPUT_DIR" in args  # no OUTPUT_DIR
     overrides = [] if plain else ["OUTPUT_DIR", str(out)]
-    result = subprocess.run(
-        [sys.executable, str(REPO / "tools" / f"{tool}.py"), *args, *overrides],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return out, [sys.executable, str(REPO / "tools" / f"{tool}.py"), *args, *overrides]
+
+
+@pytest.fixture(scope="module")
+def finished(ws, request) -> dict:
+    """{case: (OUTPUT_DIR, completed process)} of the selected cases, run three at a time:
+    each is a separate tool process that spends its time importing (the cases write to
+    folders of their own), so running them side by side saves most of a minute."""
+    selected = {
+        item.callspec.params["case"]
+        for item in request.session.items
+        if item.path == request.path and hasattr(item, "callspec")
+    }
+    commands = {c[0]: _command(ws, *c[:3]) for c in CASES if c[0] in selected}
+
+    def run(command):
+        return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+    with ThreadPoolExecutor(3) as pool:
+        done = {case: pool.submit(run, command) for case, (_, command) in commands.items()}
+    return {case: (commands[case][0], work.result()) for case, work in done.items()}
+
+
+@pytest.mark.parametrize("case, tool, args, status, first_line", CASES, ids=[c[0] for c in CASES])
+def test_bad_input(finished, case, tool, args, status, first_line):
+    out, result = finished[case]
     assert result.returncode == status, result.stderr
     lines = result.stderr.strip().splitlines()
     assert "Traceback" not in result.stderr, result.stderr
