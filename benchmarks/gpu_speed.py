@@ -131,7 +131,7 @@ def measured_rows(
     precision: str = "fp16",
 ):
     """The table's rows, yielded as each is measured: per input size (1088x608 first), the
-    latencies, the end-to-end paths, then the ceiling."""
+    latencies, the end-to-end paths, the ceiling, then ONNX Runtime's CUDA provider."""
     device = torch.device(device)
     net = paper_network("dla34").to(device).eval()
     half_net = copy.deepcopy(net).to(PRECISIONS[precision])
@@ -149,15 +149,11 @@ def measured_rows(
             stand_in = ReplayedOutputs((width, height), device)
             yield from _ceiling_rows(partial(run, stand_in), Path(tmp), batches, read_threads)
             if device.type == "cuda":
-                yield from (
-                    attempt(
-                        "ONNX Runtime", _runtime_rows, seq_dir, (width, height), Path(tmp), options
-                    )
-                    or []
-                )
+                size = (width, height)
+                yield from attempt("ONNX Runtime", _runtime_rows, seq_dir, size, tmp, options) or []
 
 
-def _runtime_rows(seq_dir: Path, size, tmp: Path, options: dict) -> list:
+def _runtime_rows(seq_dir: Path, size, tmp, options: dict) -> list:
     """End to end with the network exported and run by ONNX Runtime's CUDA provider, where
     the installed ONNX Runtime has one (not TensorRT: building its engines takes minutes),
     two frames in flight, the reading threads of `options`."""
@@ -166,10 +162,11 @@ def _runtime_rows(seq_dir: Path, size, tmp: Path, options: dict) -> list:
     if "CUDAExecutionProvider" not in ort.get_available_providers():
         return []
     (width, height), threads = size, options["read_threads"]
-    path = export_onnx(paper_network("dla34"), tmp / "net.onnx", size, peaks=DecodeParams().k)
+    path = Path(tmp) / "net.onnx"
+    export_onnx(paper_network("dla34"), path, size, peaks=DecodeParams().k)
     network = OnnxRuntimeNetwork(path, providers=["CUDAExecutionProvider", "CPUExecutionProvider"])
     fps = frames_per_second(
-        network, seq_dir, size, tmp / "runtime", frames_in_flight=2, read_threads=threads
+        network, seq_dir, size, Path(tmp) / "runtime", frames_in_flight=2, read_threads=threads
     )
     label = f"ONNX Runtime CUDA provider, 2 frames in flight, {threads} reading threads"
     return [
