@@ -40,9 +40,13 @@ from fairmot.inference.detector import PRECISIONS
 from fairmot.inference.onnx_export import OnnxRuntimeNetwork, export_onnx
 from fairmot.models.decode import PEAK_INDEX, DecodeParams
 
-#: The end-to-end rows of the real network start with this; the issue's goal (#14) for them.
-END_TO_END = "tracking end to end, 1920x1080 frames, DLA-34"
+#: The issue's goal (#14) for the real network's end-to-end rows at 1088x608.
 GOAL_FPS = 200
+
+
+def end_to_end(size) -> str:
+    """How the real network's end-to-end rows at input `size` (width, height) begin."""
+    return f"tracking end to end, 1920x1080 frames, DLA-34 at {size[0]}x{size[1]}"
 
 
 class ReplayedOutputs(torch.nn.Module):
@@ -136,24 +140,22 @@ def measured_rows(
     net = paper_network("dla34").to(device).eval()
     half_net = copy.deepcopy(net).to(PRECISIONS[precision])
     options = {"read_threads": read_threads, "precision": precision, "cuda": device.type == "cuda"}
-    with tempfile.TemporaryDirectory() as tmp:
-        seq_dir = hd_sequence(Path(tmp), frames)
-        for width, height in SIZES:
-            yield from _latency_rows(
-                net, half_net, (width, height), repeat, precision, max(batches, default=1)
-            )
-            run = partial(frames_per_second, seq_dir=seq_dir, size=(width, height), device=device)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        seq_dir = hd_sequence(tmp, frames)
+        largest = max(batches, default=1)
+        for size in SIZES:
+            yield from _latency_rows(net, half_net, size, repeat, precision, largest)
+            run = partial(frames_per_second, seq_dir=seq_dir, size=size, device=device)
             runs = (partial(run, net), partial(run, half_net))
-            name = f"at {width}x{height}"
-            yield from _tracking_rows(name, runs, Path(tmp), batches, options)
-            stand_in = ReplayedOutputs((width, height), device)
-            yield from _ceiling_rows(partial(run, stand_in), Path(tmp), batches, read_threads)
+            yield from _tracking_rows(size, runs, tmp, batches, options)
+            stand_in = ReplayedOutputs(size, device)
+            yield from _ceiling_rows(partial(run, stand_in), tmp, batches, read_threads)
             if device.type == "cuda":
-                size = (width, height)
                 yield from attempt("ONNX Runtime", _runtime_rows, seq_dir, size, tmp, options) or []
 
 
-def _runtime_rows(seq_dir: Path, size, tmp, options: dict) -> list:
+def _runtime_rows(seq_dir: Path, size, tmp: Path, options: dict) -> list:
     """End to end with the network exported and run by ONNX Runtime's CUDA provider, where
     the installed ONNX Runtime has one (not TensorRT: building its engines takes minutes),
     two frames in flight, the reading threads of `options`."""
@@ -161,17 +163,14 @@ def _runtime_rows(seq_dir: Path, size, tmp, options: dict) -> list:
 
     if "CUDAExecutionProvider" not in ort.get_available_providers():
         return []
-    (width, height), threads = size, options["read_threads"]
-    path = Path(tmp) / "net.onnx"
-    export_onnx(paper_network("dla34"), path, size, peaks=DecodeParams().k)
+    threads = options["read_threads"]
+    path = export_onnx(paper_network("dla34"), tmp / "net.onnx", size, peaks=DecodeParams().k)
     network = OnnxRuntimeNetwork(path, providers=["CUDAExecutionProvider", "CPUExecutionProvider"])
     fps = frames_per_second(
-        network, seq_dir, size, Path(tmp) / "runtime", frames_in_flight=2, read_threads=threads
+        network, seq_dir, size, tmp / "runtime", frames_in_flight=2, read_threads=threads
     )
     label = f"ONNX Runtime CUDA provider, 2 frames in flight, {threads} reading threads"
-    return [
-        Row(f"{END_TO_END} at {width}x{height}, {label}", "frames/s", fps, higher_is_better=True)
-    ]
+    return [Row(f"{end_to_end(size)}, {label}", "frames/s", fps, higher_is_better=True)]
 
 
 def _ceiling_rows(run, tmp: Path, batches, read_threads: int) -> list:
@@ -198,13 +197,13 @@ def _ceiling_rows(run, tmp: Path, batches, read_threads: int) -> list:
     ]
 
 
-def _tracking_rows(network: str, runs, tmp: Path, batches, options: dict):
-    """End-to-end frames/s of each path `runs` (`frames_per_second` of one network and size,
+def _tracking_rows(size, runs, tmp: Path, batches, options: dict):
+    """End-to-end frames/s of each path `runs` (`frames_per_second` of the network at `size`,
     its float32 and its `options["precision"]` copy) take, each path tracked once; yields
     the row comparing each with the path before it as soon as both are measured (CUDA
     graphs where `options["cuda"]`)."""
     run, run_half = runs
-    name = f"{END_TO_END} {network}"
+    name = end_to_end(size)
 
     def row(label, ours, base, base_name):
         return Row(f"{name}{label}", "frames/s", ours, base, base_name, higher_is_better=True)
@@ -237,7 +236,7 @@ def _tracking_rows(network: str, runs, tmp: Path, batches, options: dict):
 
 def goal_line(rows: list) -> str:
     """The issue's goal against the fastest end-to-end path measured at 1088x608."""
-    paths = [r for r in rows if r.benchmark.startswith(f"{END_TO_END} at 1088x608")]
+    paths = [r for r in rows if r.benchmark.startswith(end_to_end((1088, 608)))]
     if not paths:
         return f"goal {GOAL_FPS} frames/s end to end at 1088x608: not measured"
     best = max(paths, key=lambda r: r.ours)

@@ -55,16 +55,18 @@ def test_rows_are_printed_as_they_are_measured(capsys):
 
 
 def test_gpu_goal_line_takes_the_fastest_real_network_path_at_1088x608():
-    from gpu_speed import END_TO_END, goal_line
+    from gpu_speed import end_to_end, goal_line
+
+    big, small = end_to_end((1088, 608)), end_to_end((576, 320))
 
     ceiling = "tracking end to end, 1920x1080 frames, network outputs replayed"
     rows = [
-        Row(f"{END_TO_END} at 1088x608", "frames/s", 150.0),
-        Row(f"{END_TO_END} at 1088x608, + fp16", "frames/s", 230.0),
-        Row(f"{END_TO_END} at 576x320, + fp16", "frames/s", 500.0),
+        Row(big, "frames/s", 150.0),
+        Row(f"{big}, + fp16", "frames/s", 230.0),
+        Row(f"{small}, + fp16", "frames/s", 500.0),
         Row(f"{ceiling}, batches of 8", "frames/s", 900.0),
     ]
-    assert goal_line(rows).endswith(f"reached, 230 frames/s ({END_TO_END} at 1088x608, + fp16)")
+    assert goal_line(rows).endswith(f"reached, 230 frames/s ({big}, + fp16)")
     assert ": not reached, 150 frames/s" in goal_line(rows[:1])
     assert goal_line(rows[2:]).endswith("not measured")
 
@@ -100,7 +102,7 @@ def test_gpu_benchmark_goes_on_when_cuda_graphs_fail(tmp_path, capsys):
         return 10.0 + len(calls)
 
     options = {"cuda": True, "read_threads": 4, "precision": "fp16"}
-    rows = list(_tracking_rows("at 1088x608", (run, run), tmp_path, [8], options))
+    rows = list(_tracking_rows((1088, 608), (run, run), tmp_path, [8], options))
     labels = [row.benchmark.split("1088x608")[1] for row in rows]
     assert labels[-2:] == [", + 4 reading threads", ", + fp16"]
     assert not any("CUDA graphs" in label for label in labels)
