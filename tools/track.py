@@ -18,13 +18,20 @@ override it), so --cfg is optional. Results: OUTPUT_DIR/tracks/<name>/data/<SEQ>
 timings, with --save-detections the network's detections and embeddings
 (detections/<SEQ>.npz, the --detections layout), with --show a preview window, with
 --count-line (or COUNT.LINES) the in/out counts per line and class (counts/<SEQ>.csv, also
-drawn on the video).
+drawn on the video), with --postprocess the tracks repaired offline by POSTPROCESS.METHODS
+(linking, interpolation, smoothing) as tracker <name>_post (tracks/<name>_post/data/).
 """
 
 import sys
 
 from fairmot.cli import argument_parser, run_tool, setup
+from fairmot.errors import UsageError
 from fairmot.inference import run_tracking, summary_table
+from fairmot.tracker.postprocess import (
+    PostprocessParams,
+    postprocess_output_dir,
+    postprocess_results,
+)
 
 
 def count_line(text: str) -> list:
@@ -64,6 +71,11 @@ def main():
         help="count tracks crossing this line (frame pixels; repeat for more; COUNT.LINES)",
     )
     parser.add_argument(
+        "--postprocess",
+        action="store_true",
+        help="also write the tracks repaired by POSTPROCESS.METHODS to tracks/<name>_post/",
+    )
+    parser.add_argument(
         "--frame-rate",
         type=float,
         default=None,
@@ -71,6 +83,9 @@ def main():
     )
     args = parser.parse_args()
     cfg = setup(args, weights=args.weights)
+    post = PostprocessParams.from_config(cfg.POSTPROCESS) if args.postprocess else None
+    if post is not None and not post.methods:
+        raise UsageError("--postprocess needs POSTPROCESS.METHODS, e.g. \"['link', 'gsi']\"")
     try:
         stats = run_tracking(
             cfg,
@@ -90,6 +105,10 @@ def main():
         return 130
     print(summary_table(stats))
     print(f"results in {stats[0].results.parent}")
+    if post is not None:
+        results = stats[0].results.parent
+        written = postprocess_results(results, postprocess_output_dir(results), post)
+        print(f"post-processed ({', '.join(post.methods)}) in {written[0].parent}")
     if stats[-1].interrupted:
         print("interrupted: the results and videos hold the frames tracked until then")
         return 130

@@ -34,6 +34,7 @@ def test_choices_are_the_implemented_ones():
     from fairmot.models.build import ARCHITECTURES, REID_HEADS
     from fairmot.models.decode import REID_SAMPLINGS, TWO_STAGE
     from fairmot.tracker.params import ASSOCIATION_MODES
+    from fairmot.tracker.presets import TRACKER_PRESETS
 
     def allowed(key, candidates):
         return {c for c in candidates if RULES[key].check(c)}
@@ -46,6 +47,14 @@ def test_choices_are_the_implemented_ones():
     assert allowed("INFERENCE.BACKEND", {*BACKENDS, "tensorrt"}) == set(BACKENDS)
     modes = {*ASSOCIATION_MODES, "kf"}
     assert allowed("TRACKER.ASSOCIATION", modes) == set(ASSOCIATION_MODES)
+    from fairmot.config import validation
+    from fairmot.tracker.postprocess import POSTPROCESS_METHODS
+
+    assert validation.POSTPROCESS_METHODS == POSTPROCESS_METHODS
+    assert RULES["POSTPROCESS.METHODS"].check(list(POSTPROCESS_METHODS))
+    assert not RULES["POSTPROCESS.METHODS"].check(["smooth"])
+    presets = {*TRACKER_PRESETS, "strongsort"}
+    assert allowed("TRACKER.PRESET", presets) == set(TRACKER_PRESETS)
     assert allowed("EVAL.BENCHMARK", {*BENCHMARKS, "MOT18"}) == set(BENCHMARKS)
     assert allowed("LOSS.WEIGHTING", {*WEIGHTINGS, "equal"}) == set(WEIGHTINGS)
     layouts = {*MULTICLASS_LAYOUTS, "mot", "bdd"}

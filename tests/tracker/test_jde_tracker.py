@@ -370,3 +370,91 @@ def test_gallery_entries_are_bounded_and_leave_when_revived():
     assert found.tolist() == [4, -1] and gallery.ids.tolist() == [2, 3]
     assert gallery.revive(codes[[1]], np.array([0]), frame=200).tolist() == [-1]  # too old
     assert len(gallery) == 0
+
+
+def test_remembered_embeddings_recognise_a_person_whose_look_changed():
+    """A person seen as view A for 10 frames, then as view B for 20 (the smoothed embedding
+    drifts to B), missed for 3 frames, then seen again as A a little further on. The
+    smoothed embedding alone no longer matches A (a new identity); with a feature budget the
+    least distance to the remembered embeddings does (StrongSORT's metric). (Duplicate
+    removal off in both, so that the new track is not dropped as the lost one's twin.)"""
+    view_a, view_b = np.eye(8, dtype=np.float32)[:2, None]
+
+    def run(**kwargs):
+        tracker = JDETracker(TrackerParams(duplicate_thres=0.0, **kwargs))
+        ids = []
+        for t in range(1, 37):
+            if 31 <= t <= 33:
+                out = tracker.update(np.zeros((0, 5)), np.zeros((0, 8), np.float32))
+                continue
+            box = np.array([[100.0 + 2 * t, 100, 150 + 2 * t, 220, 0.9]])
+            out = tracker.update(box, view_a if t <= 10 or t >= 34 else view_b)
+            ids.append(out.ids.tolist())
+        return ids
+
+    assert run()[-1] == [2]
+    remembered = run(feature_budget=50)
+    assert remembered[-1] == [1] and all(i == [1] for i in remembered)
+
+
+def test_nearest_embedding_distance_is_the_least_over_the_valid_entries():
+    from fairmot.tracker.matching import nearest_embedding_distance
+
+    e = np.eye(3, dtype=np.float32)
+    gallery = np.stack([[e[0], e[1]], [e[2], e[0]]])  # (2 tracks, 2 remembered, 3)
+    valid = np.array([[True, True], [True, False]])  # track 2's e[0] is an unused row
+    dets = np.stack([e[1], e[0], (e[0] + e[2]) / np.sqrt(2)])
+    expected = [[0.0, 0.0, 1 - 1 / np.sqrt(2)], [1.0, 1.0, 1 - 1 / np.sqrt(2)]]
+    np.testing.assert_allclose(
+        nearest_embedding_distance(gallery, valid, dets), expected, atol=1e-6
+    )
+
+
+def test_nsa_update_trusts_a_confident_detection_more():
+    from fairmot.tracker import kalman
+
+    means, covs = kalman.predict(*kalman.initiate(np.array([[100.0, 100, 0.5, 120]])))
+    z = np.array([[110.0, 104, 0.5, 118]])
+    plain = kalman.update(means, covs, z)[0]
+    np.testing.assert_array_equal(kalman.update(means, covs, z, np.array([0.0]))[0], plain)
+    sure = kalman.update(means, covs, z, np.array([1.0]))[0]  # no measurement noise
+    np.testing.assert_allclose(sure[0, :4], z[0], atol=1e-9)
+    half = kalman.update(means, covs, z, np.array([0.5]))[0]
+    assert abs(plain[0, 0] - 110) > abs(half[0, 0] - 110) > 0
+
+
+def test_observation_recovery_finds_a_lost_track_where_it_was_last_seen():
+    """A person walking right at 20 px/frame stops behind an occluder (missed 3 frames: the
+    Kalman prediction walks on) and reappears where last seen, looking different (occluded
+    view). Appearance cannot match, the lost track takes no part in the IoU stage; OC-SORT's
+    recovery by the last observed box gives the identity back."""
+    view, other = np.eye(8, dtype=np.float32)[:2, None]
+
+    def run(**kwargs):
+        tracker = JDETracker(TrackerParams(**kwargs))
+        for t in range(1, 10):
+            if 6 <= t <= 8:
+                tracker.update(np.zeros((0, 5)), np.zeros((0, 8), np.float32))
+                continue
+            x = 100 + 20 * min(t, 5)
+            out = tracker.update(np.array([[x, 100.0, x + 50, 220, 0.9]]), view if t < 9 else other)
+        return out.ids.tolist(), [t.track_id for t in tracker.tracked]
+
+    assert run() == ([], [2])  # a new, unconfirmed track; 1 stays lost
+    assert run(observation_recovery=True) == ([1], [1])
+
+
+def test_presets_set_their_keys_and_a_key_set_in_the_config_wins():
+    from fairmot.tracker.presets import TRACKER_PRESETS
+
+    cfg = get_cfg()
+    assert TrackerParams.from_config(cfg.TRACKER) == TrackerParams()  # fairmot: the paper's
+    cfg.TRACKER.PRESET = "strong"
+    strong = TrackerParams.from_config(cfg.TRACKER)
+    assert strong.duplicate_thres == 0.0 and strong.feature_budget == 100
+    cfg.TRACKER.FEATURE_BUDGET = 30
+    assert TrackerParams.from_config(cfg.TRACKER).feature_budget == 30
+    for name, fields in TRACKER_PRESETS.items():
+        cfg = load_cfg(None, ["TRACKER.PRESET", name])
+        params = TrackerParams.from_config(cfg.TRACKER)
+        assert all(getattr(params, k) == v for k, v in fields.items())

@@ -257,6 +257,13 @@ _C.INFERENCE.DROP_FRAMES = True
 _C.INFERENCE.STALL_SECONDS = 10.0
 
 _C.TRACKER = CN()
+# A named set of the association keys below, measured together on the same detections
+# (fairmot.tracker.presets): "fairmot" (the paper's tracker, exactly the original's
+# decisions), "strong" (no duplicate removal and 100 remembered embeddings per track, what
+# StrongSORT's association adds that pays on FairMOT's embeddings; DUPLICATE_THRES 0,
+# FEATURE_BUDGET 100) or "oc" ("strong" with OBSERVATION_RECOVERY). A key set to other
+# than its default here still wins over the preset.
+_C.TRACKER.PRESET = "fairmot"
 # Detections with score above this start new tracks (paper: 0.4).
 _C.TRACKER.NEW_TRACK_THRES = 0.4
 # Seconds a lost track is kept in the active pool (Kalman-predicted, matched each frame)
@@ -280,6 +287,14 @@ _C.TRACKER.ASSOCIATION = "reid_kf_iou"
 _C.TRACKER.MOTION_LAMBDA = 0.98
 # Embedding EMA momentum of a track's smoothed feature (paper: 0.9).
 _C.TRACKER.FEATURE_MOMENTUM = 0.9
+# Embeddings remembered per track for the appearance cost (StrongSORT's nn_budget, not in
+# the paper: 0). K > 0: each update's smoothed embedding is kept, the last K of them, and a
+# detection's appearance cost to a track is its least cosine distance to those, so a track
+# is still recognised by how it looked before an occlusion changed its smoothed embedding.
+_C.TRACKER.FEATURE_BUDGET = 0
+# StrongSORT's noise-scale-adaptive Kalman update (not in the paper: False): the measurement
+# noise of a detection is scaled by (1 - its score), so confident boxes move the track more.
+_C.TRACKER.NSA_KALMAN = False
 # Gate on the squared Mahalanobis distance: chi-square 95 % quantile, 4 dof (paper: 9.4877).
 _C.TRACKER.GATING_THRES = 9.4877
 # Cost thresholds of the three matching stages: re-ID, IoU of tracked tracks, IoU of
@@ -294,8 +309,18 @@ _C.TRACKER.MATCH_THRES_UNCONFIRMED = 0.7
 # people whose score drops stay tracked, without the false tracks of a low threshold.
 _C.TRACKER.LOW_SCORE_MATCHING = False
 _C.TRACKER.MATCH_THRES_LOW = 0.5
+# OC-SORT's observation-centric recovery (not in the paper: False): after the IoU stages,
+# the tracked tracks still unmatched and the lost tracks are matched to the remaining
+# detections by IoU of the box each was last matched to (the Kalman prediction of a track
+# nothing corrects drifts; its last observation does not), cost threshold
+# MATCH_THRES_RECOVERY.
+_C.TRACKER.OBSERVATION_RECOVERY = False
+_C.TRACKER.MATCH_THRES_RECOVERY = 0.5
 # A tracked and a lost track whose boxes are closer than this IoU distance (IoU above
-# 1 - DUPLICATE_THRES) are one object twice: the younger is dropped (original: 0.15).
+# 1 - DUPLICATE_THRES) are one object twice: the younger is dropped (original: 0.15; 0:
+# never). On FairMOT's own detections this is where most identities go: the lost track of
+# a person hidden behind another overlaps the other's box and, being younger, is dropped
+# (the "strong" preset sets 0).
 _C.TRACKER.DUPLICATE_THRES = 0.15
 # Written boxes must have area above MIN_BOX_AREA px^2 and width/height at most MAX_ASPECT
 # (paper: 100, 1.6; pedestrian-specific: set MAX_ASPECT to 0 to disable for other classes).
@@ -305,6 +330,20 @@ _C.TRACKER.MAX_ASPECT = 1.6
 # ---------------------------------------------------------------------------------------------
 # Counting tracks that cross lines (tracker.counting): per line and class, in each direction
 # ---------------------------------------------------------------------------------------------
+_C.POSTPROCESS = CN()
+# Offline repairs of the written tracks once a sequence is tracked (tools/postprocess.py, or
+# track.py --postprocess; fairmot.tracker.postprocess), applied in the order listed; none
+# by default (the paper's results are online). "link": join a track that ends to one that
+# starts up to LINK_MAX_GAP frames later within LINK_DISTANCE box heights of where the
+# first one's last velocity carries it; "interpolate": fill gaps of up to MAX_GAP frames
+# inside a track linearly (ByteTrack's); "gsi": interpolate, then smooth every track's
+# boxes over time with a Gaussian kernel of GSI_SIGMA frames (StrongSORT's GSI idea).
+_C.POSTPROCESS.METHODS = []
+_C.POSTPROCESS.MAX_GAP = 20
+_C.POSTPROCESS.GSI_SIGMA = 2.0
+_C.POSTPROCESS.LINK_MAX_GAP = 30
+_C.POSTPROCESS.LINK_DISTANCE = 0.5
+
 _C.COUNT = CN()
 # Lines, each [x1, y1, x2, y2] in frame pixels (tools/track.py --count-line x1,y1,x2,y2);
 # empty: no counting. "in" is towards the right-hand side of the direction on the screen

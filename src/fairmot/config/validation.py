@@ -92,6 +92,8 @@ ARCHITECTURES = (
 )
 REID_SAMPLINGS = ("center", "center_bi", "roi_align", "pos_anchor", "two_stage")
 ASSOCIATIONS = ("iou", "reid", "reid_kf", "reid_kf_iou")
+TRACKER_PRESETS = ("fairmot", "strong", "oc")
+POSTPROCESS_METHODS = ("link", "interpolate", "gsi")
 BENCHMARKS = ("MOT15", "MOT16", "MOT17", "MOT20", "custom")
 #: Multi-class result layouts and the class names they know (BDD100K: any name).
 MULTICLASS_NAMES = {
@@ -178,6 +180,11 @@ RULES: dict[str, Rule] = {
     "TRACKER.GALLERY_SECONDS": above(0.0),
     "TRACKER.GALLERY_THRES": between(0.0, 2.0),
     "TRACKER.ASSOCIATION": one_of(*ASSOCIATIONS),
+    "TRACKER.PRESET": one_of(*TRACKER_PRESETS),
+    "TRACKER.FEATURE_BUDGET": COUNT,
+    "TRACKER.NSA_KALMAN": one_of(True, False),
+    "TRACKER.OBSERVATION_RECOVERY": one_of(True, False),
+    "TRACKER.MATCH_THRES_RECOVERY": PROBABILITY,
     "TRACKER.MOTION_LAMBDA": PROBABILITY,
     "TRACKER.FEATURE_MOMENTUM": PROBABILITY,
     "TRACKER.GATING_THRES": above(0.0),
@@ -190,6 +197,14 @@ RULES: dict[str, Rule] = {
     "TRACKER.DUPLICATE_THRES": PROBABILITY,
     "TRACKER.MIN_BOX_AREA": at_least(0.0),
     "TRACKER.MAX_ASPECT": at_least(0.0),
+    "POSTPROCESS.METHODS": Rule(
+        lambda methods: all(m in POSTPROCESS_METHODS for m in methods),
+        f"a list of {', '.join(map(repr, POSTPROCESS_METHODS))}",
+    ),
+    "POSTPROCESS.MAX_GAP": COUNT,
+    "POSTPROCESS.GSI_SIGMA": at_least(0.0),
+    "POSTPROCESS.LINK_MAX_GAP": COUNT,
+    "POSTPROCESS.LINK_DISTANCE": at_least(0.0),
     "COUNT.LINES": Rule(
         lambda lines: all(
             isinstance(line, (list, tuple)) and len(line) == 4 and all(map(_finite, line))

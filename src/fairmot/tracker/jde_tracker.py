@@ -6,9 +6,12 @@ with the Kalman Mahalanobis distance (gated at the chi-square 95 % quantile), th
 match_thres_reid; (2) match the remaining tracked tracks by IoU of the predicted boxes,
 threshold match_thres_iou; optionally (2b, ByteTrack's second association, off in the
 paper) match the tracked tracks still left to the low-score detections (below
-new_track_thres) by IoU, threshold match_thres_low; (3) match unconfirmed (one-frame) tracks
-by IoU, threshold match_thres_unconfirmed, removing the unmatched; (4) start tracks from the
-remaining detections scoring at least new_track_thres; (5) drop lost tracks after
+new_track_thres) by IoU, threshold match_thres_low; optionally (2c, OC-SORT's
+observation-centric recovery, off in the paper) match the tracked and lost tracks still
+left by IoU of their last matched box, threshold match_thres_recovery; (3) match
+unconfirmed (one-frame) tracks by IoU, threshold match_thres_unconfirmed, removing the
+unmatched; (4) start tracks from the remaining detections scoring at least
+new_track_thres; (5) drop lost tracks after
 `track_buffer` frames (scaled by frame rate / 30). Decisions, their order and the numbers
 follow the original implementation, so the same detections give the same tracks.
 
@@ -37,6 +40,7 @@ from .matching import (
     fuse_motion,
     iou_distance,
     linear_assignment,
+    nearest_embedding_distance,
 )
 from .params import TrackerParams, per_class
 
@@ -73,12 +77,19 @@ class Track:
 
 class _TrackStore:
     """Row-per-track arrays of the live tracks (rows are reused once a track is forgotten,
-    so the arrays grow only with the number of tracks alive at once)."""
+    so the arrays grow only with the number of tracks alive at once).
 
-    def __init__(self):
+    With a feature budget K > 0 (StrongSORT's appearance gallery), `history` (capacity, K,
+    D) also keeps each track's last K smoothed embeddings (a ring; `history_count` (capacity,)
+    of them valid)."""
+
+    def __init__(self, budget: int = 0):
+        self.budget = budget
         self.mean = np.zeros((0, 8))
         self.covariance = np.zeros((0, 8, 8))
         self.feature = None  # (capacity, D), sized by the first embeddings
+        self.history = None  # (capacity, budget, D) when budget > 0
+        self.history_count = np.zeros(0, np.int64)
         self.last_tlwh = np.zeros((0, 4))
         self.free: list = []
 
@@ -89,14 +100,36 @@ class _TrackStore:
     def allocate(self, count: int, dim: int) -> np.ndarray:
         if self.feature is None:
             self.feature = np.zeros((0, dim), np.float32)
+            self.history = np.zeros((0, self.budget, dim), np.float32)
         while len(self.free) < count:
             old, new = self.capacity, max(16, 2 * self.capacity)
-            self.mean = np.concatenate([self.mean, np.zeros((new - old, 8))])
-            self.covariance = np.concatenate([self.covariance, np.zeros((new - old, 8, 8))])
-            self.feature = np.concatenate([self.feature, np.zeros((new - old, dim), np.float32)])
-            self.last_tlwh = np.concatenate([self.last_tlwh, np.zeros((new - old, 4))])
+            grow = new - old
+            self.mean = np.concatenate([self.mean, np.zeros((grow, 8))])
+            self.covariance = np.concatenate([self.covariance, np.zeros((grow, 8, 8))])
+            self.feature = np.concatenate([self.feature, np.zeros((grow, dim), np.float32)])
+            if self.budget:
+                zeros = np.zeros((grow, self.budget, dim), np.float32)
+                self.history = np.concatenate([self.history, zeros])
+                self.history_count = np.concatenate([self.history_count, np.zeros(grow, int)])
+            self.last_tlwh = np.concatenate([self.last_tlwh, np.zeros((grow, 4))])
             self.free.extend(range(new - 1, old - 1, -1))
         return np.array([self.free.pop() for _ in range(count)], dtype=np.int64)
+
+    def set_features(self, slots: np.ndarray, features: np.ndarray, new: bool = False) -> None:
+        """The smoothed embeddings of `slots` become `features`; with a budget they are
+        also remembered (a `new` track's history starts with them)."""
+        self.feature[slots] = features
+        if not self.budget:
+            return
+        if new:
+            self.history_count[slots] = 0
+        self.history[slots, self.history_count[slots] % self.budget] = features
+        self.history_count[slots] += 1
+
+    def appearance(self, slots: np.ndarray) -> tuple:
+        """(P, K, D) remembered embeddings of `slots` and (P, K) bool: which are valid."""
+        valid = np.arange(self.budget)[None, :] < self.history_count[slots][:, None]
+        return self.history[slots], valid
 
     def tlbr(self, slots: np.ndarray, predicted: bool = True) -> np.ndarray:
         tlwh = boxes.xyah_to_tlwh(self.mean[slots]) if predicted else self.last_tlwh[slots]
@@ -224,7 +257,7 @@ class JDETracker:
         self.tracked: list = []  # confirmed and unconfirmed tracks, in the original's order
         self.lost: list = []
         self.removed_ids: set = set()  # removed tracks still referenced by a list
-        self.store = _TrackStore()
+        self.store = _TrackStore(self.params.feature_budget)
         p = self.params
         self.gallery = (
             Gallery(p.gallery_size, int(p.gallery_seconds * self.frame_rate), p.gallery_thres)
@@ -253,9 +286,11 @@ class JDETracker:
         """
         self.frame_id += 1
         frame = self._begin(_Detections(dets_tlbr_score, features, classes))
-        candidates = self._match_pool(frame)
+        unmatched = self._match_pool(frame)
+        candidates = [t for t in unmatched if t.state == TrackState.TRACKED]
         candidates = self._match_iou(frame, candidates)
         candidates = self._match_low_score(frame, candidates)
+        candidates = self._match_last_observation(frame, candidates, unmatched)
         self._mark_lost(frame, candidates)
         self._match_unconfirmed(frame)
         self._start_tracks(frame)
@@ -283,12 +318,11 @@ class JDETracker:
 
     def _match_pool(self, frame: _FrameUpdate) -> list:
         """Stage 1: the pool against the detections by appearance (+ motion), or by IoU
-        alone in the "iou" mode. Returns the unmatched tracked tracks."""
+        alone in the "iou" mode. Returns the unmatched tracks of the pool."""
         store, dets, pool, params = self.store, frame.detections, frame.pool, self.params
         slots, high = _slots(pool), frame.remaining
         if self.use_reid:
-            track_features = store.feature[slots] if pool else np.zeros((0, dets.features.shape[1]))
-            cost = embedding_distance(track_features, dets.features[high])
+            cost = self._appearance_cost(slots, dets.features[high])
             if self.use_motion and pool and len(high):
                 gating = kalman.gating_distance(
                     store.mean[slots], store.covariance[slots], dets.xyah[high]
@@ -299,7 +333,18 @@ class JDETracker:
             cost = iou_distance(store.tlbr(slots, predicted=self.use_motion), dets.tlbr[high])
             threshold = params.match_thres_iou
         unmatched = self._assign(frame, pool, cost, threshold, "remaining")
-        return [pool[i] for i in unmatched.tolist() if pool[i].state == TrackState.TRACKED]
+        return [pool[i] for i in unmatched.tolist()]
+
+    def _appearance_cost(self, slots: np.ndarray, det_features: np.ndarray) -> np.ndarray:
+        """(P, M) cosine distance of the tracks at `slots` to the detections: to each
+        track's smoothed embedding, or with a feature budget the least distance to its
+        remembered ones (StrongSORT's nearest-neighbour metric)."""
+        store = self.store
+        if not len(slots):
+            return np.zeros((0, len(det_features)))
+        if not store.budget:
+            return embedding_distance(store.feature[slots], det_features)
+        return nearest_embedding_distance(*store.appearance(slots), det_features)
 
     def _match_iou(self, frame: _FrameUpdate, candidates: list) -> list:
         """Stage 2: the still-unmatched tracked tracks by IoU of their predicted boxes."""
@@ -321,6 +366,20 @@ class JDETracker:
             frame, candidates, cost, self.params.match_thres_low, "low", features=False
         )
         return [candidates[i] for i in unmatched]
+
+    def _match_last_observation(self, frame: _FrameUpdate, candidates: list, unmatched) -> list:
+        """Stage 2c (optional, OC-SORT's observation-centric recovery): the tracked tracks
+        still left and the lost tracks stage 1 left, by IoU of the box each was last
+        matched to (not its Kalman prediction, which drifts while nothing corrects it),
+        threshold match_thres_recovery. Returns the tracked tracks still unmatched."""
+        lost = [t for t in unmatched if t.state == TrackState.LOST]
+        tracks = candidates + lost
+        if not (self.params.observation_recovery and tracks and len(frame.remaining)):
+            return candidates
+        last = self.store.tlbr(_slots(tracks), predicted=False)
+        cost = iou_distance(last, frame.detections.tlbr[frame.remaining])
+        left = self._assign(frame, tracks, cost, self.params.match_thres_recovery, "remaining")
+        return [tracks[i] for i in left.tolist() if i < len(candidates)]
 
     def _mark_lost(self, frame: _FrameUpdate, tracks: list) -> None:
         for track in tracks:
@@ -350,7 +409,7 @@ class JDETracker:
             return
         slots = store.allocate(len(new), dets.features.shape[1])
         store.mean[slots], store.covariance[slots] = kalman.initiate(dets.xyah[new])
-        store.feature[slots] = dets.features[new]
+        store.set_features(slots, dets.features[new], new=True)
         store.last_tlwh[slots] = dets.tlwh[new]
         revived = np.full(len(new), -1)
         if self.gallery is not None:  # long-term re-ID: an identity from the gallery
@@ -423,13 +482,14 @@ class JDETracker:
 
     def _correct(self, tracks: list, det_index: np.ndarray, dets, features: bool) -> None:
         store, slots = self.store, _slots(tracks)
+        scores = dets.scores[det_index] if self.params.nsa_kalman else None
         store.mean[slots], store.covariance[slots] = kalman.update(
-            store.mean[slots], store.covariance[slots], dets.xyah[det_index]
+            store.mean[slots], store.covariance[slots], dets.xyah[det_index], scores
         )
         if features:
             momentum = self.params.feature_momentum
             smooth = momentum * store.feature[slots] + (1 - momentum) * dets.features[det_index]
-            store.feature[slots] = smooth / np.linalg.norm(smooth, axis=1, keepdims=True)
+            store.set_features(slots, smooth / np.linalg.norm(smooth, axis=1, keepdims=True))
         store.last_tlwh[slots] = dets.tlwh[det_index]
         for track in tracks:
             track.frame_id = self.frame_id

@@ -105,18 +105,32 @@ def project(means: np.ndarray, covariances: np.ndarray):
     return means[:, :4], covariances[:, :4, :4] + _diag(std)
 
 
-def _innovation_variance(means: np.ndarray, covariances: np.ndarray) -> np.ndarray:
-    """(N, 4) diagonal of the innovation covariance S = H P H^T + R."""
+def _innovation_variance(
+    means: np.ndarray, covariances: np.ndarray, scores: np.ndarray | None = None
+) -> np.ndarray:
+    """(N, 4) diagonal of the innovation covariance S = H P H^T + R; with `scores` (N,), R
+    scaled by (1 - score)^2 (the measurement std by 1 - score)."""
     h = means[:, 3]
     noise = np.empty((len(h), 4))
     noise[:] = (STD_POSITION * h)[:, None] ** 2
     noise[:, 2] = 1e-2  # (1e-1)^2 for the aspect ratio
+    if scores is not None:
+        noise *= ((1.0 - np.asarray(scores, dtype=np.float64)) ** 2)[:, None]
     return covariances[:, [0, 1, 2, 3], [0, 1, 2, 3]] + noise
 
 
-def update(means: np.ndarray, covariances: np.ndarray, measurements: np.ndarray):
-    """Correct N tracks with one (N, 4) xyah measurement each."""
-    variance = _innovation_variance(means, covariances)  # S is diagonal
+def update(
+    means: np.ndarray,
+    covariances: np.ndarray,
+    measurements: np.ndarray,
+    scores: np.ndarray | None = None,
+):
+    """Correct N tracks with one (N, 4) xyah measurement each.
+
+    `scores`: (N,) detection scores for the noise-scale-adaptive update (StrongSORT's NSA
+    Kalman filter: a confident detection is trusted more, R scaled by (1 - score)^2); None
+    (the original): the same measurement noise for every detection."""
+    variance = _innovation_variance(means, covariances, scores)  # S is diagonal
     # Kalman gain K = P H^T S^-1 (N, 8, 4): the first four columns of P, each over S_jj.
     gain = covariances[:, :, :4] / variance[:, None, :]
     innovation = measurements - means[:, :4]

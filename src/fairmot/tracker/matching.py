@@ -42,6 +42,21 @@ def embedding_distance(track_features: np.ndarray, det_features: np.ndarray) -> 
     return np.maximum(0.0, 1.0 - a @ b.T)
 
 
+def nearest_embedding_distance(
+    gallery: np.ndarray, valid: np.ndarray, det_features: np.ndarray
+) -> np.ndarray:
+    """(P, M) least cosine distance, clipped at 0, of each detection to each track's
+    remembered unit embeddings (StrongSORT's nearest-neighbour metric).
+
+    Args:
+        gallery: (P, K, D) unit embeddings per track; valid: (P, K) bool, which are set.
+        det_features: (M, D) unit embeddings.
+    """
+    similarity = np.einsum("pkd,md->pkm", gallery, det_features, dtype=np.float64)
+    similarity[~valid] = -np.inf
+    return np.maximum(0.0, 1.0 - similarity.max(axis=1))
+
+
 def fuse_motion(cost: np.ndarray, gating: np.ndarray, threshold: float, lambda_: float):
     """Blend appearance cost with the squared Mahalanobis distance; gated pairs cost inf."""
     fused = lambda_ * cost + (1 - lambda_) * gating

@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from .kalman import CHI2_95
+from .presets import TRACKER_PRESETS
 
 #: Association modes of the paper's Table 6: (use re-ID, use Kalman motion, use box IoU).
 ASSOCIATION_MODES = {
@@ -39,8 +40,20 @@ class TrackerParams:
             keeps people tracked through partial occlusion, where the detector's score
             drops). Their embeddings do not update the tracks' features. False (paper):
             every detection given takes part in every stage.
+        observation_recovery: when True, an extra stage after the IoU stages matches the
+            tracked tracks still left and the lost tracks stage 1 left to the remaining
+            detections by IoU of the box each track was last matched to, threshold
+            `match_thres_recovery` (OC-SORT's observation-centric recovery: the Kalman
+            prediction of an unobserved track drifts, its last observation does not).
         duplicate_thres: a tracked and a lost track whose boxes have IoU distance below this
-            are duplicates; the younger is dropped (original: 0.15, i.e. IoU > 0.85).
+            are duplicates; the younger is dropped (original: 0.15, i.e. IoU > 0.85;
+            0 never drops one).
+        feature_budget: embeddings remembered per track (StrongSORT's nn_budget: each
+            update's smoothed embedding, the last `feature_budget` kept); the appearance
+            cost is then the least cosine distance to them. 0 (paper): the smoothed
+            embedding alone.
+        nsa_kalman: the Kalman update's measurement noise scaled by (1 - detection score)
+            (StrongSORT's NSA Kalman filter). False (paper): the same noise for every score.
         reid_gallery, gallery_size, gallery_seconds, gallery_thres: long-term
             re-identification (`gallery.Gallery`; off in the paper): removed tracks kept
             for revival, at most `gallery_size` for `gallery_seconds`, revived below cosine
@@ -61,7 +74,11 @@ class TrackerParams:
     match_thres_unconfirmed: float | tuple = 0.7
     low_score_matching: bool = False
     match_thres_low: float | tuple = 0.5
+    observation_recovery: bool = False
+    match_thres_recovery: float | tuple = 0.5
     duplicate_thres: float = 0.15
+    feature_budget: int = 0
+    nsa_kalman: bool = False
     reid_gallery: bool = False
     gallery_size: int = 100
     gallery_seconds: float = 60.0
@@ -85,10 +102,17 @@ class TrackerParams:
     @classmethod
     def from_config(cls, tracker_cfg) -> TrackerParams:
         """The parameters of a TRACKER config node (each field from the key of its name in
-        capitals; the output filter keys MIN_BOX_AREA / MAX_ASPECT are not the tracker's)."""
+        capitals; the output filter keys MIN_BOX_AREA / MAX_ASPECT are not the tracker's).
+
+        TRACKER.PRESET's fields (`presets.TRACKER_PRESETS`) replace the defaults; a key the
+        config sets to another value than its default still wins over the preset."""
         values = {f.name: tracker_cfg[f.name.upper()] for f in fields(cls)}
         if tracker_cfg.TRACK_BUFFER == 30:  # the alias is unset: the seconds key decides
             values["track_buffer"] = 30 * tracker_cfg.LOST_SECONDS
+        defaults = {f.name: f.default for f in fields(cls)}
+        for name, value in TRACKER_PRESETS[tracker_cfg.get("PRESET", "fairmot")].items():
+            if values[name] == defaults[name]:
+                values[name] = value
         return cls(**{k: from_config_value(v) for k, v in values.items()})
 
 
