@@ -104,3 +104,30 @@ def test_comparison_table_has_every_preset_and_the_stood_in_boxmot_rows(split, t
     table = out.read_text().splitlines()
     assert table[0] == "| tracker | HOTA | MOTA | IDF1 | IDSW | AssA | DetA | ms/frame |"
     assert len(table) == 2 + len(rows) and table[3].endswith(" | — |")  # post: offline
+
+
+def test_camera_motion_on_saved_detections_reads_their_frames_and_is_timed(split):
+    """TRACKER.CMC on saved detections: the frames come from the matching sequences of
+    --input, the estimate's time is the timings' motion column, and the in-memory replay
+    with the same method gives the same tracks. Without frames: a sentence."""
+    cfg, gt_dir, detections = split
+    cfg = cfg.clone()
+    cfg.defrost()
+    cfg.TRACKER.CMC = "sof"
+    cfg.freeze()
+    stats = run_tracking(
+        cfg, inputs=gt_dir, detections_dir=detections, name="cmc", timings=True, progress=False
+    )
+    timings = np.genfromtxt(
+        stats[0].results.parents[1] / "timings" / f"{stats[0].name}.csv", delimiter=",", names=True
+    )
+    assert (timings["motion_ms"][1:] > 0).all() and stats[0].seconds["motion"] > 0
+    sequences = load_replay(detections, gt_dir)
+    tracks, _ = track_replay(sequences, TrackerParams.from_config(cfg.TRACKER), cmc=("sof", 2.0))
+    written = read_mot_results(stats[0].results)
+    ours = tracks[stats[0].name]
+    order = np.lexsort((ours.ids, ours.frames))
+    np.testing.assert_array_equal(written.ids, ours.ids[order])
+    np.testing.assert_allclose(written.tlwh, ours.tlwh[order], atol=0.01)
+    with pytest.raises(UsageError, match="TRACKER.CMC sof needs the frames"):
+        run_tracking(cfg, detections_dir=detections, progress=False)

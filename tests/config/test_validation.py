@@ -53,6 +53,9 @@ def test_choices_are_the_implemented_ones():
     assert validation.POSTPROCESS_METHODS == POSTPROCESS_METHODS
     assert RULES["POSTPROCESS.METHODS"].check(list(POSTPROCESS_METHODS))
     assert not RULES["POSTPROCESS.METHODS"].check(["smooth"])
+    from fairmot.tracker.cmc import CMC_METHODS
+
+    assert allowed("TRACKER.CMC", {*CMC_METHODS, "gmc"}) == set(CMC_METHODS)
     presets = {*TRACKER_PRESETS, "strongsort"}
     assert allowed("TRACKER.PRESET", presets) == set(TRACKER_PRESETS)
     assert allowed("EVAL.BENCHMARK", {*BENCHMARKS, "MOT18"}) == set(BENCHMARKS)

@@ -309,6 +309,15 @@ _C.TRACKER.MATCH_THRES_UNCONFIRMED = 0.7
 # people whose score drops stay tracked, without the false tracks of a low threshold.
 _C.TRACKER.LOW_SCORE_MATCHING = False
 _C.TRACKER.MATCH_THRES_LOW = 0.5
+# Camera motion compensation (not in the paper: "none"): the global motion between frames,
+# estimated by OpenCV on frames shrunk by CMC_DOWNSCALE with the detections masked out,
+# moves every track's Kalman state before association, so that a panning or walking
+# camera does not break the motion model (fairmot.tracker.cmc). "sof": sparse optical flow
+# with a RANSAC similarity; "ecc": ECC alignment; "orb": ORB keypoint matches with RANSAC.
+# Needs the frames (tracking images, videos or live sources; saved detections of a sequence
+# whose frames are found). Its cost per frame is the "motion" column of --timings.
+_C.TRACKER.CMC = "none"
+_C.TRACKER.CMC_DOWNSCALE = 2.0
 # OC-SORT's observation-centric recovery (not in the paper: False): after the IoU stages,
 # the tracked tracks still unmatched and the lost tracks are matched to the remaining
 # detections by IoU of the box each was last matched to (the Kalman prediction of a track
@@ -421,9 +430,12 @@ _C.SYNTH.RETURN_PROB = 0.0
 # Per-frame probability that a walking person stops (for 0.5 - 2 s) or turns around.
 _C.SYNTH.STOP_PROB = 0.004
 _C.SYNTH.TURN_PROB = 0.003
-# Camera: horizontal pan amplitude (pixels), shake amplitude (pixels, per frame).
+# Camera: horizontal pan amplitude (pixels), shake amplitude (pixels, per frame), and the
+# seconds of one pan cycle (0: the sequence's length, a gentle pan; a moving camera, e.g.
+# configs/synthetic_moving_camera.yaml: 200 px over 4 s, up to 310 px/s).
 _C.SYNTH.PAN_AMPLITUDE = 40.0
 _C.SYNTH.SHAKE_AMPLITUDE = 1.5
+_C.SYNTH.PAN_PERIOD = 0.0
 # Global lighting change amplitude (fraction of brightness) and pixel noise std (0-255 scale).
 _C.SYNTH.LIGHTING_AMPLITUDE = 0.25
 _C.SYNTH.NOISE_STD = 4.0

@@ -94,6 +94,7 @@ REID_SAMPLINGS = ("center", "center_bi", "roi_align", "pos_anchor", "two_stage")
 ASSOCIATIONS = ("iou", "reid", "reid_kf", "reid_kf_iou")
 TRACKER_PRESETS = ("fairmot", "strong", "oc")
 POSTPROCESS_METHODS = ("link", "interpolate", "gsi")
+CMC_METHODS = ("none", "sof", "ecc", "orb")
 BENCHMARKS = ("MOT15", "MOT16", "MOT17", "MOT20", "custom")
 #: Multi-class result layouts and the class names they know (BDD100K: any name).
 MULTICLASS_NAMES = {
@@ -181,6 +182,8 @@ RULES: dict[str, Rule] = {
     "TRACKER.GALLERY_THRES": between(0.0, 2.0),
     "TRACKER.ASSOCIATION": one_of(*ASSOCIATIONS),
     "TRACKER.PRESET": one_of(*TRACKER_PRESETS),
+    "TRACKER.CMC": one_of(*CMC_METHODS),
+    "TRACKER.CMC_DOWNSCALE": at_least(1.0),
     "TRACKER.FEATURE_BUDGET": COUNT,
     "TRACKER.NSA_KALMAN": one_of(True, False),
     "TRACKER.OBSERVATION_RECOVERY": one_of(True, False),
@@ -238,6 +241,7 @@ RULES: dict[str, Rule] = {
     "SYNTH.TURN_PROB": PROBABILITY,
     "SYNTH.PAN_AMPLITUDE": at_least(0.0),
     "SYNTH.SHAKE_AMPLITUDE": at_least(0.0),
+    "SYNTH.PAN_PERIOD": at_least(0.0),
     "SYNTH.LIGHTING_AMPLITUDE": PROBABILITY,
     "SYNTH.NOISE_STD": at_least(0.0),
     "SYNTH.JPEG_QUALITY": between(1, 100),

@@ -23,6 +23,7 @@ from ..tracker import (
     TrackerParams,
     track_valid_detections,
 )
+from ..tracker.cmc import CameraMotion, build_camera_motion
 
 
 class OnlineTracker:
@@ -32,11 +33,20 @@ class OnlineTracker:
         detector: callable BGR frame -> `models.decode.Detections` (`Detector`).
         tracker: the association (`JDETracker`).
         output_filter: which tracks `update` returns (default: the paper's).
+        camera_motion: camera motion compensation (`tracker.cmc.CameraMotion`; TRACKER.CMC),
+            or None.
     """
 
-    def __init__(self, detector, tracker: JDETracker, output_filter: OutputFilter | None = None):
+    def __init__(
+        self,
+        detector,
+        tracker: JDETracker,
+        output_filter: OutputFilter | None = None,
+        camera_motion: CameraMotion | None = None,
+    ):
         self.detector, self.tracker = detector, tracker
         self.output_filter = output_filter or OutputFilter()
+        self.camera_motion = camera_motion
 
     @classmethod
     def from_checkpoint(
@@ -61,7 +71,8 @@ class OnlineTracker:
         cfg = load_cfg(cfg_file, list(overrides), stored_config(weights))
         detector = build_detector(cfg, str(weights), frames_in_flight=1)  # one at a time
         tracker = JDETracker(TrackerParams.from_config(cfg.TRACKER), frame_rate=frame_rate)
-        return cls(detector, tracker, OutputFilter.from_config(cfg.TRACKER))
+        output_filter = OutputFilter.from_config(cfg.TRACKER)
+        return cls(detector, tracker, output_filter, build_camera_motion(cfg.TRACKER))
 
     def update(self, frame_bgr: np.ndarray) -> FrameTracks:
         """Track one (H, W, 3) uint8 BGR frame; returns its confirmed tracks (ids, x y w h
@@ -72,15 +83,21 @@ class OnlineTracker:
             shape = getattr(frame_bgr, "shape", type(frame_bgr).__name__)
             raise ValueError(f"update() takes an (H, W, 3) BGR image array, got {shape}")
         detections = self.detector(frame_bgr)
+        warp = None
+        if self.camera_motion is not None:
+            warp = self.camera_motion(frame_bgr, detections.boxes)
         tracks, _ = track_valid_detections(
             self.tracker,
             detections.boxes,
             detections.embeddings,
             self.output_filter,
             detections.classes,
+            warp,
         )
         return tracks
 
     def reset(self) -> None:
         """Forget every track (the next video starts with identity 1)."""
         self.tracker.reset()
+        if self.camera_motion is not None:
+            self.camera_motion.reset()

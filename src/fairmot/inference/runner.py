@@ -19,6 +19,7 @@ from tqdm import tqdm
 from ..data.formats import read_detections_dir
 from ..errors import UsageError
 from ..tracker import JDETracker, OutputFilter, TrackerParams, track_valid_detections
+from ..tracker.cmc import CameraMotion, build_camera_motion
 from ..tracker.counting import LineCounter
 from .sources import open_sources, resolve_read_threads
 from .streams import DetectedFrames, ReplayedDetections
@@ -33,7 +34,7 @@ from .writers import (
 )
 
 logger = logging.getLogger(__name__)
-STAGES = ("read", "network", "decode", "association")
+STAGES = ("read", "network", "decode", "motion", "association")
 
 
 @dataclass
@@ -88,7 +89,13 @@ class TrackingStats:
 
 
 def track_stream(
-    stream, tracker: JDETracker, *, writers=(), output_filter=None, progress: bool = True
+    stream,
+    tracker: JDETracker,
+    *,
+    writers=(),
+    output_filter=None,
+    camera_motion: CameraMotion | None = None,
+    progress: bool = True,
 ) -> TrackingStats:
     """Track one detection stream (`streams`), handing each frame's written tracks to the
     writers (`writers`; closed at the end, also after an error).
@@ -97,6 +104,8 @@ def track_stream(
         stream: a detection stream: `name`, `frame_rate`, len, yields `FrameDetections`.
         tracker: a fresh tracker for this stream.
         output_filter: which tracks are written (default `OutputFilter()`, the paper's).
+        camera_motion: a fresh camera motion estimator (TRACKER.CMC) for the stream's
+            frames, or None (no compensation). Its time is the "motion" stage.
     """
     output_filter = output_filter or OutputFilter()
     stats = TrackingStats(stream.name)
@@ -111,8 +120,18 @@ def track_stream(
                 stats.skipped += 1
                 continue
             start = time.perf_counter()
+            warp = None
+            if camera_motion is not None and detections.image is not None:
+                warp = camera_motion(detections.image, detections.boxes)
+            detections.seconds["motion"] = time.perf_counter() - start
+            start = time.perf_counter()
             tracks, degenerate = track_valid_detections(
-                tracker, detections.boxes, detections.embeddings, output_filter, detections.classes
+                tracker,
+                detections.boxes,
+                detections.embeddings,
+                output_filter,
+                detections.classes,
+                warp,
             )
             stats.degenerate += degenerate
             detections.seconds["association"] = time.perf_counter() - start
@@ -217,9 +236,17 @@ def detection_streams(
     rates from the matching sequences of `inputs` where given), or the frames of `inputs`
     (default EVAL.GT_DIR) through the model in `weights` (default MODEL.WEIGHTS)."""
     if detections_dir is not None:
-        rates = {s.name: s.frame_rate for s in open_sources(inputs)} if inputs else {}
+        sources = {s.name: s for s in open_sources(inputs)} if inputs else {}
+        rates = {name: s.frame_rate for name, s in sources.items()}
         saved = read_detections_dir(detections_dir, rates, frame_rate or 30.0)
-        return [ReplayedDetections(s) for s in saved]
+        if cfg.TRACKER.CMC == "none":
+            return [ReplayedDetections(s) for s in saved]
+        if not sources:
+            raise UsageError(
+                f"TRACKER.CMC {cfg.TRACKER.CMC} needs the frames of the saved detections: "
+                "give --input with their sequences"
+            )
+        return [ReplayedDetections(s, sources.get(s.name)) for s in saved]
     inputs = inputs or cfg.EVAL.GT_DIR
     if not inputs:
         raise UsageError("nothing to track: give an input (or set EVAL.GT_DIR)")
@@ -291,7 +318,12 @@ def run_tracking(
         )
         tracker = JDETracker(params, frame_rate=stream.frame_rate)
         stats = track_stream(
-            stream, tracker, writers=writers, output_filter=output_filter, progress=progress
+            stream,
+            tracker,
+            writers=writers,
+            output_filter=output_filter,
+            camera_motion=build_camera_motion(cfg.TRACKER),
+            progress=progress,
         )
         stats.results = writers[0].path
         all_stats.append(stats)

@@ -203,16 +203,19 @@ class DetectedFrames:
 
 
 class ReplayedDetections:
-    """Saved detections of a sequence, frame by frame (no images)."""
+    """Saved detections of a sequence, frame by frame; with `frames` (the sequence's
+    `ImageFiles`, for camera motion compensation) each with its image, else none."""
 
-    def __init__(self, saved):
-        self.saved = saved
+    def __init__(self, saved, frames=None):
+        self.saved, self.frames = saved, frames
         self.name, self.frame_rate = saved.name, saved.frame_rate
 
     def __len__(self) -> int:
         return len(self.saved)
 
     def __iter__(self):
+        images = iter(self.frames) if self.frames is not None else None
         for frame in range(1, len(self.saved) + 1):
             boxes, embeddings, classes = self.saved.frame(frame)
-            yield FrameDetections(frame, boxes, embeddings, classes)
+            image = next(images, (frame, None))[1] if images is not None else None
+            yield FrameDetections(frame, boxes, embeddings, classes, image)

@@ -243,7 +243,7 @@ class PreviewWindow:
 class TimingsWriter:
     """Per-frame milliseconds of each stage and the number of detections, as CSV."""
 
-    HEADER = "frame,read_ms,network_ms,decode_ms,association_ms,detections\n"
+    HEADER = "frame,read_ms,network_ms,decode_ms,motion_ms,association_ms,detections\n"
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -253,7 +253,8 @@ class TimingsWriter:
         s = detections.seconds
         self.rows.append(
             f"{detections.frame},{s['read'] * 1e3:.3f},{s['network'] * 1e3:.3f},"
-            f"{s['decode'] * 1e3:.3f},{s['association'] * 1e3:.3f},{len(detections.boxes)}\n"
+            f"{s['decode'] * 1e3:.3f},{s['motion'] * 1e3:.3f},"
+            f"{s['association'] * 1e3:.3f},{len(detections.boxes)}\n"
         )
 
     def close(self, stats) -> None:

@@ -47,11 +47,16 @@ def degenerate_detections(dets_tlbr_score: np.ndarray, features: np.ndarray) -> 
 
 
 def track_valid_detections(
-    tracker: JDETracker, dets_tlbr_score, features, output_filter: OutputFilter, classes=None
+    tracker: JDETracker,
+    dets_tlbr_score,
+    features,
+    output_filter: OutputFilter,
+    classes=None,
+    warp=None,
 ) -> tuple:
     """One frame through the tracker without its degenerate detections (which would
     corrupt the Kalman state), then the output filter. `classes`: (N,) class indices
-    (None: one class).
+    (None: one class); `warp`: the camera's motion since the previous frame (`cmc`).
 
     Returns:
         (the frame's written FrameTracks, the number of degenerate detections left out).
@@ -60,7 +65,7 @@ def track_valid_detections(
     if bad.any():
         dets_tlbr_score, features = dets_tlbr_score[~bad], features[~bad]
         classes = None if classes is None else np.asarray(classes)[~bad]
-    tracks = tracker.update(dets_tlbr_score, features, classes)
+    tracks = tracker.update(dets_tlbr_score, features, classes, warp)
     return output_filter(tracks), int(bad.sum())
 
 

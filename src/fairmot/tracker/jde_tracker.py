@@ -33,6 +33,7 @@ import numpy as np
 
 from .. import boxes
 from . import kalman
+from .cmc import warp_boxes_tlwh
 from .gallery import Gallery
 from .matching import (
     class_gate,
@@ -272,7 +273,11 @@ class JDETracker:
     # -- one frame -------------------------------------------------------------------------
 
     def update(
-        self, dets_tlbr_score: np.ndarray, features: np.ndarray, classes: np.ndarray | None = None
+        self,
+        dets_tlbr_score: np.ndarray,
+        features: np.ndarray,
+        classes: np.ndarray | None = None,
+        warp: np.ndarray | None = None,
     ) -> FrameTracks:
         """Associate one frame's detections.
 
@@ -280,12 +285,15 @@ class JDETracker:
             dets_tlbr_score: (N, 5) x1 y1 x2 y2 score, frame pixels (already thresholded).
             features: (N, D) embeddings (normalised here).
             classes: (N,) class indices (default: all 0, one class).
+            warp: (2, 3) camera motion from the previous frame to this one (`cmc`): every
+                track's state and last box move with it after the prediction (None: a
+                still camera, as the original).
 
         Returns:
             The confirmed tracks of this frame.
         """
         self.frame_id += 1
-        frame = self._begin(_Detections(dets_tlbr_score, features, classes))
+        frame = self._begin(_Detections(dets_tlbr_score, features, classes), warp)
         unmatched = self._match_pool(frame)
         candidates = [t for t in unmatched if t.state == TrackState.TRACKED]
         candidates = self._match_iou(frame, candidates)
@@ -298,18 +306,26 @@ class JDETracker:
         self._commit(frame)
         return self._output()
 
-    def _begin(self, dets: _Detections) -> _FrameUpdate:
+    def _begin(self, dets: _Detections, warp=None) -> _FrameUpdate:
         """Split the tracks, predict the pool with the Kalman filter (a lost track's height
-        velocity is zeroed first, as the original), split the detections by score."""
+        velocity is zeroed first, as the original), move every track with the camera
+        (`warp`, if given), split the detections by score."""
         unconfirmed = [t for t in self.tracked if not t.is_activated]
         pool = _joint([t for t in self.tracked if t.is_activated], self.lost)
+        store = self.store
         if pool:
-            store, slots = self.store, _slots(pool)
+            slots = _slots(pool)
             means = store.mean[slots]
             means[[t.state != TrackState.TRACKED for t in pool], 7] = 0
             store.mean[slots], store.covariance[slots] = kalman.predict(
                 means, store.covariance[slots]
             )
+        if warp is not None and (pool or unconfirmed):
+            slots = _slots(pool + unconfirmed)
+            store.mean[slots], store.covariance[slots] = kalman.warp(
+                store.mean[slots], store.covariance[slots], warp
+            )
+            store.last_tlwh[slots] = warp_boxes_tlwh(store.last_tlwh[slots], warp)
         remaining, low = np.arange(len(dets)), _empty_indices()
         if self.params.low_score_matching:
             confident = dets.scores >= per_class(self.params.new_track_thres, dets.classes)

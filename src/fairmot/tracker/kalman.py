@@ -140,6 +140,27 @@ def update(
     return means, covariances
 
 
+def warp(means: np.ndarray, covariances: np.ndarray, affine: np.ndarray):
+    """N tracks moved with the camera by a (2, 3) similarity warp (x' = A x + t: rotation,
+    uniform scale s, translation; `cmc.CameraMotion`): the centre by the warp, its velocity
+    by A, height and its velocity by s, the aspect unchanged. The covariance is scaled by s
+    on the centre and height coordinates only: a rotation would couple x and y, which the
+    filter keeps independent (see the module docstring), and between two frames a camera
+    turns by a fraction of a degree.
+
+    Returns:
+        (N, 8) means, (N, 8, 8) covariances.
+    """
+    linear, shift = np.asarray(affine[:, :2], np.float64), np.asarray(affine[:, 2], np.float64)
+    scale = float(np.sqrt(abs(np.linalg.det(linear))))
+    means = means.copy()
+    means[:, :2] = means[:, :2] @ linear.T + shift
+    means[:, 4:6] = means[:, 4:6] @ linear.T
+    means[:, [3, 7]] *= scale
+    factor = np.array([scale, scale, 1.0, scale] * 2)
+    return means, covariances * factor[:, None] * factor[None, :]
+
+
 def gating_distance(means: np.ndarray, covariances: np.ndarray, measurements: np.ndarray):
     """Squared Mahalanobis distance of every (M, 4) measurement to every track: (N, M)."""
     inverse = 1.0 / _innovation_variance(means, covariances)  # (N, 4)

@@ -81,6 +81,7 @@ def scene_params_from_cfg(synth_cfg) -> SceneParams:
         turn_prob=synth_cfg.TURN_PROB,
         pan_amplitude=synth_cfg.PAN_AMPLITUDE,
         shake_amplitude=synth_cfg.SHAKE_AMPLITUDE,
+        pan_period=synth_cfg.PAN_PERIOD,
         lighting_amplitude=synth_cfg.LIGHTING_AMPLITUDE,
         noise_std=synth_cfg.NOISE_STD,
         return_prob=synth_cfg.RETURN_PROB,

@@ -38,6 +38,7 @@ class SceneParams:
     turn_prob: float = 0.003
     pan_amplitude: float = 40.0
     shake_amplitude: float = 1.5
+    pan_period: float = 0.0  # seconds of one pan cycle (0: the sequence's length)
     lighting_amplitude: float = 0.25
     noise_std: float = 4.0
     return_prob: float = 0.0
@@ -400,7 +401,8 @@ class Scene:
     def camera_offset(self) -> tuple:
         """Integer image shift (dx, dy) of the camera at this frame: pan plus shake."""
         p = self.params
-        angle = 2 * np.pi * self.frame / max(p.length, 1) + self.pan_phase
+        period = p.pan_period * p.frame_rate if p.pan_period > 0 else max(p.length, 1)
+        angle = 2 * np.pi * self.frame / period + self.pan_phase
         dx = dy = 0.0
         if p.shake_amplitude > 0:
             dx, dy = self.rng.normal(0.0, p.shake_amplitude, size=2)
