@@ -8,6 +8,10 @@ import pytest
 TORCH_FREE = [
     "fairmot.boxes",
     "fairmot.tracker",
+    "fairmot.tracker.cmc",
+    "fairmot.tracker.postprocess",
+    "fairmot.replay",
+    "fairmot.tuning",
     "fairmot.data.formats",
     "fairmot.inference",
     "fairmot.inference.sources",

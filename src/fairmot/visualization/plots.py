@@ -61,3 +61,23 @@ def _save(fig, path: str | os.PathLike) -> Path:
     fig.savefig(path)
     plt.close(fig)
     return path
+
+
+def plot_trials(numbers, hota, idsw, best: int, path: str | os.PathLike) -> Path:
+    """A tuning study: HOTA of each trial and the best so far (left), HOTA against
+    identity switches (right), the chosen trial `best` marked on both."""
+    numbers, hota, idsw = np.asarray(numbers), np.asarray(hota), np.asarray(idsw)
+    order = np.argsort(numbers)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), dpi=120)
+    left.plot(numbers[order], hota[order], ".", color="0.5", label="trial")
+    left.plot(numbers[order], np.maximum.accumulate(hota[order]), "-", label="best so far")
+    chosen = numbers == best
+    for ax, x in ((left, numbers), (right, idsw)):
+        ax.plot(x[chosen], hota[chosen], "*", markersize=12, color="tab:red", label="chosen")
+        ax.grid(alpha=0.3)
+        ax.set_ylabel("HOTA (%)")
+    right.plot(idsw, hota, ".", color="0.5")
+    left.set_xlabel("trial")
+    right.set_xlabel("identity switches")
+    left.legend()
+    return _save(fig, path)
