@@ -458,3 +458,38 @@ def test_presets_set_their_keys_and_a_key_set_in_the_config_wins():
         cfg = load_cfg(None, ["TRACKER.PRESET", name])
         params = TrackerParams.from_config(cfg.TRACKER)
         assert all(getattr(params, k) == v for k, v in fields.items())
+
+
+def test_the_matching_cascade_gives_a_detection_to_the_freshest_track():
+    """Two people seen at one place in frame 1; then only A for 5 frames (B lost, no
+    duplicate removal); then a detection there looking a little more like B than A. One
+    assignment over the pool gives it to B (the lower cost); the cascade to A, matched a
+    frame ago, before B's age is considered."""
+    e = np.eye(8, dtype=np.float32)
+    box = np.array([[100.0, 100, 150, 220, 0.9]])
+    closer_to_b = (0.65 * e[0] + 0.85 * e[1])[None]
+
+    def run(**kwargs):
+        tracker = JDETracker(TrackerParams(duplicate_thres=0.0, **kwargs))
+        tracker.update(np.repeat(box, 2, axis=0), e[:2])
+        for _ in range(5):
+            tracker.update(box, e[:1])
+        return tracker.update(box, closer_to_b).ids.tolist()
+
+    assert run() == [2]
+    assert run(matching_cascade=True) == [1]
+
+
+def test_adaptive_momentum_leaves_a_low_score_view_out_of_the_embedding():
+    e = np.eye(8, dtype=np.float32)
+
+    def feature_after(score, **kwargs):
+        tracker = JDETracker(TrackerParams(**kwargs))
+        tracker.update(np.array([[100.0, 100, 150, 220, 0.9]]), e[:1])
+        tracker.update(np.array([[101.0, 100, 151, 220, score]]), e[1:2])
+        return tracker.store.feature[tracker.tracked[0].slot]
+
+    plain = np.array([0.9, 0.1]) / np.hypot(0.9, 0.1)
+    np.testing.assert_allclose(feature_after(0.4)[:2], plain, atol=1e-6)  # the paper's
+    np.testing.assert_allclose(feature_after(0.4, adaptive_momentum=True)[:2], [1, 0], atol=1e-6)
+    np.testing.assert_allclose(feature_after(1.0, adaptive_momentum=True)[:2], plain, atol=1e-6)

@@ -292,6 +292,13 @@ _C.TRACKER.FEATURE_MOMENTUM = 0.9
 # detection's appearance cost to a track is its least cosine distance to those, so a track
 # is still recognised by how it looked before an occlusion changed its smoothed embedding.
 _C.TRACKER.FEATURE_BUDGET = 0
+# Deep OC-SORT's dynamic appearance (not in the paper: False): a detection's embedding
+# updates its track with momentum rising from FEATURE_MOMENTUM (score 1) to 1 (no update,
+# score at NEW_TRACK_THRES), so occluded, low-score views barely change the track's look.
+_C.TRACKER.ADAPTIVE_MOMENTUM = False
+# DeepSORT's matching cascade (not in the paper: False): the appearance stage assigns the
+# tracks age by age (frames since their last match), the freshest first.
+_C.TRACKER.MATCHING_CASCADE = False
 # StrongSORT's noise-scale-adaptive Kalman update (not in the paper: False): the measurement
 # noise of a detection is scaled by (1 - its score), so confident boxes move the track more.
 _C.TRACKER.NSA_KALMAN = False

@@ -334,7 +334,9 @@ class JDETracker:
 
     def _match_pool(self, frame: _FrameUpdate) -> list:
         """Stage 1: the pool against the detections by appearance (+ motion), or by IoU
-        alone in the "iou" mode. Returns the unmatched tracks of the pool."""
+        alone in the "iou" mode; with the matching cascade, one assignment per age (frames
+        since the last match), the freshest first. Returns the unmatched tracks of the
+        pool."""
         store, dets, pool, params = self.store, frame.detections, frame.pool, self.params
         slots, high = _slots(pool), frame.remaining
         if self.use_reid:
@@ -348,8 +350,24 @@ class JDETracker:
         else:
             cost = iou_distance(store.tlbr(slots, predicted=self.use_motion), dets.tlbr[high])
             threshold = params.match_thres_iou
-        unmatched = self._assign(frame, pool, cost, threshold, "remaining")
-        return [pool[i] for i in unmatched.tolist()]
+        if not (params.matching_cascade and pool):
+            unmatched = self._assign(frame, pool, cost, threshold, "remaining")
+            return [pool[i] for i in unmatched.tolist()]
+        return self._cascade(frame, pool, cost, high, threshold)
+
+    def _cascade(self, frame: _FrameUpdate, pool: list, cost, columns, threshold) -> list:
+        """DeepSORT's matching cascade: the pool's rows of `cost` (columns: the detections
+        `columns`) assigned age by age, each age to the detections the younger ages left,
+        so that a track seen a frame ago is never outbid by one lost for a second."""
+        ages = self.frame_id - np.fromiter((t.frame_id for t in pool), np.int64, len(pool))
+        unmatched = []
+        for age in np.unique(ages).tolist():
+            rows = np.flatnonzero(ages == age)
+            keep = np.isin(columns, frame.remaining)  # the detections still free, in order
+            tracks = [pool[i] for i in rows.tolist()]
+            left = self._assign(frame, tracks, cost[np.ix_(rows, keep)], threshold, "remaining")
+            unmatched += [tracks[i] for i in left.tolist()]
+        return unmatched
 
     def _appearance_cost(self, slots: np.ndarray, det_features: np.ndarray) -> np.ndarray:
         """(P, M) cosine distance of the tracks at `slots` to the detections: to each
@@ -503,12 +521,23 @@ class JDETracker:
             store.mean[slots], store.covariance[slots], dets.xyah[det_index], scores
         )
         if features:
-            momentum = self.params.feature_momentum
+            momentum = self._momentum(dets, det_index)
             smooth = momentum * store.feature[slots] + (1 - momentum) * dets.features[det_index]
             store.set_features(slots, smooth / np.linalg.norm(smooth, axis=1, keepdims=True))
         store.last_tlwh[slots] = dets.tlwh[det_index]
         for track in tracks:
             track.frame_id = self.frame_id
+
+    def _momentum(self, dets: _Detections, det_index: np.ndarray):
+        """The embedding EMA momentum: feature_momentum, or with adaptive_momentum one per
+        detection (K, 1), rising to 1 (no update) as its score falls to new_track_thres
+        (Deep OC-SORT's dynamic appearance)."""
+        alpha = self.params.feature_momentum
+        if not self.params.adaptive_momentum:
+            return alpha
+        floor = per_class(self.params.new_track_thres, dets.classes[det_index])
+        trust = np.clip((dets.scores[det_index] - floor) / (1.0 - floor), 0.0, 1.0)
+        return (alpha + (1.0 - alpha) * (1.0 - trust))[:, None]
 
     # -- bookkeeping -----------------------------------------------------------------------
 

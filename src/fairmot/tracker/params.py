@@ -52,6 +52,13 @@ class TrackerParams:
             update's smoothed embedding, the last `feature_budget` kept); the appearance
             cost is then the least cosine distance to them. 0 (paper): the smoothed
             embedding alone.
+        adaptive_momentum: the embedding momentum per detection, from feature_momentum
+            for a detection scoring 1 up to 1 (no update) for one at new_track_thres (Deep
+            OC-SORT's dynamic appearance: an occluded, low-score view barely changes the
+            track's embedding). False (paper): the same momentum for every detection.
+        matching_cascade: stage 1 as DeepSORT's cascade, one assignment per age (frames
+            since a track's last match), the freshest tracks first. False (paper): one
+            assignment over the whole pool.
         nsa_kalman: the Kalman update's measurement noise scaled by (1 - detection score)
             (StrongSORT's NSA Kalman filter). False (paper): the same noise for every score.
         reid_gallery, gallery_size, gallery_seconds, gallery_thres: long-term
@@ -78,6 +85,8 @@ class TrackerParams:
     match_thres_recovery: float | tuple = 0.5
     duplicate_thres: float = 0.15
     feature_budget: int = 0
+    adaptive_momentum: bool = False
+    matching_cascade: bool = False
     nsa_kalman: bool = False
     reid_gallery: bool = False
     gallery_size: int = 100
