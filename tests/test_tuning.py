@@ -77,3 +77,22 @@ def test_two_objectives_and_a_wrong_objective(split):
     spec.objective = "mota"
     with pytest.raises(UsageError, match="objective must be one of"):
         run_study(cfg, spec, trials=1)
+
+
+def test_the_tool_names_a_search_space_key_that_is_not_a_tracker_key(split, tmp_path):
+    import subprocess
+    import sys
+
+    _, root = split
+    space = tmp_path / "space.yaml"
+    space.write_text("MATCH_THRES_REID: [float, 0.2, 0.7]\nMATCH_THRESH: [float, 0.1, 0.9]\n")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "tools/tune_tracker.py"), "--cfg", str(INSTANT)]
+        + ["--detections", str(root / "detections"), "--gt", str(root / "data/images/val")]
+        + ["--space", str(space), "--trials", "1", "OUTPUT_DIR", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().endswith("MATCH_THRESH are not TRACKER keys"), done.stderr
