@@ -268,3 +268,26 @@ def test_cars_are_their_own_class_with_tight_boxes_and_their_own_identities(tmp_
     assert people and vehicles and not people & vehicles
     bdd = read_bdd_sequence(tmp_path / "bdd100k" / "val" / "SYN-02.json")
     assert bdd.num_frames == 30 and {"pedestrian", "car"} <= set(bdd.categories)
+
+
+def test_the_oracle_detects_the_classes_asked_for_with_their_index(tmp_path):
+    from fairmot.data.formats import read_detections_dir
+    from fairmot.data.synthetic import oracle_detections
+
+    cfg = load_cfg(
+        REPO / "configs/synthetic_instant.yaml",
+        ["SYNTH.NUM_VEHICLES", "2", "SYNTH.TRAIN_SEQS", "0", "SYNTH.SEQ_LENGTH", "60"],
+    )
+    generate_dataset(cfg.SYNTH, tmp_path / "data", progress=False)
+    (seq,) = list_sequences(tmp_path / "data/images/val")
+    gt = seq.read_gt()
+    considered = gt.consider == 1
+    cars = int(((gt.classes == 3) & considered & (gt.visibility > 0.1)).sum())
+    people = int(((gt.classes == 1) & considered & (gt.visibility > 0.1)).sum())
+    assert cars > 0 and people > 0
+    (both,) = read_detections_dir(oracle_detections(seq, tmp_path / "both", mot_classes=(1, 3)))
+    (alone,) = read_detections_dir(oracle_detections(seq, tmp_path / "people"))
+    classes = np.concatenate([both.frame(f)[2] for f in range(1, 61)])
+    assert (classes == 1).sum() == cars and (classes == 0).sum() == people
+    assert sum(len(alone.frame(f)[0]) for f in range(1, 61)) == people
+    assert not np.concatenate([alone.frame(f)[2] for f in range(1, 61)]).any()

@@ -25,12 +25,20 @@ def oracle_detections(
     box_noise: float = 1.0,
     min_visibility: float = 0.1,
     seed: int = 0,
+    mot_classes: tuple = (1,),
 ) -> Path:
-    """Write `out_dir/<SEQ>.npz` for `seq`; returns `out_dir`."""
+    """Write `out_dir/<SEQ>.npz` for `seq`; returns `out_dir`. `mot_classes`: the gt
+    classes detected (default: pedestrians); with several, each detection carries the
+    index of its class in that tuple and every (class, identity) its own code."""
     rng = np.random.default_rng(seed)
     gt = seq.read_gt()
-    keep = (gt.consider == 1) & (gt.classes == 1) & (gt.visibility > min_visibility)
+    wanted = np.isin(gt.classes, mot_classes)
+    keep = (gt.consider == 1) & wanted & (gt.visibility > min_visibility)
     frames, ids, tlwh = gt.frames[keep], gt.ids[keep], gt.tlwh[keep]
+    classes = np.argmax(gt.classes[keep][:, None] == np.asarray(mot_classes)[None, :], axis=1)
+    if len(mot_classes) > 1:  # identities are counted per class: one code per pair
+        ids = np.unique(np.stack([classes, ids], axis=1), axis=0, return_inverse=True)[1]
+        ids = ids.reshape(-1)
     codes = rng.normal(size=(int(ids.max(initial=0)) + 1, dim))
     detections = {}
     for frame in range(1, seq.info.seq_length + 1):
@@ -41,6 +49,7 @@ def oracle_detections(
         detections[frame] = (
             np.c_[boxes, np.full(rows.sum(), 0.9)].astype(np.float32),
             feats.astype(np.float32),
+            classes[rows],
         )
     out_dir = Path(out_dir)
     write_detections(
