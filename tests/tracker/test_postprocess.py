@@ -69,6 +69,11 @@ def test_gaussian_smoothing_steadies_jitter_and_keeps_a_straight_walk():
     residual = out.tlwh[5:-5, 0] - 2 * frames[5:-5]
     assert np.abs(residual).max() < 0.1  # the jitter is gone inside the track
     np.testing.assert_allclose(out.tlwh[:, 1:], [[50, 20, 40]] * 40)  # constants stay
+    # A track of 50,000 frames (half an hour of video): the kernel is cut at 4 sigma, so
+    # this takes memory for the rows only (a full kernel matrix would need 20 GB).
+    long = tracks([[f, 1, 2 * f, 50, 20, 40] for f in range(1, 50_001)])
+    smoothed = gaussian_smooth(long, sigma=2.0).tlwh[10:-10, 0]
+    np.testing.assert_allclose(smoothed, 2 * np.arange(11, 49_991), atol=1e-6)
 
 
 def test_linking_joins_a_track_to_the_one_that_continues_its_motion():

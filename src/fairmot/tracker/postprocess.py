@@ -136,18 +136,25 @@ def interpolate(tracks: MotTracks, max_gap: int) -> MotTracks:
 
 def gaussian_smooth(tracks: MotTracks, sigma: float) -> MotTracks:
     """Every coordinate of every track smoothed over its frames with a Gaussian kernel of
-    `sigma` frames (normalised over the frames the track has, so its ends are not pulled
-    towards zero). Rows and their order stay."""
+    `sigma` frames, cut at 4 sigma (normalised over the frames the track has, so its ends
+    are not pulled towards zero). Rows and their order stay; memory stays linear in the
+    rows however long a track is.
+    """
     t = _sorted(tracks)
-    if sigma <= 0 or not len(t):
+    n = len(t)
+    if sigma <= 0 or not n:
         return t
-    smoothed = np.empty_like(t.tlwh)
-    bounds = np.flatnonzero(np.r_[True, t.ids[1:] != t.ids[:-1], True])
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        frames = t.frames[lo:hi].astype(np.float64)
-        weights = np.exp(-0.5 * ((frames[:, None] - frames[None, :]) / sigma) ** 2)
-        smoothed[lo:hi] = (weights @ t.tlwh[lo:hi]) / weights.sum(axis=1, keepdims=True)
-    return MotTracks(t.frames, t.ids, smoothed, t.scores, t.classes)
+    reach = int(np.ceil(4 * sigma))  # rows within 4 sigma frames are within 4 sigma rows
+    rows = np.arange(n)
+    total, weight_sum = np.zeros_like(t.tlwh), np.zeros(n)
+    for shift in range(-reach, reach + 1):
+        other = np.clip(rows + shift, 0, n - 1)
+        same = (rows + shift == other) & (t.ids[other] == t.ids)
+        gap = (t.frames[other] - t.frames) / sigma
+        weight = np.where(same, np.exp(-0.5 * gap * gap), 0.0)
+        total += weight[:, None] * t.tlwh[other]
+        weight_sum += weight
+    return MotTracks(t.frames, t.ids, total / weight_sum[:, None], t.scores, t.classes)
 
 
 def link_tracklets(tracks: MotTracks, max_gap: int, max_distance: float) -> MotTracks:
