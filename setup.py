@@ -18,7 +18,7 @@ setup(
     description="FairMOT: one-shot multi-object tracking with joint detection and re-ID",
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
-    python_requires=">=3.9",
+    python_requires=">=3.11",
     package_dir={"": "src"},
     packages=find_packages("src"),
     install_requires=read_requirements("requirements.txt"),

@@ -52,3 +52,16 @@ def test_a_config_mistake_is_reported_before_torch_loads(tool):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "unknown config key 'SOLVER.EPOCH'" in result.stderr
     assert result.stdout.split() == ["1", "False"], result.stderr
+
+
+def test_the_declared_python_is_what_the_code_and_the_linter_assume():
+    """setup.py's python_requires, ruff's target and the interpreter running the suite
+    agree (the code uses 3.11's hashlib.file_digest and datetime.UTC)."""
+    import re
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    declared = re.search(r'python_requires=">=3\.(\d+)"', (repo / "setup.py").read_text())
+    target = re.search(r'target-version = "py3(\d+)"', (repo / "ruff.toml").read_text())
+    assert declared and target and declared.group(1) == target.group(1) == "11"
+    assert sys.version_info[:2] >= (3, int(declared.group(1)))

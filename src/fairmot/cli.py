@@ -26,7 +26,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Callable, NoReturn
@@ -268,11 +268,11 @@ class _ToolRun:
 
 
 def _iso(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
 
 
 def _new_run_folder(out_dir: Path, tool: str, started: float) -> Path:
-    stamp = datetime.fromtimestamp(started, timezone.utc).strftime("%Y%m%d-%H%M%S")
+    stamp = datetime.fromtimestamp(started, UTC).strftime("%Y%m%d-%H%M%S")
     runs = out_dir / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     for n in range(1, 1000):
