@@ -34,6 +34,7 @@ from fairmot.replay import load_replay, score_replay, track_replay
 from fairmot.tracker import OutputFilter, TrackerParams
 from fairmot.tracker.postprocess import PostprocessParams, postprocess
 from fairmot.tracker.presets import TRACKER_PRESETS
+from fairmot.tuning import trial_config
 
 HERE = Path(__file__).resolve().parent
 #: BoxMOT trackers that take embeddings, and the two motion-only ones for reference.
@@ -51,12 +52,12 @@ COLUMNS = ("HOTA", "MOTA", "IDF1", "IDSW", "AssA", "DetA")
 
 
 def our_rows(cfg, sequences: list, post: PostprocessParams) -> dict:
-    """{row name: (metrics, ms/frame)} of every preset, online and post-processed."""
-    base = TrackerParams.from_config(cfg.TRACKER)
+    """{row name: (metrics, ms/frame)} of every preset, online and post-processed (each
+    preset as TRACKER.PRESET applies it: a key the config sets still wins)."""
     output_filter = OutputFilter.from_config(cfg.TRACKER)
     rows = {}
-    for preset, fields in TRACKER_PRESETS.items():
-        params = dataclasses.replace(base, **fields)
+    for preset in TRACKER_PRESETS:
+        params = TrackerParams.from_config(trial_config(cfg, {"PRESET": preset}).TRACKER)
         tracks, ms = track_replay(sequences, params, output_filter)
         rows[f"ours, {preset}"] = (score_replay(sequences, tracks, cfg.EVAL.BENCHMARK), ms)
         if post.methods:
@@ -69,7 +70,7 @@ def our_rows(cfg, sequences: list, post: PostprocessParams) -> dict:
 def boxmot_row(python: str, tracker: str, detections, gt, cfg, cmc: bool = True) -> tuple:
     """(metrics, ms/frame) of one BoxMOT tracker replayed by `python` (its environment)."""
     thresh = float(cfg.TRACKER.NEW_TRACK_THRES)
-    max_age = int(30 * cfg.TRACKER.LOST_SECONDS)
+    max_age = int(TrackerParams.from_config(cfg.TRACKER).track_buffer)  # ours, at 30 frames/s
     with tempfile.TemporaryDirectory() as tmp:
         command = [python, str(HERE / "boxmot_replay.py"), "--tracker", tracker]
         command += ["--detections", str(detections), "--gt", str(gt), "--out", tmp]

@@ -16,11 +16,7 @@ from pathlib import Path
 
 from fairmot.cli import argument_parser, run_tool, setup
 from fairmot.errors import UsageError
-from fairmot.tracker.postprocess import (
-    PostprocessParams,
-    postprocess_output_dir,
-    postprocess_results,
-)
+from fairmot.tracker.postprocess import PostprocessParams, postprocess_results
 
 
 def main():
@@ -36,7 +32,7 @@ def main():
     if not params.methods:
         raise UsageError("no post-processing chosen: give --methods or POSTPROCESS.METHODS")
     source = Path(args.input)
-    written = postprocess_results(source, args.output or postprocess_output_dir(source), params)
+    written = postprocess_results(source, params, args.output or None)
     if not written:
         raise UsageError(f"{source} holds no <SEQ>.txt result files")
     print(f"{', '.join(params.methods)}: {len(written)} sequence(s) written to {written[0].parent}")

@@ -27,11 +27,7 @@ import sys
 from fairmot.cli import argument_parser, run_tool, setup
 from fairmot.errors import UsageError
 from fairmot.inference import run_tracking, summary_table
-from fairmot.tracker.postprocess import (
-    PostprocessParams,
-    postprocess_output_dir,
-    postprocess_results,
-)
+from fairmot.tracker.postprocess import PostprocessParams, postprocess_results
 
 
 def count_line(text: str) -> list:
@@ -107,7 +103,7 @@ def main():
     print(f"results in {stats[0].results.parent}")
     if post is not None:
         results = stats[0].results.parent
-        written = postprocess_results(results, postprocess_output_dir(results), post)
+        written = postprocess_results(results, post)
         print(f"post-processed ({', '.join(post.methods)}) in {written[0].parent}")
     if stats[-1].interrupted:
         print("interrupted: the results and videos hold the frames tracked until then")

@@ -119,22 +119,8 @@ def track_stream(
             if not detections.decoded:  # reported once at the end, with the reasons
                 stats.skipped += 1
                 continue
-            start = time.perf_counter()
-            warp = None
-            if camera_motion is not None and detections.image is not None:
-                warp = camera_motion(detections.image, detections.boxes)
-            detections.seconds["motion"] = time.perf_counter() - start
-            start = time.perf_counter()
-            tracks, degenerate = track_valid_detections(
-                tracker,
-                detections.boxes,
-                detections.embeddings,
-                output_filter,
-                detections.classes,
-                warp,
-            )
+            tracks, degenerate = _track_frame(detections, tracker, output_filter, camera_motion)
             stats.degenerate += degenerate
-            detections.seconds["association"] = time.perf_counter() - start
             stats.add(detections.seconds, len(tracks))
             for writer in writers:
                 writer.write(detections, tracks)
@@ -151,6 +137,27 @@ def track_stream(
             writer.close(stats)
     _report(stream.name, stats)
     return stats
+
+
+def _track_frame(detections, tracker: JDETracker, output_filter, camera_motion) -> tuple:
+    """One decoded frame through camera motion estimation (if on) and the tracker, each
+    stage's time into `detections.seconds`. Returns (written tracks, degenerate count)."""
+    start = time.perf_counter()
+    warp = None
+    if camera_motion is not None and detections.image is not None:
+        warp = camera_motion(detections.image, detections.boxes)
+    detections.seconds["motion"] = time.perf_counter() - start
+    start = time.perf_counter()
+    result = track_valid_detections(
+        tracker,
+        detections.boxes,
+        detections.embeddings,
+        output_filter,
+        detections.classes,
+        warp,
+    )
+    detections.seconds["association"] = time.perf_counter() - start
+    return result
 
 
 def _report(name: str, stats: TrackingStats) -> None:
@@ -303,18 +310,8 @@ def run_tracking(
     out_dir = Path(cfg.OUTPUT_DIR) / "tracks" / name
     all_stats = []
     for stream in streams:
-        writers = build_writers(
-            out_dir,
-            stream.name,
-            stream.frame_rate,
-            video=video,
-            timings=timings,
-            save_detections=save_detections and isinstance(stream, DetectedFrames),
-            show=show,
-            trail_length=cfg.VIS.TRAIL_LENGTH,
-            class_names=tuple(cfg.DATA.CLASS_NAMES),
-            layout=cfg.EVAL.MULTICLASS_LAYOUT,
-            counter=_line_counter(cfg, count_lines),
+        writers = _stream_writers(
+            cfg, out_dir, stream, video, timings, save_detections, show, count_lines
         )
         tracker = JDETracker(params, frame_rate=stream.frame_rate)
         stats = track_stream(
@@ -330,6 +327,24 @@ def run_tracking(
         if stats.interrupted:
             break
     return all_stats
+
+
+def _stream_writers(cfg, out_dir, stream, video, timings, save_detections, show, lines):
+    """`build_writers` for one stream of `run_tracking` (detections are saved only from a
+    network's frames, never re-saved from saved ones)."""
+    return build_writers(
+        out_dir,
+        stream.name,
+        stream.frame_rate,
+        video=video,
+        timings=timings,
+        save_detections=save_detections and isinstance(stream, DetectedFrames),
+        show=show,
+        trail_length=cfg.VIS.TRAIL_LENGTH,
+        class_names=tuple(cfg.DATA.CLASS_NAMES),
+        layout=cfg.EVAL.MULTICLASS_LAYOUT,
+        counter=_line_counter(cfg, lines),
+    )
 
 
 def _line_counter(cfg, lines=None) -> LineCounter | None:

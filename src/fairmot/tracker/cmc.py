@@ -24,6 +24,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .. import boxes
+
 #: Methods of TRACKER.CMC ("none": off).
 CMC_METHODS = ("none", "sof", "ecc", "orb")
 
@@ -151,10 +153,9 @@ def build_camera_motion(tracker_cfg) -> CameraMotion | None:
 
 def warp_boxes_tlwh(tlwh: np.ndarray, warp: np.ndarray) -> np.ndarray:
     """(N, 4) x y w h boxes moved by a (2, 3) similarity warp: the centre by the full
-    warp, width and height by its scale."""
-    tlwh = np.asarray(tlwh, dtype=np.float64).reshape(-1, 4)
+    warp, the height by its scale, the aspect unchanged (as `kalman.warp` moves a state)."""
+    xyah = boxes.tlwh_to_xyah(np.asarray(tlwh, dtype=np.float64).reshape(-1, 4))
     linear, shift = warp[:, :2], warp[:, 2]
-    scale = np.sqrt(abs(np.linalg.det(linear)))
-    centre = (tlwh[:, :2] + tlwh[:, 2:] / 2) @ linear.T + shift
-    size = tlwh[:, 2:] * scale
-    return np.concatenate([centre - size / 2, size], axis=1)
+    xyah[:, :2] = xyah[:, :2] @ linear.T + shift
+    xyah[:, 3] *= np.sqrt(abs(np.linalg.det(linear)))
+    return boxes.xyah_to_tlwh(xyah)

@@ -74,14 +74,15 @@ def postprocess(tracks: MotTracks, params: PostprocessParams) -> MotTracks:
     return tracks
 
 
-def postprocess_results(results_dir, out_dir, params: PostprocessParams) -> list:
+def postprocess_results(results_dir, params: PostprocessParams, out_dir=None) -> list:
     """Post-process every result file `results_dir/<SEQ>.txt` into `out_dir/<SEQ>.txt`
-    (written atomically; the input is left as it is).
+    (default `postprocess_output_dir(results_dir)`; written atomically; the input is left
+    as it is).
 
     Returns:
         The paths written, sorted by sequence name.
     """
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir or postprocess_output_dir(results_dir))
     written = []
     for path in sorted(Path(results_dir).glob("*.txt")):
         tracks = postprocess(read_mot_results(path), params)
