@@ -1,6 +1,6 @@
 """Every benchmark, one table: network latency, target encoding, training samples,
-association, evaluation and end-to-end tracking, each against its baseline measured in the
-same run where one exists here.
+association, evaluation, end-to-end tracking and the training step, each against its
+baseline measured in the same run where one exists here.
 
     python benchmarks/run_all.py [--threads 2] [--quick]
 
@@ -19,6 +19,7 @@ import network_speed
 import onnx_speed
 import torch
 import tracking_speed
+import train_speed
 from common import format_rows
 
 
@@ -39,6 +40,7 @@ def main():
             lambda: eval_speed.summary_rows(frames=300 if args.quick else 600, repeat=repeat),
         ),
         ("tracking", lambda: tracking_speed.summary_rows(*((6, 2) if args.quick else (8, 3)))),
+        ("training", lambda: train_speed.summary_rows(repeat + 2)),
     )
     rows = []
     for name, measure in suites:

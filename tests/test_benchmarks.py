@@ -108,3 +108,22 @@ def test_gpu_benchmark_goes_on_when_cuda_graphs_fail(tmp_path, capsys):
     assert not any("CUDA graphs" in label for label in labels)
     assert all(not options.get("cuda_graphs") for options in calls[-2:])
     assert "CUDA graphs failed; going on without it" in capsys.readouterr().err
+
+
+def test_training_benchmark_times_every_setting_on_the_recipe(tmp_path):
+    """The training benchmark builds each precision's trainer of one recipe; its FLOPs of a
+    step are three forwards (backward: input and weight gradients)."""
+    from train_speed import SETTINGS, recipe_trainers, step_flops
+
+    from fairmot.models.complexity import count_flops
+
+    instant = Path(__file__).resolve().parents[1] / "configs/synthetic_instant.yaml"
+    trainers, batch, cfg = recipe_trainers(instant, tmp_path)
+    assert list(trainers) == [name for name, _, _ in SETTINGS]
+    assert trainers["bf16 channels-last"].precision.channels_last
+    assert trainers["float32"].precision.amp == "none"
+    assert batch["input"].shape[0] == cfg.SOLVER.BATCH_SIZE
+    forward = count_flops(trainers["float32"].module.model, batch["input"].float() / 255)["total"]
+    assert step_flops(trainers["float32"], batch) == pytest.approx(3 * forward)
+    terms = trainers["bf16 channels-last"].run_step(dict(batch))
+    assert np.isfinite(terms["loss"])

@@ -39,6 +39,12 @@ def test_demo_tool_writes_everything_under_output_dir(tmp_path):
         assert f"[{stage}/5]" in result.stdout
     record = json.loads(next((out / "runs").glob("*_demo/run.json")).read_text())
     assert record["status"] == "ok" and record["tool"] == "demo"
+    # what the training computed in, and on which machine (SOLVER.AMP auto's choice)
+    assert record["training_precision"].split(" (")[0] in (
+        "float32",
+        "bf16 autocast, channels-last",
+    )
+    assert record["machine"]["cpu"] and record["machine"]["threads"] >= 1
     assert next((out / "runs").glob("*_demo/config.yaml")).is_file()
     assert (out / "data" / "synthetic.json").is_file()
     assert (out / "model_last.pth").is_file()

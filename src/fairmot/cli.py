@@ -33,6 +33,7 @@ from typing import Callable, NoReturn
 
 from yacs.config import CfgNode
 
+from . import machine
 from .config import load_cfg
 from .data.formats.text_table import atomic_write_text
 from .errors import FairMOTError
@@ -254,6 +255,7 @@ class _ToolRun:
             log.close()
             self._streams = None
         names = {0: "ok", 130: "interrupted"}
+        self.record.update(machine.notes())
         self.record.update(
             ended=_iso(time.time()),
             seconds=round(time.time() - self.started, 3),

@@ -113,13 +113,14 @@ def run_demo(cfg, progress: bool = True) -> dict:
 
     Returns:
         {"data": dataset summary, "metrics": {sequence or COMBINED: {metric: value}},
-         "ablation": {mode: metrics}, "videos": [paths], "seconds": {stage: wall time}}.
+         "ablation": {mode: metrics}, "losses": the last epoch's mean loss terms,
+         "videos": [paths], "seconds": {stage: wall time}}.
     """
     out = Path(cfg.OUTPUT_DIR)
     stages = _Stages(5)
     data = _render(cfg, out / "data", stages, progress)
     gt_dir = out / "data" / "images" / "val"
-    weights = _train(cfg, out / "data" / "synthetic.json", stages, progress)
+    weights, losses = _train(cfg, out / "data" / "synthetic.json", stages, progress)
     track_dir = _track(cfg, gt_dir, weights, stages, progress)
     stages.start("evaluate", "evaluating against the val ground truth")
     metrics, paths = _evaluate(cfg, gt_dir, track_dir, out / "eval")
@@ -139,6 +140,7 @@ def run_demo(cfg, progress: bool = True) -> dict:
         "data": data,
         "metrics": metrics,
         "ablation": ablation,
+        "losses": losses,
         "videos": videos,
         "seconds": stages.seconds,
     }
@@ -168,7 +170,7 @@ def _render(cfg, data_root: Path, stages: _Stages, progress: bool) -> dict:
     return data
 
 
-def _train(cfg, data_cfg: Path, stages: _Stages, progress: bool) -> Path:
+def _train(cfg, data_cfg: Path, stages: _Stages, progress: bool) -> tuple:
     from .engine import train
 
     out = Path(cfg.OUTPUT_DIR)
@@ -180,7 +182,7 @@ def _train(cfg, data_cfg: Path, stages: _Stages, progress: bool) -> Path:
     losses = train(cfg, data_cfg=str(data_cfg), progress=progress)
     stages.done()
     print("      last epoch: " + "  ".join(f"{k} {v:.3f}" for k, v in losses.items()))
-    return out / "model_last.pth"
+    return out / "model_last.pth", losses
 
 
 def _track(cfg, gt_dir: Path, weights: Path, stages: _Stages, progress: bool) -> Path:

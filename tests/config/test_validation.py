@@ -65,6 +65,10 @@ def test_choices_are_the_implemented_ones():
         allowed("EVAL.MULTICLASS_LAYOUT", layouts) == set(RESULT_LAYOUTS) == set(MULTICLASS_LAYOUTS)
     )
     assert allowed("DATA.BAD_SAMPLES", {*BAD_SAMPLE_MODES, "ignore"}) == set(BAD_SAMPLE_MODES)
+    from fairmot.engine.precision import AMP_MODES, MEMORY_FORMATS
+
+    assert allowed("SOLVER.AMP", {*AMP_MODES, "fp32"}) == set(AMP_MODES)
+    assert allowed("SOLVER.MEMORY_FORMAT", {*MEMORY_FORMATS, "nhwc"}) == set(MEMORY_FORMATS)
 
 
 @pytest.mark.parametrize(

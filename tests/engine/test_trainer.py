@@ -169,15 +169,17 @@ def test_bf16_autocast_on_the_cpu(data, tmp_path, caplog):
     assert all(np.isfinite(v) for v in means.values())
     assert trainer.module.model.hm[0].weight.dtype == torch.float32  # master weights
     fp16 = cfg_for(data, tmp_path / "fp16", "SOLVER.AMP", "fp16", "DEVICE", "cpu")
-    assert build_trainer(fp16, progress=False).amp == "none"
+    assert build_trainer(fp16, progress=False).precision.amp == "none"
     assert "fp16 needs CUDA" in caplog.text
 
 
-def test_resume_ends_with_the_weights_of_an_uninterrupted_run(data, tmp_path):
-    train(cfg_for(data, tmp_path / "straight"), progress=False)
-    first = cfg_for(data, tmp_path / "resumed", "SOLVER.EPOCHS", "1")
+@pytest.mark.parametrize("amp", ["none", "bf16"])
+def test_resume_ends_with_the_weights_of_an_uninterrupted_run(data, tmp_path, amp):
+    precision = ("SOLVER.AMP", amp)
+    train(cfg_for(data, tmp_path / "straight", *precision), progress=False)
+    first = cfg_for(data, tmp_path / "resumed", "SOLVER.EPOCHS", "1", *precision)
     train(first, progress=False)
-    train(cfg_for(data, tmp_path / "resumed"), resume=True, progress=False)
+    train(cfg_for(data, tmp_path / "resumed", *precision), resume=True, progress=False)
     straight = torch.load(tmp_path / "straight/model_last.pth", weights_only=False)
     resumed = torch.load(tmp_path / "resumed/model_last.pth", weights_only=False)
     for key, value in straight["state_dict"].items():

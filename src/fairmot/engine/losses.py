@@ -136,7 +136,9 @@ class FairMOTLoss(nn.Module):
         off_loss = masked_l1_loss(outputs["reg"].float(), mask, ind, batch["reg"])
         if embeddings is None:
             embeddings = gather(outputs["id"].float(), ind)[mask > 0]
-        id_loss = self.identity_loss(embeddings, batch["ids"][mask > 0], batch, mask)
+        # Outside autocast: bf16 logits over hundreds of identities round neighbours together.
+        with torch.autocast(embeddings.device.type, enabled=False):
+            id_loss = self.identity_loss(embeddings, batch["ids"][mask > 0], batch, mask)
         det_loss = self.hm_weight * hm_loss + self.wh_weight * wh_loss + self.reg_weight * off_loss
         if self.weighting == "uncertainty":
             loss = 0.5 * (

@@ -29,6 +29,7 @@ from torch import nn
 from torch.utils.data import DataLoader, DistributedSampler
 from tqdm import tqdm
 
+from .. import machine
 from ..data.dataset import build_train_dataset, collate
 from ..data.formats import read_data_cfg
 from ..models import build_model, load_checkpoint, read_checkpoint, select_device
@@ -42,6 +43,7 @@ from .hooks import (
     TensorBoardWriter,
 )
 from .losses import FairMOTLoss, build_loss
+from .precision import Precision, choose_precision
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +83,8 @@ class Trainer:
         dataset: the training set (`set_epoch(epoch)` reseeds its augmentation).
         batch_size: images per step over all processes; epochs: the last epoch.
         device: where the step runs; seed: sample order of epoch e uses seed * 1000 + e.
-        amp: "none", "bf16" (autocast, also on the CPU) or "fp16" (CUDA only: elsewhere
-            float32 with a warning).
+        precision: the autocast dtype and memory format (`precision.choose_precision`;
+            default float32, contiguous).
         hooks: `hooks.HookBase` objects, run in order around the loop.
     """
 
@@ -97,13 +99,16 @@ class Trainer:
         device,
         seed: int = 0,
         num_workers: int = 0,
-        amp: str = "none",
+        precision: Precision | None = None,
         hooks=(),
         progress: bool = True,
     ):
         self.rank, self.world = _distributed()
+        self.precision = precision or Precision("none", False, "float32")
         self.device, self.module = device, net  # the unwrapped module (checkpoints)
         self.net = net.to(device)
+        if self.precision.channels_last:  # 4-d weights; the loss's vectors are unaffected
+            self.net = self.net.to(memory_format=torch.channels_last)
         if self.world > 1:
             self.net = nn.parallel.DistributedDataParallel(
                 net, device_ids=[device.index] if device.type == "cuda" else None
@@ -111,11 +116,7 @@ class Trainer:
         self.optimizer, self.dataset = optimizer, dataset
         self.batch_size, self.epochs, self.seed = batch_size, epochs, seed
         self.num_workers, self.progress = num_workers, progress and self.rank == 0
-        if amp == "fp16" and device.type != "cuda":
-            logger.warning("SOLVER.AMP fp16 needs CUDA; training on %s in float32", device)
-            amp = "none"
-        self.amp = amp
-        self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp == "fp16")
+        self.scaler = torch.amp.GradScaler("cuda", enabled=self.precision.amp == "fp16")
         self.hooks = list(hooks)
         self.start_epoch, self.epoch, self.step = 1, 0, 0
         self.terms: dict = {}
@@ -150,8 +151,10 @@ class Trainer:
             for k, v in batch.items()
         }
         images = batch.pop("input").float().div_(255)
-        dtype = torch.bfloat16 if self.amp == "bf16" else torch.float16
-        with torch.autocast(self.device.type, dtype=dtype, enabled=self.amp != "none"):
+        if self.precision.channels_last:
+            images = images.contiguous(memory_format=torch.channels_last)
+        dtype = self.precision.dtype
+        with torch.autocast(self.device.type, dtype=dtype, enabled=dtype is not None):
             terms = self.net(images, batch)
         if not torch.isfinite(terms["loss"]):
             values = ", ".join(f"{k} {float(terms[k].detach()):.4g}" for k in LOSS_TERMS)
@@ -275,16 +278,20 @@ def build_trainer(cfg, *, data_cfg: str | None = None, progress: bool = True) ->
         optimizer, list(cfg.SOLVER.LR_STEPS), cfg.SOLVER.GAMMA
     )
     evaluate = _detection_evaluation(cfg, parsed) if cfg.SOLVER.EVAL_PERIOD > 0 else None
+    device = _device(cfg)
+    precision = choose_precision(cfg.SOLVER.AMP, cfg.SOLVER.MEMORY_FORMAT, device)
+    logger.info("training precision: %s", precision.describe())
+    machine.note("training_precision", precision.describe())
     return Trainer(
         net=net,
         optimizer=optimizer,
         dataset=dataset,
         batch_size=cfg.SOLVER.BATCH_SIZE,
         epochs=cfg.SOLVER.EPOCHS,
-        device=_device(cfg),
+        device=device,
         seed=cfg.SEED,
         num_workers=cfg.DATA.NUM_WORKERS,
-        amp=cfg.SOLVER.AMP,
+        precision=precision,
         hooks=build_hooks(cfg, scheduler, evaluate),
         progress=progress,
     )

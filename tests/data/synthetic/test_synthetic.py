@@ -207,6 +207,27 @@ def test_short_training_sequences_leave_the_val_split_unchanged(tmp_path):
     np.testing.assert_array_equal(val_short.read_gt().tlwh, val_plain.read_gt().tlwh)
 
 
+def test_val_seed_fixes_the_val_split_while_the_training_scenes_change(tmp_path):
+    """SYNTH.VAL_SEED (tools/seed_spread.py): another SEED renders other training scenes and,
+    with VAL_SEED kept, the same val split as the base seed."""
+    base = ["SYNTH.SEQ_LENGTH", "8", "SYNTH.WRITE_DET", "False"]
+    first = load_cfg(REPO / "configs/synthetic_instant.yaml", base)
+    moved = load_cfg(
+        REPO / "configs/synthetic_instant.yaml", [*base, "SYNTH.SEED", "2", "SYNTH.VAL_SEED", "1"]
+    )
+    generate_dataset(first.SYNTH, tmp_path / "first", progress=False)
+    generate_dataset(moved.SYNTH, tmp_path / "moved", progress=False)
+    gts = {
+        (name, split): list_sequences(tmp_path / name / "images" / split)[0].read_gt().tlwh
+        for name in ("first", "moved")
+        for split in ("train", "val")
+    }
+    np.testing.assert_array_equal(gts["first", "val"], gts["moved", "val"])
+    assert gts["first", "train"].shape != gts["moved", "train"].shape or not np.array_equal(
+        gts["first", "train"], gts["moved", "train"]
+    )
+
+
 @pytest.mark.parametrize("return_prob", [0.0, 1.0])
 def test_people_leave_and_come_back_with_their_identity(return_prob):
     """SYNTH.RETURN_PROB: a person who walks out of view comes back 2-10 s later through the

@@ -220,11 +220,13 @@ def _sequence_jobs(synth_cfg, root: Path, progress: bool) -> tuple:
         "train": replace(params, length=synth_cfg.TRAIN_SEQ_LENGTH or params.length),
         "val": params,
     }
+    val_seed = synth_cfg.VAL_SEED if synth_cfg.VAL_SEED >= 0 else synth_cfg.SEED
+    split_seeds = {"train": synth_cfg.SEED, "val": val_seed}
     jobs, splits = [], []
     for split in SPLITS:
         for index in range(counts[split]):
             seq_dir = root / "images" / split / f"SYN-{len(jobs) + 1:02d}"
-            seed = sequence_seed(synth_cfg.SEED, split, index)
+            seed = sequence_seed(split_seeds[split], split, index)
             bars = progress and synth_cfg.NUM_WORKERS == 0  # no bars from worker processes
             jobs.append(
                 (
