@@ -17,7 +17,9 @@ from fairmot.data.synthetic import generate_dataset
 from fairmot.inference import prefetch, run_tracking
 from fairmot.models import build_model, save_checkpoint
 from fairmot.visualization import VideoWriter
-from tests.conftest import REFERENCE, SMALL_MODEL, needs_reference
+from tests import reference as fixtures
+from tests.conftest import SMALL_MODEL
+from tests.reference import needs_reference
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL = [*SMALL_MODEL, "DECODE.TOP_K", "50"]
@@ -144,21 +146,20 @@ def test_bad_inputs_fail_with_clear_messages(workspace, tmp_path):
 
 @needs_reference
 def test_precomputed_detections_behind_any_detector(tmp_path):
-    scene = np.load(REFERENCE / "tracker_scene_stream.npz")
+    scene = fixtures.load("tracker_scene_stream")
     arrays = {"num_frames": np.array(60)}
     for f in range(1, 61):
         arrays[f"frame{f:06d}_dets"] = scene[f"frame{f:06d}_dets"]
         arrays[f"frame{f:06d}_feats"] = scene[f"frame{f:06d}_feats"]
     (tmp_path / "dets").mkdir()
     np.savez(tmp_path / "dets" / "SCENE.npz", **arrays)
-    cfg = load_cfg(REPO / "configs/synthetic.yaml", ["OUTPUT_DIR", str(tmp_path)])
+    # The paper's association (the library default), which the original's tracks come from.
+    overrides = ["OUTPUT_DIR", str(tmp_path), "TRACKER.PRESET", "fairmot"]
+    cfg = load_cfg(REPO / "configs/synthetic.yaml", overrides)
     (stats,) = run_tracking(cfg, detections_dir=tmp_path / "dets", progress=False)
     ours = read_mot_results(stats.results)
 
-    import gzip
-
-    with gzip.open(REFERENCE / "tracker_scene_official_tracks.txt.gz", "rt") as f:
-        reference = np.loadtxt(f, delimiter=",")
+    reference = fixtures.official_tracks()
     reference = reference[reference[:, 0] <= 60]
     reference = reference[np.lexsort((reference[:, 1], reference[:, 0]))]
     order = np.lexsort((ours.ids, ours.frames))
