@@ -1,11 +1,12 @@
-"""Association speed: the tracker replaying the reference scene (600 frames of 1920x1080,
-about 70 detections with 128-d embeddings per frame), as frames/s and ms per frame.
+"""Association speed: the tracker replaying the reference scene (tests/fixtures: the first 400
+frames of the original's 1920x1080 scene, about 70 detections with 128-d embeddings per
+frame), as frames/s and ms per frame.
 
     python benchmarks/association_speed.py [--repeat 5] [--scene PATH]
 
 The original association takes about 8.4 ms per frame on this scene on this machine class
 (measured outside this repository; its code is not part of it). Without the reference
-fixtures (a fresh clone has no ../shared/reference) an equivalent scene is generated: the
+fixtures (an installed package without the tests) an equivalent scene is generated: the
 same size, crowd and embedding dimension, people walking across and being replaced.
 """
 
@@ -22,7 +23,7 @@ from fairmot.tracker import JDETracker, TrackerParams
 #: The original association on the reference scene, this machine class (measured outside).
 ORIGINAL_MS_PER_FRAME = 8.4
 
-DEFAULT_SCENE = Path(__file__).resolve().parents[2] / "shared/reference/tracker_scene_stream.npz"
+DEFAULT_SCENE = Path(__file__).resolve().parents[1] / "tests/fixtures/tracker_scene_stream.npz"
 
 
 def load_scene(path: Path) -> list:

@@ -72,8 +72,9 @@ def test_gpu_goal_line_takes_the_fastest_real_network_path_at_1088x608():
 
 
 def test_association_benchmark_runs_without_the_reference_fixtures(tmp_path):
-    """A fresh clone has no ../shared/reference: the benchmark generates an equivalent
-    scene (the reference one's size and crowd) and says so in its row."""
+    """Without the reference scene (a package installed without its tests) the benchmark
+    generates an equivalent scene (the reference one's size and crowd) and says so in its
+    row."""
     from association_speed import generated_scene, summary_rows
 
     scene = generated_scene(frames=60)

@@ -21,8 +21,9 @@ def main():
     )
     cfg = setup(args := parser.parse_args())
     from fairmot.engine import train  # torch: after the config is checked
+    from fairmot.inference.model_metrics import detection_evaluation
 
-    means = train(cfg, resume=args.resume)
+    means = train(cfg, resume=args.resume, evaluate=detection_evaluation(cfg))
     print("last epoch: " + "  ".join(f"{k} {v:.4f}" for k, v in means.items()))
 
 

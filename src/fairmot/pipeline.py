@@ -172,6 +172,7 @@ def _render(cfg, data_root: Path, stages: _Stages, progress: bool) -> dict:
 
 def _train(cfg, data_cfg: Path, stages: _Stages, progress: bool) -> tuple:
     from .engine import train
+    from .inference.model_metrics import detection_evaluation
 
     out = Path(cfg.OUTPUT_DIR)
     stages.start(
@@ -179,7 +180,8 @@ def _train(cfg, data_cfg: Path, stages: _Stages, progress: bool) -> tuple:
         f"training {cfg.MODEL.ARCH} at {cfg.INPUT.WIDTH}x{cfg.INPUT.HEIGHT} for "
         f"{cfg.SOLVER.EPOCHS} epochs (losses per epoch below; curves in {out / 'tensorboard'})",
     )
-    losses = train(cfg, data_cfg=str(data_cfg), progress=progress)
+    evaluate = detection_evaluation(cfg, str(data_cfg))
+    losses = train(cfg, data_cfg=str(data_cfg), progress=progress, evaluate=evaluate)
     stages.done()
     print("      last epoch: " + "  ".join(f"{k} {v:.3f}" for k, v in losses.items()))
     return out / "model_last.pth", losses

@@ -10,7 +10,8 @@ import pytest
 from fairmot.data.augment import AugmentParams
 from fairmot.data.dataset import JointDataset, collate
 from fairmot.data.formats import DataCfg, FormatError, write_image_list, write_jde_labels
-from tests.conftest import REFERENCE, needs_reference
+from tests import reference as fixtures
+from tests.reference import needs_reference
 
 NO_AUG = AugmentParams(enabled=False)
 
@@ -29,7 +30,7 @@ def write_dataset(root: Path, name: str, images: list, labels: list) -> Path:
 
 @pytest.fixture(scope="module")
 def reference_sets(tmp_path_factory):
-    ref = np.load(REFERENCE / "targets_576x320.npz")
+    ref = fixtures.load("targets_576x320")
     root = tmp_path_factory.mktemp("jde")
     lists = {}
     for name in ref["dataset_order"].tolist():

@@ -1,4 +1,4 @@
-"""Target encoding against the original's (../shared/reference/targets_*.npz)."""
+"""Target encoding against the original's (tests/fixtures/targets_*.npz)."""
 
 import numpy as np
 import pytest
@@ -10,7 +10,8 @@ from fairmot.data.targets import (
     encode_targets,
     labels_to_input,
 )
-from tests.conftest import REFERENCE, needs_reference
+from tests import reference as fixtures
+from tests.reference import needs_reference
 
 
 def offsets(ref):
@@ -19,12 +20,12 @@ def offsets(ref):
 
 
 @pytest.mark.parametrize(
-    "name, size", [("targets_1088x608.npz", (1088, 608)), ("targets_576x320.npz", (576, 320))]
+    "name, size", [("targets_1088x608", (1088, 608)), ("targets_576x320", (576, 320))]
 )
 @pytest.mark.parametrize("case", [0, 1, 2, 3])
 @needs_reference
 def test_targets_equal_the_original(name, size, case):
-    ref = np.load(REFERENCE / name)
+    ref = fixtures.load(name)
     image = ref[f"case{case}_image_bgr"]
     padded, ratio, dw, dh = letterbox(image, *size)
     np.testing.assert_array_equal(padded[:, :, ::-1], ref[f"case{case}_input_rgb_u8"])

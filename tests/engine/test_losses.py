@@ -1,18 +1,19 @@
-"""The joint loss against the original's (../shared/reference/loss.npz)."""
+"""The joint loss against the original's (tests/fixtures/loss.npz)."""
 
 import numpy as np
 import pytest
 import torch
 
 from fairmot.engine import FairMOTLoss
-from tests.conftest import REFERENCE, needs_reference
+from tests import reference as fixtures
+from tests.reference import needs_reference
 
 pytestmark = needs_reference
 
 
 @pytest.fixture(scope="module")
 def reference():
-    return np.load(REFERENCE / "loss.npz")
+    return fixtures.load("loss")
 
 
 def tensors(ref, prefix):

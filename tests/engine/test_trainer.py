@@ -131,7 +131,9 @@ def test_periodic_evaluation_every_period_and_after_the_last_epoch(tmp_path):
     generate_dataset(cfg.SYNTH, tmp_path / "data", progress=False)
     out = tmp_path / "out"
     cfg = cfg_for(tmp_path / "data", out, "SOLVER.EPOCHS", "3", "SOLVER.EVAL_PERIOD", "2")
-    trainer = build_trainer(cfg, progress=False)
+    from fairmot.inference.model_metrics import detection_evaluation
+
+    trainer = build_trainer(cfg, progress=False, evaluate=detection_evaluation(cfg))
     trainer.train()
     (hook,) = [h for h in trainer.hooks if isinstance(h, PeriodicEvaluation)]
     assert sorted(hook.results) == [2, 3]

@@ -1,18 +1,19 @@
-"""Decoding against the original's post-processing (../shared/reference/decode.npz)."""
+"""Decoding against the original's post-processing (tests/fixtures/decode.npz)."""
 
 import numpy as np
 import pytest
 import torch
 
 from fairmot.models.decode import decode, decode_raw, sample_embeddings
-from tests.conftest import REFERENCE, needs_reference
+from tests import reference as fixtures
+from tests.reference import needs_reference
 
 pytestmark = needs_reference
 
 
 @pytest.fixture(scope="module")
 def cases():
-    return np.load(REFERENCE / "decode.npz")
+    return fixtures.load("decode")
 
 
 def tensors(cases, c):

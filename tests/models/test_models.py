@@ -1,7 +1,5 @@
 """The network: shapes, released key names, checkpoints, gradients, deformable convolution."""
 
-import json
-
 import pytest
 import torch
 import torch.nn.functional as F
@@ -22,7 +20,7 @@ from fairmot.models.layers import (
     deform_conv2d_gather,
     set_deform_conv_implementation,
 )
-from tests.conftest import REFERENCE, needs_reference
+from tests.reference import needs_reference, official_state_dict
 
 HEADS = head_channels(num_classes=1, ltrb=True, reid_dim=128)
 
@@ -72,7 +70,7 @@ def test_build_model_reads_the_config():
 
 @needs_reference
 def test_dla34_state_dict_equals_the_released_model():
-    reference = json.loads((REFERENCE / "official_dla34_state_dict.json").read_text())
+    reference = official_state_dict()
     net = build_network("dla34", HEADS, head_conv=256)
     ours = [
         [k, list(v.shape), str(v.dtype).replace("torch.", "")] for k, v in net.state_dict().items()

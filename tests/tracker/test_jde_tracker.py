@@ -1,6 +1,5 @@
 """The tracker against the original's replay, its association modes, and bounded memory."""
 
-import gzip
 import resource
 
 import numpy as np
@@ -17,12 +16,13 @@ from fairmot.tracker import (
     degenerate_detections,
     keep_for_output,
 )
-from tests.conftest import REFERENCE, needs_reference
+from tests import reference as fixtures
+from tests.reference import needs_reference
 
 
 @pytest.fixture(scope="module")
 def scene():
-    data = np.load(REFERENCE / "tracker_scene_stream.npz")
+    data = fixtures.load("tracker_scene_stream")
     frames = int(data["num_frames"])
     return [
         (
@@ -46,8 +46,7 @@ def replay(scene, **kwargs):
 
 @needs_reference
 def test_reproduces_the_original_tracker(scene):
-    with gzip.open(REFERENCE / "tracker_scene_official_tracks.txt.gz", "rt") as f:
-        reference = np.loadtxt(f, delimiter=",")
+    reference = fixtures.official_tracks()
     ours = replay(scene)
     assert ours.shape[0] == reference.shape[0]
     ours = ours[np.lexsort((ours[:, 1], ours[:, 0]))]

@@ -3,6 +3,7 @@ allowed value of every key."""
 
 from .config import (
     ConfigError,
+    inference_input_size,
     load_cfg,
     load_yaml_with_base,
     merge_from_file,
@@ -14,6 +15,7 @@ from .validation import RULES, validate
 __all__ = [
     "ConfigError",
     "get_cfg",
+    "inference_input_size",
     "load_cfg",
     "load_yaml_with_base",
     "merge_from_file",

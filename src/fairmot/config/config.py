@@ -201,3 +201,9 @@ def load_cfg(
     validate(cfg)
     cfg.freeze()
     return cfg
+
+
+def inference_input_size(cfg: CfgNode) -> tuple:
+    """(width, height) in pixels of the network input for tracking and evaluation:
+    INPUT.TEST_WIDTH / TEST_HEIGHT, or the training size where those are 0."""
+    return (cfg.INPUT.TEST_WIDTH or cfg.INPUT.WIDTH, cfg.INPUT.TEST_HEIGHT or cfg.INPUT.HEIGHT)

@@ -254,15 +254,18 @@ def _log_dataset(dataset, id_counting: str, classes) -> None:
     )
 
 
-def build_trainer(cfg, *, data_cfg: str | None = None, progress: bool = True) -> Trainer:
+def build_trainer(
+    cfg, *, data_cfg: str | None = None, progress: bool = True, evaluate=None
+) -> Trainer:
     """Everything from the config: data (the data_cfg file `data_cfg`, default DATA.CFG),
     network (initialised from MODEL.INIT_WEIGHTS when given), loss, Adam over the network
-    and the loss module, the hooks, the loop."""
+    and the loss module, the hooks, the loop. `evaluate` (model -> {metric: value}, e.g.
+    `inference.model_metrics.detection_evaluation`) runs every SOLVER.EVAL_PERIOD epochs;
+    the engine itself knows nothing of how a model is evaluated."""
     if cfg.SOLVER.DETERMINISTIC:
         torch.use_deterministic_algorithms(True, warn_only=True)
     torch.manual_seed(cfg.SEED)
-    needed = ("train", "test") if cfg.SOLVER.EVAL_PERIOD > 0 else ("train",)
-    parsed = read_data_cfg(data_cfg or cfg.DATA.CFG, root=cfg.DATA.ROOT or None, require=needed)
+    parsed = read_data_cfg(data_cfg or cfg.DATA.CFG, root=cfg.DATA.ROOT or None)
     dataset = build_train_dataset(cfg, parsed)
     _log_dataset(dataset, cfg.DATA.ID_COUNTING, cfg.DATA.CLASSES)
     model = build_model(cfg)
@@ -277,7 +280,6 @@ def build_trainer(cfg, *, data_cfg: str | None = None, progress: bool = True) ->
     scheduler = torch.optim.lr_scheduler.MultiStepLR(
         optimizer, list(cfg.SOLVER.LR_STEPS), cfg.SOLVER.GAMMA
     )
-    evaluate = _detection_evaluation(cfg, parsed) if cfg.SOLVER.EVAL_PERIOD > 0 else None
     device = _device(cfg)
     precision = choose_precision(cfg.SOLVER.AMP, cfg.SOLVER.MEMORY_FORMAT, device)
     logger.info("training precision: %s", precision.describe())
@@ -297,26 +299,17 @@ def build_trainer(cfg, *, data_cfg: str | None = None, progress: bool = True) ->
     )
 
 
-def _detection_evaluation(cfg, data_cfg):
-    """model -> {"mAP": ..} over the data_cfg's "test" lists (the hook's evaluation)."""
-    from ..inference.model_metrics import build_image_list, detection_ap
-
-    images = build_image_list(cfg, data_cfg, "test")
-    iou_thres, ltrb, down_ratio = cfg.EVAL.DET_IOU_THRES, cfg.MODEL.LTRB, cfg.INPUT.DOWN_RATIO
-
-    def evaluate(model) -> dict:
-        summary = detection_ap(
-            model, images, iou_thres=iou_thres, ltrb=ltrb, down_ratio=down_ratio, progress=False
-        )
-        return {"mAP": summary["mAP"]}
-
-    return evaluate
-
-
-def train(cfg, resume: bool = False, progress: bool = True, data_cfg: str | None = None) -> dict:
+def train(
+    cfg,
+    resume: bool = False,
+    progress: bool = True,
+    data_cfg: str | None = None,
+    evaluate=None,
+) -> dict:
     """Train as the config says; with `resume`, continue from OUTPUT_DIR/model_last.pth.
-    `data_cfg`: the data_cfg file to train on (default DATA.CFG)."""
-    trainer = build_trainer(cfg, data_cfg=data_cfg, progress=progress)
+    `data_cfg`: the data_cfg file to train on (default DATA.CFG); `evaluate`: the periodic
+    evaluation (`build_trainer`)."""
+    trainer = build_trainer(cfg, data_cfg=data_cfg, progress=progress, evaluate=evaluate)
     last = Path(cfg.OUTPUT_DIR) / "model_last.pth"
     if resume:
         if not last.is_file():

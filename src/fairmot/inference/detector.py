@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..config import ConfigError
+from ..config import ConfigError, inference_input_size
 from ..data.letterbox import letterbox, to_network_input
 from ..models import build_model, load_checkpoint, select_device
 from ..models.decode import TWO_STAGE, DecodeParams, Detections, decode
@@ -154,12 +154,6 @@ class Detector:
         return result
 
 
-def test_input_size(cfg) -> tuple:
-    """(width, height) of the network input for tracking and evaluation: INPUT.TEST_WIDTH /
-    TEST_HEIGHT, or the training size where those are 0."""
-    return (cfg.INPUT.TEST_WIDTH or cfg.INPUT.WIDTH, cfg.INPUT.TEST_HEIGHT or cfg.INPUT.HEIGHT)
-
-
 def build_detector(cfg, weights: str, *, frames_in_flight: int | None = None) -> Detector:
     """The detector of a config with trained weights: a checkpoint (loaded strictly) or an
     exported .onnx file. The network runs on INFERENCE.BACKEND: "torch"; "onnxruntime" (a
@@ -172,7 +166,7 @@ def build_detector(cfg, weights: str, *, frames_in_flight: int | None = None) ->
         raise ValueError(
             f"INFERENCE.BACKEND must be one of {BACKENDS}, got {cfg.INFERENCE.BACKEND!r}"
         )
-    input_wh, device = test_input_size(cfg), select_device(cfg.DEVICE)
+    input_wh, device = inference_input_size(cfg), select_device(cfg.DEVICE)
     model, runtime = weights, Path(weights).suffix == ".onnx"
     if not runtime:
         model = build_model(cfg)

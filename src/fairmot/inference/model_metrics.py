@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from ..boxes import letterbox_forward, tlbr_to_cxcywh
+from ..config import inference_input_size
 from ..data.formats import atomic_write_text, read_data_cfg
 from ..data.jde_images import JDEImageList
 from ..errors import UsageError
@@ -21,7 +22,6 @@ from ..evaluation.detection import DetectionAP
 from ..evaluation.reid import FAR_LEVELS, tpr_at_far
 from ..models import build_model, load_checkpoint, select_device
 from ..models.decode import decode_raw, dets_to_frame, gather
-from .detector import test_input_size
 
 DET_TOP_K = 200  # detections kept per image for AP, as the original
 
@@ -29,7 +29,26 @@ DET_TOP_K = 200  # detections kept per image for AP, as the original
 def build_image_list(cfg, data_cfg, purpose: str) -> JDEImageList:
     """The letterboxed labelled images of a parsed data_cfg's `purpose` lists ("test" or
     "test_emb") at the test input size."""
-    return JDEImageList(data_cfg, purpose, test_input_size(cfg), cfg.INPUT.PAD_VALUE)
+    return JDEImageList(data_cfg, purpose, inference_input_size(cfg), cfg.INPUT.PAD_VALUE)
+
+
+def detection_evaluation(cfg, data_cfg: str | None = None):
+    """The training loop's periodic evaluation of a config (None where SOLVER.EVAL_PERIOD
+    is 0): model -> {"mAP": ...} over the "test" lists of the data_cfg file `data_cfg`
+    (default DATA.CFG), the original's detection AP at EVAL.DET_IOU_THRES."""
+    if cfg.SOLVER.EVAL_PERIOD <= 0:
+        return None
+    parsed = read_data_cfg(data_cfg or cfg.DATA.CFG, root=cfg.DATA.ROOT or None, require=("test",))
+    images = build_image_list(cfg, parsed, "test")
+    iou_thres, ltrb, down_ratio = cfg.EVAL.DET_IOU_THRES, cfg.MODEL.LTRB, cfg.INPUT.DOWN_RATIO
+
+    def evaluate(model) -> dict:
+        summary = detection_ap(
+            model, images, iou_thres=iou_thres, ltrb=ltrb, down_ratio=down_ratio, progress=False
+        )
+        return {"mAP": summary["mAP"]}
+
+    return evaluate
 
 
 def _device_of(model) -> torch.device:

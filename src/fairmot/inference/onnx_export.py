@@ -27,13 +27,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..config import ConfigError
+from ..config import ConfigError, inference_input_size
 from ..errors import UsageError
 from ..models import build_model, load_checkpoint
 from ..models.checkpoint import ONNX_CONFIG_KEY, ONNX_SOURCE_KEY, CheckpointError, onnx_metadata
 from ..models.decode import PEAK_INDEX, DecodeParams, decode_peaks
 from ..models.layers import set_deform_conv_implementation
-from .detector import test_input_size
 
 logger = logging.getLogger(__name__)
 
@@ -221,7 +220,7 @@ def export_checkpoint(
         raise UsageError("give --weights (or MODEL.WEIGHTS): the checkpoint to export")
     model = build_model(cfg)
     load_checkpoint(model, weights, strict=True)
-    input_wh = test_input_size(cfg)
+    input_wh = inference_input_size(cfg)
     path = export_onnx(
         model,
         output or default_export_path(cfg, weights, input_wh),

@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import tempfile
+from fractions import Fraction
 from pathlib import Path
 
 import cv2
@@ -20,9 +21,11 @@ from .draw import TrailBuffer, draw_text, draw_tracks
 logger = logging.getLogger(__name__)
 
 
-#: MP4 codecs in order of preference: H.264 (every browser plays it), then MPEG-4 Part 2
-#: (every OpenCV build writes it; VLC and ffmpeg play it, browsers mostly do not).
-CODECS = ("avc1", "mp4v")
+#: MP4 encoders in order of preference: H.264 through PyAV (its wheels ship FFmpeg with
+#: libx264), H.264 through OpenCV where its build has it (the pip wheels do not), then
+#: MPEG-4 Part 2 through OpenCV (every build writes it; VLC and ffmpeg play it, browsers
+#: mostly do not). H.264 is what every browser plays.
+CODECS = ("libx264", "avc1", "mp4v")
 
 
 @contextlib.contextmanager
@@ -39,12 +42,22 @@ def _quiet_stderr():
         os.close(null)
 
 
+def _pyav_has_h264() -> bool:
+    try:
+        import av
+    except ImportError:
+        return False
+    return "libx264" in av.codecs_available
+
+
 @functools.lru_cache(maxsize=1)
 def mp4_codec() -> str:
-    """The first of CODECS this OpenCV build writes (probed once, quietly); a fall-back
+    """The first of CODECS this installation writes (probed once, quietly); a fall-back
     from H.264 is logged once, with what to do about it."""
+    if _pyav_has_h264():
+        return CODECS[0]
     with tempfile.TemporaryDirectory() as tmp, _quiet_stderr():
-        for codec in CODECS:
+        for codec in CODECS[1:]:
             probe = cv2.VideoWriter(
                 str(Path(tmp) / "probe.mp4"), cv2.VideoWriter_fourcc(*codec), 25.0, (64, 48)
             )
@@ -52,19 +65,65 @@ def mp4_codec() -> str:
             probe.release()
             if opened:
                 break
-    if codec != CODECS[0]:
+    if codec == "mp4v":
         logger.warning(
-            "this OpenCV build has no H.264 encoder: videos are written as MPEG-4 Part 2 "
-            "(%s), which VLC and ffmpeg play but browsers may not (re-encode with "
-            "`ffmpeg -i IN.mp4 -c:v libx264 OUT.mp4`, or install an OpenCV built with H.264)",
-            codec,
+            "no H.264 encoder (PyAV, `pip install av`, is not installed or has no libx264, "
+            "and this OpenCV build has none): videos are written as MPEG-4 Part 2 (mp4v), "
+            "which VLC and ffmpeg play but browsers do not (re-encode with "
+            "`ffmpeg -i IN.mp4 -c:v libx264 OUT.mp4`)"
         )
     return codec
 
 
+class _PyAVEncoder:
+    """H.264 (libx264, yuv420p, CRF 23) in an MP4 whose index comes first (`faststart`: a
+    browser plays it while loading). yuv420p needs even sides: a frame of odd width or
+    height gets its last column or row repeated once."""
+
+    def __init__(self, path: Path, fps: float, size: tuple):
+        import av
+
+        self.container = av.open(str(path), "w", format="mp4", options={"movflags": "+faststart"})
+        self.stream = self.container.add_stream(
+            "libx264", rate=Fraction(fps).limit_denominator(1001)
+        )
+        self.pad = (size[0] % 2, size[1] % 2)
+        self.stream.width, self.stream.height = size[0] + self.pad[0], size[1] + self.pad[1]
+        self.stream.pix_fmt = "yuv420p"
+        self.stream.options = {"crf": "23", "preset": "veryfast"}
+        self._frame = av.VideoFrame.from_ndarray
+
+    def write(self, image: np.ndarray) -> None:
+        if any(self.pad):
+            image = cv2.copyMakeBorder(image, 0, self.pad[1], 0, self.pad[0], cv2.BORDER_REPLICATE)
+        for packet in self.stream.encode(self._frame(image, format="bgr24")):
+            self.container.mux(packet)
+
+    def release(self, finish: bool = True) -> None:
+        if finish:
+            for packet in self.stream.encode(None):  # the frames the encoder still holds
+                self.container.mux(packet)
+        self.container.close()
+
+
+class _OpenCVEncoder:
+    """cv2.VideoWriter with fourcc `codec`, failing loudly where OpenCV would write nothing."""
+
+    def __init__(self, path: Path, fps: float, size: tuple, codec: str):
+        self.writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*codec), fps, size)
+        if not self.writer.isOpened():
+            raise OSError(f"cannot open a video writer for {path} (codec {codec}, {fps} fps)")
+
+    def write(self, image: np.ndarray) -> None:
+        self.writer.write(image)
+
+    def release(self, finish: bool = True) -> None:
+        self.writer.release()
+
+
 class VideoWriter:
-    """An MP4 writer that fails loudly (cv2.VideoWriter silently writes nothing on failure),
-    in H.264 where OpenCV has it, else MPEG-4 Part 2 (`mp4_codec`).
+    """An MP4 writer of BGR frames in H.264 where PyAV or OpenCV has it, else MPEG-4 Part 2
+    (`mp4_codec`), that fails loudly (cv2.VideoWriter silently writes nothing on failure).
 
     Frames are written through a temporary file renamed into place on close, so an
     interrupted run never leaves a truncated video under the final name.
@@ -75,14 +134,13 @@ class VideoWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = self.path.with_name(f".{self.path.stem}.tmp{os.getpid()}{self.path.suffix}")
         self.size = tuple(int(s) for s in size)
+        if not fps > 0:
+            raise ValueError(f"video {self.path}: frame rate must be positive, got {fps}")
         self.codec = mp4_codec()
-        self.writer = cv2.VideoWriter(
-            str(self.tmp), cv2.VideoWriter_fourcc(*self.codec), float(fps), self.size
-        )
-        if not self.writer.isOpened():
-            raise OSError(
-                f"cannot open a video writer for {self.path} (codec {self.codec}, {fps} fps)"
-            )
+        if self.codec == "libx264":
+            self.encoder = _PyAVEncoder(self.tmp, float(fps), self.size)
+        else:
+            self.encoder = _OpenCVEncoder(self.tmp, float(fps), self.size, self.codec)
         self.frames = 0
 
     def write(self, image: np.ndarray) -> None:
@@ -91,11 +149,11 @@ class VideoWriter:
                 f"frame of size {image.shape[1]}x{image.shape[0]} written to a "
                 f"{self.size[0]}x{self.size[1]} video {self.path}"
             )
-        self.writer.write(image)
+        self.encoder.write(image)
         self.frames += 1
 
     def close(self) -> None:
-        self.writer.release()
+        self.encoder.release()
         if self.frames:
             os.replace(self.tmp, self.path)
         else:
@@ -108,7 +166,7 @@ class VideoWriter:
         if exc_type is None:
             self.close()
         else:  # keep nothing half-written
-            self.writer.release()
+            self.encoder.release(finish=False)
             self.tmp.unlink(missing_ok=True)
 
 
