@@ -1,4 +1,4 @@
-"""The JDE multi-data-set training set (SPEC §4): images of every `train` list of a
+"""The JDE multi-data-set training set (docs/training.md): images of every `train` list of a
 data_cfg, letterboxed and augmented, with their training targets.
 
 Identities are global: each (data set, class, identity) gets its own index in its class's

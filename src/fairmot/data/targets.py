@@ -1,4 +1,4 @@
-"""Training targets of one image (SPEC §3), vectorised over its objects.
+"""Training targets of one image (docs/training.md), vectorised over its objects.
 
 Boxes arrive normalised to the network input (after letterbox and augmentation). At stride 4
 each object gets: a Gaussian splat at its integer centre in the heatmap of its class (radius

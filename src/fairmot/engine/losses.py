@@ -1,4 +1,4 @@
-"""The joint FairMOT loss (SPEC §3): focal heatmap loss, masked L1 box losses, re-ID
+"""The joint FairMOT loss (docs/training.md): focal heatmap loss, masked L1 box losses, re-ID
 cross-entropy over all training identities, and the uncertainty weighting.
 
 Several classes (the multi-class FairMOT variant): one identity classifier per class over that

@@ -1,4 +1,4 @@
-"""Training: one network and its loss module optimised together (SPEC §4).
+"""Training: one network and its loss module optimised together (docs/training.md).
 
 `train(cfg, resume=False)` builds everything from the config (`build_trainer`, the one
 place that reads it) and runs epochs. `Trainer.run_step` is load -> loss terms -> backward

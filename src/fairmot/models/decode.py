@@ -1,4 +1,4 @@
-"""From head outputs to detections in frame pixels (SPEC §5), batched in torch.
+"""From head outputs to detections in frame pixels (docs/tracking.md), batched in torch.
 
 Peaks: a 3x3 max-pool keeps local maxima of the (sigmoid) heatmap; the top K over all
 classes are boxes from the offset and size heads; `dets_to_frame` maps them back through the

@@ -1,4 +1,4 @@
-"""The JDE/FairMOT online association tracker (SPEC §5), numpy only.
+"""The JDE/FairMOT online association tracker (docs/tracking.md), numpy only.
 
 Per frame (`JDETracker.update`, one method per stage): predict every tracked and lost track
 with the Kalman filter; (1) match them to the detections by embedding cosine distance fused

@@ -1,4 +1,4 @@
-"""Converters from data set releases to the JDE training layout (SPEC §4).
+"""Converters from data set releases to the JDE training layout (docs/datasets.md).
 
 - `convert_mot_release`: MOT15/16/17/20 training splits; `make_half_split`: MOT17 halves.
 - `convert_crowdhuman`: CrowdHuman, detection and self-supervised modes.

@@ -1,4 +1,4 @@
-"""CrowdHuman (`annotation_{train,val}.odgt` + images) -> JDE layout (SPEC §4).
+"""CrowdHuman (`annotation_{train,val}.odgt` + images) -> JDE layout (docs/datasets.md).
 
 Each odgt line is one JSON record: `ID` (the image name without extension) and `gtboxes`, each
 with `fbox` = x y w h of the full body in pixels and `extra.ignore == 1` for boxes to skip.

@@ -1,5 +1,5 @@
 """MOTChallenge releases -> JDE label files and image lists, and the MOT17 half split
-(SPEC §4, "Converting").
+(docs/datasets.md).
 
 Rules of the released lists (MOT16/17/20): keep gt rows whose consider flag is not 0 and whose
 class is 1 (pedestrian); each (sequence, gt identity) pair becomes one global identity,
@@ -176,7 +176,7 @@ def check_frames_exist(path: Path, frames, first: int, seq: MotSequence, frame_d
         )
 
 
-#: The MOT15 training sequences the released lists were made from (SPEC §4).
+#: The MOT15 training sequences the released lists were made from (docs/datasets.md).
 MOT15_TRAIN = (
     "ADL-Rundle-6",
     "ADL-Rundle-8",
@@ -291,7 +291,7 @@ def _write_val_half(seq: MotSequence, out: Path, half: int) -> None:
 
 
 def make_half_split(root: str | os.PathLike, benchmark: str = "MOT17") -> dict:
-    """The paper's half split of a converted release (SPEC §4): per sequence, the first
+    """The paper's half split of a converted release (docs/datasets.md): per sequence, the first
     floor(n/2) frames train and the rest validate.
 
     Writes the lists `root/lists/<benchmark>_half.{train,val,emb}` (emb: every third
