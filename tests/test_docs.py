@@ -33,3 +33,25 @@ def test_site_builds_strictly(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "index.html").is_file() and (tmp_path / "main-job" / "index.html").is_file()
+
+
+def test_config_reference_page_is_generated_from_the_defaults():
+    """docs/config-reference.md is what scripts/gen_config_reference.py writes now, and it
+    lists every key of the tree with a comment."""
+    from fairmot.config import get_cfg
+    from fairmot.config.reference import _entries, config_reference_markdown
+
+    page = (REPO / "docs" / "config-reference.md").read_text()
+    assert page == config_reference_markdown(), "run python scripts/gen_config_reference.py"
+
+    def leaves(node, prefix=""):
+        for key, value in node.items():
+            if isinstance(value, dict):
+                yield from leaves(value, f"{prefix}{key}.")
+            else:
+                yield prefix + key
+
+    source = (REPO / "src/fairmot/config/defaults.py").read_text()
+    documented = {key: comment for _, key, comment in _entries(source)}
+    assert set(documented) == set(leaves(get_cfg()))
+    assert all(documented.values()), [k for k, c in documented.items() if not c]
