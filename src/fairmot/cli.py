@@ -56,6 +56,12 @@ PACKAGES = (
 )
 
 
+#: Set (to anything) to check a command line without running it (tests/test_docs.py runs
+#: every documented command so): the tool parses its arguments, loads its config when it
+#: takes one (the experiment file and every override checked), says so and exits with 0.
+CHECK_ARGS_ENV = "FAIRMOT_CHECK_ARGS"
+
+
 class ToolParser(argparse.ArgumentParser):
     """An argument parser that takes `KEY VALUE` config overrides anywhere on the line.
 
@@ -74,6 +80,15 @@ class ToolParser(argparse.ArgumentParser):
         namespace, extras = super().parse_known_args(rest, namespace)
         namespace.opts = opts
         return namespace, extras
+
+    def parse_args(self, args=None, namespace=None):
+        parsed = super().parse_args(args, namespace)
+        if os.environ.get(CHECK_ARGS_ENV):
+            if self.takes_overrides:
+                load_cfg(parsed.cfg or None, parsed.opts)
+            print(f"{self.prog}: arguments ok")
+            raise SystemExit(0)
+        return parsed
 
     def _split_overrides(self, argv: list[str]) -> tuple[list[str], list[str]]:
         rest, opts, i = [], [], 0
