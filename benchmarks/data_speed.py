@@ -153,7 +153,9 @@ def sample_timings(samples: int = 40) -> dict:
         write_jde_labels(root / "ds/labels_with_ids/0.txt", labels)
         write_image_list(root / "ds.train", ["ds/images/0.jpg"])
         dataset = JointDataset(
-            DataCfg(root=root, train={"ds": root / "ds.train"}), INPUT, AugmentParams()
+            DataCfg(root=root, train={"ds": root / "ds.train"}),
+            input_wh=INPUT,
+            augment=AugmentParams(),
         )
         timings = {"original operations": [], "ours (JointDataset)": []}
         for k in range(samples):

@@ -21,7 +21,7 @@ def test_object_by_object_baseline_encodes_the_same_targets():
         rng.uniform(0.0, 1.0, (n, 2)), rng.uniform(0.01, 0.06, n), rng.uniform(0.05, 0.3, n)
     ].astype(np.float32)
     ids = rng.integers(0, 1000, n)
-    ours = encode_targets(boxes, np.zeros(n, np.int64), ids, (272, 152))
+    ours = encode_targets(boxes, np.zeros(n, np.int64), ids, output_wh=(272, 152))
     for key, value in zip(
         ("hm", "wh", "reg", "ind", "reg_mask", "ids"), baseline_targets(boxes, ids, (272, 152))
     ):

@@ -69,6 +69,11 @@ def test_choices_are_the_implemented_ones():
 
     assert allowed("SOLVER.AMP", {*AMP_MODES, "fp32"}) == set(AMP_MODES)
     assert allowed("SOLVER.MEMORY_FORMAT", {*MEMORY_FORMATS, "nhwc"}) == set(MEMORY_FORMATS)
+    from fairmot.engine.trainer import OPTIMIZERS
+    from fairmot.inference.detector import PRECISIONS
+
+    assert allowed("SOLVER.OPTIMIZER", {*OPTIMIZERS, "sgd"}) == set(OPTIMIZERS)
+    assert allowed("INFERENCE.PRECISION", {*PRECISIONS, "fp8"}) == set(PRECISIONS)
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,7 @@ def reference_sets(tmp_path_factory):
 @needs_reference
 def test_without_augmentation_equal_to_the_original_loader(reference_sets):
     ref, data_cfg = reference_sets
-    dataset = JointDataset(data_cfg, (576, 320), NO_AUG, id_counting="original")
+    dataset = JointDataset(data_cfg, input_wh=(576, 320), augment=NO_AUG, id_counting="original")
     assert dataset.num_ids == int(ref["nID"]) == 61
     order = [
         c
@@ -68,11 +68,11 @@ def test_without_augmentation_equal_to_the_original_loader(reference_sets):
 @needs_reference
 def test_exact_identity_counting(reference_sets):
     ref, data_cfg = reference_sets
-    dataset = JointDataset(data_cfg, (576, 320), NO_AUG, id_counting="exact")
+    dataset = JointDataset(data_cfg, input_wh=(576, 320), augment=NO_AUG, id_counting="exact")
     ids = np.concatenate([e.labels[:, 1] for e in dataset.entries])
     distinct = np.unique(ids[ids >= 0])
     assert dataset.num_ids == len(distinct) and distinct.tolist() == list(range(len(distinct)))
-    selfsup = JointDataset(data_cfg, (576, 320), NO_AUG, self_supervised=True)
+    selfsup = JointDataset(data_cfg, input_wh=(576, 320), augment=NO_AUG, self_supervised=True)
     ids = np.concatenate([e.labels[:, 1] for e in selfsup.entries])
     assert (ids >= 0).all() and selfsup.num_ids == len(np.unique(ids)) > dataset.num_ids
 
@@ -85,7 +85,7 @@ def test_augmented_boxes_follow_the_image(tmp_path):
         root=tmp_path, train={"one": write_dataset(tmp_path, "one", [image], [rows])}
     )
     params = AugmentParams(hsv_saturation=0.0, hsv_value=0.0)
-    dataset = JointDataset(data_cfg, (576, 320), params, seed=3)
+    dataset = JointDataset(data_cfg, input_wh=(576, 320), augment=params, seed=3)
     checked = 0
     for epoch in range(12):
         dataset.set_epoch(epoch)
@@ -115,14 +115,14 @@ def test_bad_samples_error_or_skip(tmp_path):
     (tmp_path / "ds/labels_with_ids/0001.txt").write_text("0 1 0.5 0.5 0.2\n")
     data_cfg = DataCfg(root=tmp_path, train={"ds": list_path})
     with pytest.raises(FormatError, match=r"0001.txt:1: expected 6 fields"):
-        JointDataset(data_cfg, (64, 64), NO_AUG)
-    dataset = JointDataset(data_cfg, (64, 64), NO_AUG, bad_samples="skip")
+        JointDataset(data_cfg, input_wh=(64, 64), augment=NO_AUG)
+    dataset = JointDataset(data_cfg, input_wh=(64, 64), augment=NO_AUG, bad_samples="skip")
     assert len(dataset) == 2 and dataset.skipped_at_load == 1
     (tmp_path / "ds/images/0002.png").write_bytes(b"broken")
     batch = collate([dataset[0], dataset[1]])
     assert batch["skipped"] == 1 and batch["input"].shape == (1, 3, 64, 64)
     write_jde_labels(tmp_path / "ds/labels_with_ids/0001.txt", good)
-    strict = JointDataset(data_cfg, (64, 64), NO_AUG, bad_samples="error")
+    strict = JointDataset(data_cfg, input_wh=(64, 64), augment=NO_AUG, bad_samples="error")
     with pytest.raises(FormatError, match="0002.png: cannot read this image"):
         strict[2]
 
@@ -144,7 +144,7 @@ def test_identities_are_counted_per_class(tmp_path):
             "b": write_dataset(tmp_path, "b", [image], second),
         },
     )
-    dataset = JointDataset(data_cfg, (64, 64), NO_AUG, classes=(0, 2))
+    dataset = JointDataset(data_cfg, input_wh=(64, 64), augment=NO_AUG, classes=(0, 2))
     assert dataset.num_ids_per_class == (3, 2) and dataset.num_ids == 5
     labels = [e.labels[:, :2].tolist() for e in dataset.entries]
     # class index, identity: people 7, 9 of "a" -> 0, 1, person 7 of "b" -> 2; cars 7 of
@@ -152,10 +152,12 @@ def test_identities_are_counted_per_class(tmp_path):
     assert labels == [[[0, 0], [1, 0]], [[0, 1], [1, -1]], [[1, 1], [0, 2]]]
     sample = dataset[2]
     assert sample["cls"][:2].tolist() == [1, 0] and sample["ids"][:2].tolist() == [1, 2]
-    original = JointDataset(data_cfg, (64, 64), NO_AUG, classes=(0, 2), id_counting="original")
+    original = JointDataset(
+        data_cfg, input_wh=(64, 64), augment=NO_AUG, classes=(0, 2), id_counting="original"
+    )
     assert original.num_ids_per_class == (19, 17)  # per class: sum(max id + 1) + 1
     with pytest.raises(FormatError, match=r"a/labels_with_ids/0000.txt: label class 2 is not"):
-        JointDataset(data_cfg, (64, 64), NO_AUG, classes=(0,))
+        JointDataset(data_cfg, input_wh=(64, 64), augment=NO_AUG, classes=(0,))
 
 
 def test_identities_per_data_set_from_the_data_cfg(tmp_path):
@@ -177,7 +179,7 @@ def test_identities_per_data_set_from_the_data_cfg(tmp_path):
     }
     (tmp_path / "d.json").write_text(json.dumps(spec))
     data_cfg = read_data_cfg(tmp_path / "d.json")
-    dataset = JointDataset(data_cfg, (64, 64), NO_AUG)
+    dataset = JointDataset(data_cfg, input_wh=(64, 64), augment=NO_AUG)
     ids = [e.labels[:, 1].tolist() for e in dataset.entries]
     assert ids == [[0, 1], [0, 1], [2, 3], [4, 5], [-1, -1], [-1, -1]]
     assert dataset.num_ids == 6

@@ -35,7 +35,7 @@ def test_targets_equal_the_original(name, size, case):
     ids = labels[:, 1].astype(np.int64)
     ids = np.where(ids > -1, ids + offsets(ref)[str(ref[f"case{case}_dataset"])], -1)
     targets = encode_targets(
-        labels[:, 2:6], labels[:, 0].astype(int), ids, (size[0] // 4, size[1] // 4)
+        labels[:, 2:6], labels[:, 0].astype(int), ids, output_wh=(size[0] // 4, size[1] // 4)
     )
     np.testing.assert_allclose(targets["hm"], ref[f"case{case}_hm"], rtol=0, atol=1e-6)
     # Everything else equals the original bit for bit (same float32 operations).
@@ -56,8 +56,8 @@ def test_gaussian_splat_by_hand():
 def test_too_many_objects():
     boxes = np.tile([[0.5, 0.5, 0.1, 0.2]], (6, 1))
     with pytest.raises(TooManyObjectsError, match="6 objects in one image, more than max_objs = 5"):
-        encode_targets(boxes, np.zeros(6, int), np.arange(6), (16, 8), max_objs=5)
+        encode_targets(boxes, np.zeros(6, int), np.arange(6), output_wh=(16, 8), max_objs=5)
     targets = encode_targets(
-        boxes, np.zeros(6, int), np.arange(6), (16, 8), max_objs=5, truncate=True
+        boxes, np.zeros(6, int), np.arange(6), output_wh=(16, 8), max_objs=5, truncate=True
     )
     assert targets["reg_mask"].sum() == 5

@@ -68,6 +68,7 @@ class JointDataset:
     def __init__(
         self,
         data_cfg: DataCfg,
+        *,
         input_wh,
         augment: AugmentParams,
         classes=(0,),
@@ -192,7 +193,7 @@ class JointDataset:
             labels[:, 2:6],
             labels[:, 0].astype(np.int64),
             labels[:, 1].astype(np.int64),
-            out_wh,
+            output_wh=out_wh,
             num_classes=max(1, len(self.class_index)),
             max_objs=self.max_objs,
             ltrb=self.ltrb,
@@ -288,8 +289,8 @@ def build_train_dataset(cfg, data_cfg: DataCfg) -> JointDataset:
     )
     return JointDataset(
         data_cfg,
-        (cfg.INPUT.WIDTH, cfg.INPUT.HEIGHT),
-        params,
+        input_wh=(cfg.INPUT.WIDTH, cfg.INPUT.HEIGHT),
+        augment=params,
         classes=tuple(cfg.DATA.CLASSES),
         max_objs=cfg.DATA.MAX_OBJS,
         truncate=cfg.DATA.TRUNCATE_OBJECTS,

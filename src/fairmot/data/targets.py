@@ -100,6 +100,7 @@ def encode_targets(
     boxes: np.ndarray,
     classes: np.ndarray,
     ids: np.ndarray,
+    *,
     output_wh,
     num_classes: int = 1,
     max_objs: int = 500,

@@ -22,7 +22,14 @@ LOSS_TERMS = ("loss", "hm_loss", "wh_loss", "off_loss", "id_loss")
 
 
 class HookBase:
-    """A hook that does nothing; subclasses override what they need."""
+    """A hook that does nothing; subclasses override what they need.
+
+    Each stage gets the `Trainer`; what a hook may read of it: `epoch` (current, from 1),
+    `epochs` (the last), `start_epoch`, `step` (optimiser steps so far), `terms` (the last
+    step's loss terms, floats), `epoch_means()`, `batch_images` (images in the last step's
+    batch on this process), `skipped` (bad samples skipped this epoch), `rank` and `world`
+    (distributed training), `module` (the network with its loss, unwrapped), `optimizer`.
+    """
 
     def before_train(self, trainer) -> None:
         pass

@@ -47,6 +47,9 @@ from .precision import Precision, choose_precision
 
 logger = logging.getLogger(__name__)
 
+#: SOLVER.OPTIMIZER -> the optimiser class (the original trains with Adam only).
+OPTIMIZERS = {"adam": torch.optim.Adam}
+
 
 class ModelWithLoss(nn.Module):
     """Network and loss as one module, so data parallelism synchronises the identity
@@ -119,7 +122,12 @@ class Trainer:
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.precision.amp == "fp16")
         self.hooks = list(hooks)
         self.start_epoch, self.epoch, self.step = 1, 0, 0
-        self.terms: dict = {}
+        # What hooks read (hooks.HookBase lists it), kept current by the loop.
+        self.terms: dict = {}  # the last step's loss terms
+        self.batch_images = 0  # images in the last step's batch (this process)
+        self.skipped = 0  # samples skipped as bad so far this epoch
+        self._sums: dict = {}  # this epoch's sums of the loss terms, over self._steps steps
+        self._steps = 0
 
     def resume(self, path) -> None:
         """Continue after the epoch stored in `path` (through the Checkpointer hook)."""
@@ -272,9 +280,7 @@ def build_trainer(
     if cfg.MODEL.INIT_WEIGHTS:
         load_checkpoint(model, cfg.MODEL.INIT_WEIGHTS, strict=False)
     net = ModelWithLoss(model, build_loss(cfg, dataset.num_ids_per_class))
-    if cfg.SOLVER.OPTIMIZER != "adam":
-        raise TrainingError(f"SOLVER.OPTIMIZER {cfg.SOLVER.OPTIMIZER!r}: only 'adam' is provided")
-    optimizer = torch.optim.Adam(
+    optimizer = OPTIMIZERS[cfg.SOLVER.OPTIMIZER](
         net.parameters(), lr=cfg.SOLVER.BASE_LR, weight_decay=cfg.SOLVER.WEIGHT_DECAY
     )
     scheduler = torch.optim.lr_scheduler.MultiStepLR(

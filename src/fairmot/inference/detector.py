@@ -162,10 +162,6 @@ def build_detector(cfg, weights: str, *, frames_in_flight: int | None = None) ->
     one-stage network on the CPU where it is installed, the fastest correct CPU path
     measured (benchmarks/onnx_speed.py), else torch. `frames_in_flight` overrides
     INFERENCE.FRAMES_IN_FLIGHT (the frame-by-frame API passes 1)."""
-    if cfg.INFERENCE.BACKEND not in BACKENDS:
-        raise ValueError(
-            f"INFERENCE.BACKEND must be one of {BACKENDS}, got {cfg.INFERENCE.BACKEND!r}"
-        )
     input_wh, device = inference_input_size(cfg), select_device(cfg.DEVICE)
     model, runtime = weights, Path(weights).suffix == ".onnx"
     if not runtime:
