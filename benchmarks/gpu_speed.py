@@ -37,7 +37,8 @@ from tracking_speed import frames_per_second, hd_sequence
 
 from fairmot.inference.cuda_graphs import GraphedNetwork
 from fairmot.inference.detector import PRECISIONS
-from fairmot.inference.onnx_export import OnnxRuntimeNetwork, export_onnx
+from fairmot.inference.export_onnx import export_onnx
+from fairmot.inference.onnx_runtime import OnnxRuntimeNetwork
 from fairmot.models.decode import PEAK_INDEX, DecodeParams
 
 #: The issue's goal (#14) for the real network's end-to-end rows at 1088x608.

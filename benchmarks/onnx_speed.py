@@ -19,7 +19,8 @@ import torch
 from common import Row, format_rows, interleaved_seconds
 from network_speed import SIZES, paper_network
 
-from fairmot.inference.onnx_export import OnnxRuntimeNetwork, export_onnx
+from fairmot.inference.export_onnx import export_onnx
+from fairmot.inference.onnx_runtime import OnnxRuntimeNetwork
 from fairmot.models.decode import DecodeParams
 
 

@@ -34,7 +34,8 @@ from fairmot.inference import (
     track_stream,
 )
 from fairmot.inference.detector import resolve_frames_in_flight, runtime_threads
-from fairmot.inference.onnx_export import OnnxRuntimeNetwork, export_onnx
+from fairmot.inference.export_onnx import export_onnx
+from fairmot.inference.onnx_runtime import OnnxRuntimeNetwork
 from fairmot.models.decode import DecodeParams
 from fairmot.tracker import JDETracker
 

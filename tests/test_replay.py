@@ -11,6 +11,7 @@ from fairmot.config import load_cfg
 from fairmot.data.formats import list_sequences, read_mot_results
 from fairmot.data.synthetic import generate_dataset, oracle_detections
 from fairmot.errors import UsageError
+from fairmot.evaluation import combined_metrics, evaluate_tracks
 from fairmot.inference import run_tracking
 from fairmot.replay import load_replay, score_replay, track_replay
 from fairmot.tracker import TrackerParams
@@ -47,6 +48,13 @@ def test_replay_gives_the_tracks_track_py_writes(split):
         np.testing.assert_allclose(written.tlwh, ours.tlwh[order], atol=0.01)  # 2 decimals
     metrics = score_replay(sequences, tracks)
     assert 80 < metrics["MOTA"] <= 100 and metrics["IDSW"] >= 0
+    # The run says where it wrote; the evaluation takes its folder or the result files.
+    assert stats.out_dir == Path(cfg.OUTPUT_DIR) / "tracks" / "fairmot"
+    assert {s.results.parent for s in stats} == {stats.results_dir} == {stats.evaluated_dir}
+    for given in (stats.out_dir, stats.results_dir):
+        result, paths = evaluate_tracks(cfg, gt_dir, given)
+        assert paths == []  # files written with 2 decimals: localisation differs in the 7th
+        assert combined_metrics(result) == pytest.approx(metrics, rel=1e-6)
 
 
 def test_a_sequence_without_saved_detections_is_named(split, tmp_path):

@@ -39,8 +39,8 @@ def main():
     gt_dir = ground_truth_dir(args.gt, cfg)
     detections = args.detections
     if args.weights:
-        stats = run_tracking(cfg, inputs=gt_dir, weights=args.weights, save_detections=True)
-        detections = stats[0].results.parent.parent / "detections"
+        run = run_tracking(cfg, inputs=gt_dir, weights=args.weights, save_detections=True)
+        detections = run.detections_dir
     elif args.oracle:
         detections = Path(cfg.OUTPUT_DIR) / "oracle_detections"
         for seq in list_sequences(gt_dir):

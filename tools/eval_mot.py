@@ -23,21 +23,17 @@ files for each (<class>_summary.txt, <class>_detailed.csv) and metrics.json:
 from pathlib import Path
 
 from fairmot.cli import argument_parser, run_tool, setup
-from fairmot.evaluation import (
-    BENCHMARKS,
-    ground_truth_dir,
-    multiclass_layout,
-    report_multiclass_split,
-    report_split,
-    tracker_name,
-    trackeval_tables,
-)
+from fairmot.evaluation import BENCHMARKS, evaluate_tracks, tracker_name, trackeval_tables
 
 
 def main():
     parser = argument_parser(__doc__)
     parser.add_argument("--gt", default="", help="ground-truth split folder (EVAL.GT_DIR)")
-    parser.add_argument("--results", required=True, help="folder of <SEQ>.txt result files")
+    parser.add_argument(
+        "--results",
+        required=True,
+        help="folder of result files (<SEQ>.txt), or a tracking run's folder (tracks/<name>)",
+    )
     parser.add_argument("--seqs", nargs="+", default=None, help="sequences (EVAL.SEQS)")
     parser.add_argument(
         "--classes",
@@ -53,13 +49,15 @@ def main():
     )
     args = parser.parse_args()
     cfg = setup(args)
-    gt_dir, out_dir = ground_truth_dir(args.gt, cfg), Path(cfg.OUTPUT_DIR) / "eval"
-    seqs = args.seqs or list(cfg.EVAL.SEQS) or None
-    if multiclass_layout(gt_dir):  # several classes: per class and combined
-        result, paths = report_multiclass_split(gt_dir, args.results, out_dir, seqs, args.classes)
-    else:
-        benchmark = args.benchmark or cfg.EVAL.BENCHMARK
-        result, paths = report_split(gt_dir, args.results, out_dir, seqs, benchmark)
+    result, paths = evaluate_tracks(
+        cfg,
+        args.gt,
+        args.results,
+        Path(cfg.OUTPUT_DIR) / "eval",
+        seqs=args.seqs,
+        classes=args.classes,
+        benchmark=args.benchmark,
+    )
     print(trackeval_tables(result, tracker_name(args.results)))
     print("wrote " + ", ".join(str(p) for p in paths))
 

@@ -34,7 +34,7 @@ def main():
     )
     args = parser.parse_args()
     cfg = setup(args, weights=args.weights)
-    from fairmot.inference.onnx_export import export_checkpoint  # torch: after the config
+    from fairmot.inference.export_onnx import export_checkpoint  # torch: after the config
 
     path, (width, height) = export_checkpoint(
         cfg, args.weights, args.output, dynamic=args.dynamic, peaks=args.peaks, decode=args.decode

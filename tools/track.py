@@ -83,7 +83,7 @@ def main():
     if post is not None and not post.methods:
         raise UsageError("--postprocess needs POSTPROCESS.METHODS, e.g. \"['link', 'gsi']\"")
     try:
-        stats = run_tracking(
+        run = run_tracking(
             cfg,
             inputs=args.input or None,
             weights=args.weights,
@@ -99,13 +99,12 @@ def main():
     except KeyboardInterrupt:  # before tracking began (loading the model, opening inputs)
         print("interrupted before tracking began; nothing written", file=sys.stderr)
         return 130
-    print(summary_table(stats))
-    print(f"results in {stats[0].results.parent}")
+    print(summary_table(run))
+    print(f"results in {run.results_dir}")
     if post is not None:
-        results = stats[0].results.parent
-        written = postprocess_results(results, post)
+        written = postprocess_results(run.results_dir, post)
         print(f"post-processed ({', '.join(post.methods)}) in {written[0].parent}")
-    if stats[-1].interrupted:
+    if run[-1].interrupted:
         print("interrupted: the results and videos hold the frames tracked until then")
         return 130
     return 0

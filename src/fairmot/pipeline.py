@@ -2,9 +2,8 @@
 
 `run_demo(cfg)` chains them on the synthetic data set (what `make demo` runs). The stages
 are the library's own entry points (`generate_dataset`, `engine.train`,
-`inference.run_tracking`, `evaluation.report_split`, or `report_multiclass_split` per class with
-several classes) plus `association_ablation`, which is also behind
-tools/ablate_association.py.
+`inference.run_tracking`, `evaluation.evaluate_tracks`) plus `association_ablation`, which is
+also behind tools/ablate_association.py.
 """
 
 from __future__ import annotations
@@ -13,21 +12,22 @@ import dataclasses
 import time
 from pathlib import Path
 
-from .data.synthetic import generate_dataset
+from .data.synthetic import SyntheticLayout, generate_dataset
 from .evaluation import (
     ABLATION_PARAMS,
     ABLATION_ROWS,
     COMBINED,
-    evaluate_split,
+    combined_metrics,
+    evaluate_tracks,
     format_table,
-    report_multiclass_split,
-    report_split,
     write_ablation,
 )
-from .evaluation.multiclass import CLASS_AVERAGED, DETECTION_AVERAGED, evaluate_bdd_split
+from .evaluation.multiclass import CLASS_AVERAGED, DETECTION_AVERAGED
 
 
-def association_ablation(cfg, detections_dir, gt_dir=None, progress: bool = True) -> dict:
+def association_ablation(
+    cfg, detections_dir, gt_dir=None, progress: bool = True, *, eval_gt=None
+) -> dict:
     """The paper's Table 6: track the same detections with each association mode (and the
     default with the long-term re-ID gallery).
 
@@ -35,19 +35,23 @@ def association_ablation(cfg, detections_dir, gt_dir=None, progress: bool = True
         cfg: full config (TRACKER thresholds, EVAL.BENCHMARK, OUTPUT_DIR for the results).
         detections_dir: one saved-detections .npz per sequence (`track.py
             --save-detections`), so every row sees the same detections and embeddings.
-        gt_dir: ground-truth split (default EVAL.GT_DIR).
+        gt_dir: the split tracked (default EVAL.GT_DIR).
+        eval_gt: the ground truth evaluated against (`evaluate_tracks`), default `gt_dir`;
+            with several classes, default the synthetic set's BDD100K layout of the split.
 
     Returns:
-        {mode: {metric: value}} over ABLATION_ROWS, combined over the sequences.
+        {mode: {metric: value}} over ABLATION_ROWS, combined over the sequences (with
+        several classes, detection-averaged).
     """
     from .inference import run_tracking
     from .tracker import TrackerParams
 
     gt_dir = gt_dir or cfg.EVAL.GT_DIR
+    eval_gt = eval_gt or _evaluated_ground_truth(cfg, gt_dir)
     params = TrackerParams.from_config(cfg.TRACKER)
     rows = {}
     for mode in ABLATION_ROWS:
-        stats = run_tracking(
+        run = run_tracking(
             cfg,
             inputs=gt_dir,
             detections_dir=detections_dir,
@@ -55,28 +59,26 @@ def association_ablation(cfg, detections_dir, gt_dir=None, progress: bool = True
             tracker_params=dataclasses.replace(params, **ABLATION_PARAMS[mode]),
             progress=progress,
         )
-        rows[mode] = _combined_metrics(cfg, gt_dir, stats)
+        seqs = [s.name for s in run]
+        result, _ = evaluate_tracks(
+            cfg, eval_gt, run.evaluated_dir, seqs=seqs, classes=_classes(cfg)
+        )
+        rows[mode] = combined_metrics(result)
     return rows
 
 
-def _combined_metrics(cfg, gt_dir, stats) -> dict:
-    """The metrics of one tracking run over its sequences: pedestrians by the MOTChallenge
-    rules, or with several classes every class by the BDD100K rules, detection-averaged."""
-    results = stats[0].results.parent  # tracks/<name>/data
-    if cfg.MODEL.NUM_CLASSES > 1:
-        result = evaluate_bdd_split(
-            bdd_ground_truth_dir(gt_dir), results.parent / "bdd100k", None, cfg.DATA.CLASS_NAMES
-        )
-        return result.summary()[DETECTION_AVERAGED][COMBINED]
-    names = [s.name for s in stats]
-    return evaluate_split(gt_dir, results, names, cfg.EVAL.BENCHMARK).summary()[COMBINED]
+def _evaluated_ground_truth(cfg, split_dir) -> Path:
+    """What the tracks of the split `split_dir` are evaluated against: the split itself for
+    one class; for several, the BDD100K layout the synthetic generator writes beside it."""
+    split_dir = Path(split_dir)
+    if cfg.MODEL.NUM_CLASSES == 1:
+        return split_dir
+    return SyntheticLayout(split_dir.parents[1]).bdd_dir(split_dir.name)  # <root>/images/<split>
 
 
-def bdd_ground_truth_dir(gt_dir) -> Path:
-    """The BDD100K-layout ground truth the synthetic generator writes next to a split with
-    several classes: data/images/<split> -> data/bdd100k/<split>."""
-    gt_dir = Path(gt_dir)
-    return gt_dir.parents[1] / "bdd100k" / gt_dir.name
+def _classes(cfg) -> list | None:
+    """The categories a multi-class model is evaluated on: its own (None: one class)."""
+    return list(cfg.DATA.CLASS_NAMES) if cfg.MODEL.NUM_CLASSES > 1 else None
 
 
 class _Stages:
@@ -114,24 +116,28 @@ def run_demo(cfg, progress: bool = True) -> dict:
     Returns:
         {"data": dataset summary, "metrics": {sequence or COMBINED: {metric: value}},
          "ablation": {mode: metrics}, "losses": the last epoch's mean loss terms,
-         "videos": [paths], "seconds": {stage: wall time}}.
+         "videos": [paths], "tracks": the val split's TrackingRun, "seconds": {stage: wall
+         time}}.
     """
     out = Path(cfg.OUTPUT_DIR)
     stages = _Stages(5)
-    data = _render(cfg, out / "data", stages, progress)
-    gt_dir = out / "data" / "images" / "val"
-    weights, losses = _train(cfg, out / "data" / "synthetic.json", stages, progress)
-    track_dir = _track(cfg, gt_dir, weights, stages, progress)
+    layout = SyntheticLayout(out / "data")
+    data = _render(cfg, layout.root, stages, progress)
+    split_dir, gt_dir = layout.split_dir("val"), layout.ground_truth("val", cfg.MODEL.NUM_CLASSES)
+    weights, losses = _train(cfg, layout.data_cfg, stages, progress)
+    run = _track(cfg, split_dir, weights, stages, progress)
     stages.start("evaluate", "evaluating against the val ground truth")
-    metrics, paths = _evaluate(cfg, gt_dir, track_dir, out / "eval")
+    metrics, paths = _evaluate(cfg, gt_dir, run.evaluated_dir, out / "eval")
     stages.done()
     print(format_table(metrics, "class" if cfg.MODEL.NUM_CLASSES > 1 else "sequence"))
     stages.start("ablation", "association ablation (paper Table 6) on the same detections")
-    ablation = association_ablation(cfg, track_dir / "detections", gt_dir, progress=progress)
+    ablation = association_ablation(
+        cfg, run.detections_dir, split_dir, progress=progress, eval_gt=gt_dir
+    )
     table, ablation_path = write_ablation(ablation, out / "eval")
     stages.done()
     print(table)
-    videos = sorted((track_dir / "videos").glob("*.mp4"))
+    videos = sorted(run.videos_dir.glob("*.mp4"))
     print(
         f"{stages.summary()}: metrics {paths[0]}, ablation {ablation_path}, "
         f"videos {', '.join(str(v) for v in videos)}"
@@ -142,24 +148,21 @@ def run_demo(cfg, progress: bool = True) -> dict:
         "ablation": ablation,
         "losses": losses,
         "videos": videos,
+        "tracks": run,
         "seconds": stages.seconds,
     }
 
 
-def _evaluate(cfg, gt_dir: Path, track_dir: Path, out_dir: Path) -> tuple:
+def _evaluate(cfg, gt_dir: Path, results_dir: Path, out_dir: Path) -> tuple:
     """Stage 4: ({row: metrics} of the printed table, written paths). One class: a row per
     sequence and COMBINED; several: a row per class and the class and detection averages
     over the whole split."""
-    if cfg.MODEL.NUM_CLASSES == 1:
-        benchmark = cfg.EVAL.BENCHMARK
-        result, paths = report_split(gt_dir, track_dir / "data", out_dir, benchmark=benchmark)
-        return result.summary(), paths
-    names = list(cfg.DATA.CLASS_NAMES)
-    result, paths = report_multiclass_split(
-        bdd_ground_truth_dir(gt_dir), track_dir / "bdd100k", out_dir, classes=names
-    )
+    result, paths = evaluate_tracks(cfg, gt_dir, results_dir, out_dir, classes=_classes(cfg))
     summary = result.summary()
-    return {n: summary[n][COMBINED] for n in [*names, CLASS_AVERAGED, DETECTION_AVERAGED]}, paths
+    if cfg.MODEL.NUM_CLASSES == 1:
+        return summary, paths
+    rows = [*cfg.DATA.CLASS_NAMES, CLASS_AVERAGED, DETECTION_AVERAGED]
+    return {n: summary[n][COMBINED] for n in rows}, paths
 
 
 def _render(cfg, data_root: Path, stages: _Stages, progress: bool) -> dict:
@@ -187,11 +190,11 @@ def _train(cfg, data_cfg: Path, stages: _Stages, progress: bool) -> tuple:
     return out / "model_last.pth", losses
 
 
-def _track(cfg, gt_dir: Path, weights: Path, stages: _Stages, progress: bool) -> Path:
+def _track(cfg, gt_dir: Path, weights: Path, stages: _Stages, progress: bool):
     from .inference import run_tracking, summary_table
 
     stages.start("track", f"tracking {gt_dir} with {weights}")
-    stats = run_tracking(
+    run = run_tracking(
         cfg,
         inputs=gt_dir,
         weights=str(weights),
@@ -200,5 +203,5 @@ def _track(cfg, gt_dir: Path, weights: Path, stages: _Stages, progress: bool) ->
         progress=progress,
     )
     stages.done()
-    print(summary_table(stats))
-    return stats[0].results.parent.parent
+    print(summary_table(run))
+    return run

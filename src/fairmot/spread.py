@@ -61,23 +61,22 @@ def _preset_scores(cfg, detections_dir: Path, gt_dir: Path) -> dict:
 
 def run_one(cfg, progress: bool = True) -> dict:
     """The main job of `cfg` (a `run_config`) and its row (module docstring)."""
+    from .data.synthetic import SyntheticLayout
     from .evaluation import COMBINED
     from .inference.model_metrics import checkpoint_embedding_tpr
     from .pipeline import run_demo
 
     result = run_demo(cfg, progress=progress)
-    out = Path(cfg.OUTPUT_DIR)
-    data = out / "data"
+    out, data = Path(cfg.OUTPUT_DIR), SyntheticLayout(Path(cfg.OUTPUT_DIR) / "data")
     tpr, _ = checkpoint_embedding_tpr(
-        cfg, str(out / "model_last.pth"), str(data / "synthetic.json"), progress=progress
+        cfg, str(out / "model_last.pth"), str(data.data_cfg), progress=progress
     )
     combined = result["metrics"][COMBINED]
     row = {"seed": cfg.SEED, "data_seed": cfg.SYNTH.SEED}
     row.update({m: combined[m] for m in METRICS})
     row.update({k: result["losses"][k] for k in ("id_loss", "s_id", "hm_loss")})
     row.update({f"TPR@FAR={far:g}": 100.0 * value for far, value in tpr.items()})
-    detections = out / "tracks" / "fairmot" / "detections"
-    row.update(_preset_scores(cfg, detections, data / "images" / "val"))
+    row.update(_preset_scores(cfg, result["tracks"].detections_dir, data.split_dir("val")))
     seconds = result["seconds"]
     row["train_min"], row["total_min"] = seconds["train"] / 60, sum(seconds.values()) / 60
     notes = machine.notes()

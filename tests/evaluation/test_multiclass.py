@@ -137,3 +137,25 @@ def test_a_subset_of_classes_is_averaged_over_itself(split):
     assert some["car"] == every["car"] and "BIKE" not in some and "HUMAN" in some
     mean = (every["pedestrian"]["COMBINED"]["HOTA"] + every["car"]["COMBINED"]["HOTA"]) / 2
     assert some[CLASS_AVERAGED]["COMBINED"]["HOTA"] == pytest.approx(mean)
+
+
+def test_evaluate_tracks_dispatches_by_the_ground_truth_layout(split, tmp_path):
+    """`evaluate_tracks` evaluates a BDD100K-layout ground truth per class (the same numbers
+    as `evaluate_bdd_split`), given the results folder or a tracking run's folder holding
+    it (`<run>/bdd100k/`), and writes the reports only when told where."""
+    from fairmot.config import get_cfg
+    from fairmot.evaluation import combined_metrics, evaluate_tracks
+
+    cfg = get_cfg()
+    res = split / "trackers" / "tracker" / "data"
+    expected = evaluate_bdd_split(split / "gt", res, classes=["pedestrian", "car"]).summary()
+    run = tmp_path / "tracks" / "fairmot"
+    shutil.copytree(res, run / "bdd100k")
+    for given, out in ((res, None), (run, tmp_path / "eval")):
+        result, paths = evaluate_tracks(
+            cfg, split / "gt", given, out, classes=["pedestrian", "car"]
+        )
+        assert result.summary() == expected
+        assert combined_metrics(result) == expected[DETECTION_AVERAGED]["COMBINED"]
+        assert bool(paths) == (out is not None)
+    assert (tmp_path / "eval" / "metrics.json").is_file()

@@ -13,7 +13,8 @@ import torch
 from fairmot.config import ConfigError, get_cfg
 from fairmot.data.formats import read_mot_results
 from fairmot.inference import run_tracking
-from fairmot.inference.onnx_export import OnnxRuntimeNetwork, export_onnx
+from fairmot.inference.export_onnx import export_onnx
+from fairmot.inference.onnx_runtime import OnnxRuntimeNetwork
 from fairmot.models import ARCHITECTURES, CheckpointError, build_model
 from fairmot.models.decode import gather, top_peaks
 from fairmot.models.layers.deform_conv import ModulatedDeformConv2d
@@ -228,7 +229,7 @@ def test_tensorrt_engines_are_cached_by_the_model_files_content(tmp_path, monkey
 def test_tensorrt_runs_without_a_cache_where_the_model_folder_is_read_only(
     tmp_path, monkeypatch, caplog
 ):
-    from fairmot.inference.onnx_export import tensorrt_options
+    from fairmot.inference.onnx_runtime import tensorrt_options
 
     path = tmp_path / "m.onnx"
     path.write_bytes(b"model")

@@ -19,6 +19,8 @@ from .mot_metrics import (
     evaluate_split,
 )
 from .report import (
+    combined_metrics,
+    evaluate_tracks,
     format_table,
     ground_truth_dir,
     multiclass_layout,
@@ -39,7 +41,9 @@ __all__ = [
     "EvaluationError",
     "EvaluationResult",
     "evaluate_arrays",
+    "combined_metrics",
     "evaluate_split",
+    "evaluate_tracks",
     "format_ablation",
     "format_table",
     "ground_truth_dir",

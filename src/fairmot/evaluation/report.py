@@ -19,7 +19,7 @@ from .mot_metrics import (
     EvaluationResult,
     evaluate_split,
 )
-from .multiclass import evaluate_bdd_split
+from .multiclass import DETECTION_AVERAGED, MultiClassResult, evaluate_bdd_split
 from .trackeval_output import write_trackeval_files
 from .visdrone import evaluate_visdrone_split
 
@@ -141,6 +141,54 @@ def multiclass_layout(gt_dir) -> str | None:
     if (gt_dir / "annotations").is_dir() and (gt_dir / "sequences").is_dir():
         return "visdrone"
     return None
+
+
+def evaluate_tracks(
+    cfg, gt_dir, tracks_dir, out_dir=None, *, seqs=None, classes=None, benchmark=None
+) -> tuple:
+    """Evaluate tracking results against a ground truth by its layout: MOTChallenge's
+    single-class split by EVAL.BENCHMARK's rules (`report_split`), a multi-class layout per
+    class by its benchmark's (`report_multiclass_split`).
+
+    Args:
+        gt_dir: the ground-truth split (empty: EVAL.GT_DIR).
+        tracks_dir: the result files, or a tracking run's folder (tracks/<name>, holding
+            data/ and the multi-class layout folders): the layout's folder in it is taken.
+        out_dir: where the reports go; None: nothing written.
+        seqs: the sequences (default EVAL.SEQS, else all the ground truth's).
+        classes: several classes: the categories evaluated (default all the benchmark's).
+        benchmark: one class: the pre-processing rules (default EVAL.BENCHMARK).
+
+    Returns:
+        (an EvaluationResult or MultiClassResult, the written paths: [] without out_dir).
+    """
+    gt_dir = ground_truth_dir(gt_dir, cfg)
+    layout = multiclass_layout(gt_dir)
+    results = _layout_folder(tracks_dir, layout or "data")
+    seqs = seqs or list(cfg.EVAL.SEQS) or None
+    if layout is None:
+        benchmark = benchmark or cfg.EVAL.BENCHMARK
+        if out_dir is None:
+            return evaluate_split(gt_dir, results, seqs, benchmark), []
+        return report_split(gt_dir, results, out_dir, seqs, benchmark)
+    if out_dir is None:
+        return MULTICLASS_LAYOUTS[layout][1](gt_dir, results, seqs, classes), []
+    return report_multiclass_split(gt_dir, results, out_dir, seqs, classes, layout)
+
+
+def _layout_folder(tracks_dir, layout: str) -> Path:
+    """`tracks_dir`'s `layout` folder where it is a tracking run's folder, else itself."""
+    inner = Path(tracks_dir) / layout
+    return inner if inner.is_dir() else Path(tracks_dir)
+
+
+def combined_metrics(result) -> dict:
+    """The one row that sums a result up: COMBINED over the sequences; with several classes,
+    the detection average's."""
+    summary = result.summary()
+    if isinstance(result, MultiClassResult):
+        summary = summary[DETECTION_AVERAGED]
+    return summary[COMBINED]
 
 
 def tracker_name(results_dir) -> str:

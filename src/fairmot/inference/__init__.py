@@ -6,7 +6,8 @@ detector (`Detector`, `build_detector`) and the frame-by-frame API (`OnlineTrack
 loaded on first use.
 """
 
-from .runner import TrackingStats, build_writers, run_tracking, summary_table, track_stream
+from .run_stats import TrackingRun, TrackingStats
+from .runner import build_writers, run_tracking, summary_table, track_stream
 from .sources import ImageFiles, LiveCapture, SourceError, VideoFile, open_sources, prefetch
 from .streams import DetectedFrames, FrameDetections, ReplayedDetections
 
@@ -19,6 +20,7 @@ __all__ = [
     "OnlineTracker",
     "ReplayedDetections",
     "SourceError",
+    "TrackingRun",
     "TrackingStats",
     "VideoFile",
     "build_detector",

@@ -210,7 +210,7 @@ def resolve_frames_in_flight(setting: int, runtime: bool) -> int:
     benchmarks/tracking_speed.py), else 1."""
     if setting or not runtime:
         return max(setting, 1)
-    from .onnx_export import default_providers
+    from .onnx_runtime import default_providers
 
     on_cpu = default_providers()[0] == "CPUExecutionProvider"
     return 2 if on_cpu and cpu_cores() >= 2 else 1
@@ -234,7 +234,8 @@ def use_onnxruntime(backend: str, model, device, precision: str = "fp32") -> boo
 def _on_runtime(cfg, model, weights: str, input_wh, frames_in_flight: int):
     """`model` (a network loaded from the checkpoint `weights`, or the path of an exported
     .onnx file) on ONNX Runtime, with threads for `frames_in_flight` frames at once."""
-    from .onnx_export import OnnxRuntimeNetwork, cached_export, default_export_path
+    from .export_onnx import cached_export, default_export_path
+    from .onnx_runtime import OnnxRuntimeNetwork
 
     path = model
     if not isinstance(model, (str, os.PathLike)):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ from ..errors import UsageError
 from ..tracker import JDETracker, OutputFilter, TrackerParams, track_valid_detections
 from ..tracker.cmc import CameraMotion, build_camera_motion
 from ..tracker.counting import LineCounter
+from .run_stats import TrackingRun, TrackingStats
 from .sources import open_sources, resolve_read_threads
 from .streams import DetectedFrames, ReplayedDetections
 from .writers import (
@@ -31,68 +32,17 @@ from .writers import (
     PreviewWindow,
     ResultsWriter,
     TimingsWriter,
+    Writer,
 )
 
 logger = logging.getLogger(__name__)
-STAGES = ("read", "network", "decode", "motion", "association")
-
-
-@dataclass
-class TrackingStats:
-    """What tracking one source did; `seconds` sums each stage over the frames.
-
-    Attributes:
-        skipped: frames without an image (`problems` says why: {"missing": n, "damaged":
-            m, "undecodable": k}); dropped: frames a live source dropped because tracking
-            was slower than it.
-        degenerate: detections dropped before the tracker (`degenerate_detections`:
-            non-finite, empty boxes, zero embeddings).
-        completed: the source was tracked to its end; interrupted: stopped by Ctrl-C (what
-            was tracked is written); ended: how a live source ended ("ended", "stalled").
-    """
-
-    name: str
-    frames: int = 0
-    skipped: int = 0
-    dropped: int = 0
-    degenerate: int = 0
-    boxes: int = 0
-    seconds: dict = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
-    results: Path | None = None
-    completed: bool = False
-    interrupted: bool = False
-    ended: str | None = None
-    problems: dict = field(default_factory=dict)
-
-    @property
-    def frames_seen(self) -> int:
-        """Frames the source gave: tracked, skipped or dropped (a sequence's length)."""
-        return self.frames + self.skipped + self.dropped
-
-    def why_skipped(self) -> str:
-        """The skipped frames by reason, e.g. "10 missing, 2 damaged"."""
-        reasons = dict(self.problems)
-        rest = self.skipped - sum(reasons.values())
-        if rest > 0:
-            reasons["undecodable"] = reasons.get("undecodable", 0) + rest
-        return ", ".join(f"{n} {why}" for why, n in reasons.items() if n)
-
-    def add(self, seconds: dict, boxes: int) -> None:
-        self.frames += 1
-        self.boxes += boxes
-        for stage in STAGES:
-            self.seconds[stage] += seconds[stage]
-
-    def fps(self, stages=STAGES) -> float:
-        total = sum(self.seconds[s] for s in stages)
-        return self.frames / total if total > 0 else float("inf")
 
 
 def track_stream(
     stream,
     tracker: JDETracker,
     *,
-    writers=(),
+    writers: Sequence[Writer] = (),
     output_filter=None,
     camera_motion: CameraMotion | None = None,
     progress: bool = True,
@@ -191,7 +141,7 @@ def build_writers(
     class_names=("pedestrian",),
     layout: str = "bdd100k",
     counter: LineCounter | None = None,
-) -> list:
+) -> list[Writer]:
     """The writers of one sequence under `out_dir`: results always (with several
     `class_names`, a multi-class model: each track's class in the MOT rows, and the
     multi-class `layout` under <layout>/); line counts when a `counter` is given (counts/,
@@ -288,7 +238,7 @@ def run_tracking(
     tracker_params: TrackerParams | None = None,
     count_lines=None,
     progress: bool = True,
-) -> list:
+) -> TrackingRun:
     """Track every stream of `detection_streams` under OUTPUT_DIR/tracks/<name>/.
 
     Args:
@@ -299,19 +249,22 @@ def run_tracking(
         count_lines: (L, 4) lines to count crossings of, instead of COUNT.LINES.
 
     Returns:
-        One TrackingStats per sequence tracked; after Ctrl-C (or Esc in the preview) the
-        last one is marked `interrupted` and the sequences after it are not tracked.
+        The TrackingRun: one TrackingStats per sequence tracked, and where they were
+        written; after Ctrl-C (or Esc in the preview) the last one is marked `interrupted`
+        and the sequences after it are not tracked.
     """
     streams = detection_streams(
         cfg, inputs=inputs, weights=weights, detections_dir=detections_dir, frame_rate=frame_rate
     )
     params = tracker_params or TrackerParams.from_config(cfg.TRACKER)
     output_filter = OutputFilter.from_config(cfg.TRACKER)
-    out_dir = Path(cfg.OUTPUT_DIR) / "tracks" / name
-    all_stats = []
+    several = len(cfg.DATA.CLASS_NAMES) > 1
+    run = TrackingRun(
+        Path(cfg.OUTPUT_DIR) / "tracks" / name, cfg.EVAL.MULTICLASS_LAYOUT if several else None
+    )
     for stream in streams:
         writers = _stream_writers(
-            cfg, out_dir, stream, video, timings, save_detections, show, count_lines
+            cfg, run.out_dir, stream, video, timings, save_detections, show, count_lines
         )
         tracker = JDETracker(params, frame_rate=stream.frame_rate)
         stats = track_stream(
@@ -323,10 +276,10 @@ def run_tracking(
             progress=progress,
         )
         stats.results = writers[0].path
-        all_stats.append(stats)
+        run.append(stats)
         if stats.interrupted:
             break
-    return all_stats
+    return run
 
 
 def _stream_writers(cfg, out_dir, stream, video, timings, save_detections, show, lines):

@@ -1,8 +1,9 @@
 """What tracking writes, one writer per output, apart from the tracking loop.
 
-Every writer takes `write(detections, tracks)` once per tracked frame (a `FrameDetections`
-and the frame's written `FrameTracks`) and `close(stats)` at the end, also after an error
-(`stats` the run's `TrackingStats`). Under `<out>/` (the TrackEval layout for results):
+Every writer is a `Writer`: `write(detections, tracks)` once per tracked frame (a
+`FrameDetections` and the frame's written `FrameTracks`), `close(stats)` at the end, also
+after an error (`stats` the run's `TrackingStats`). Under `<out>/` (the TrackEval layout for
+results):
 
 - `ResultsWriter`: data/<SEQ>.txt, MOTChallenge rows, flushed per frame;
 - `MultiClassResultsWriter`: bdd100k/<SEQ>.json, kitti/<SEQ>.txt or visdrone/<SEQ>.txt;
@@ -15,6 +16,7 @@ and the frame's written `FrameTracks`) and `close(stats)` at the end, also after
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import cv2
 import numpy as np
@@ -28,6 +30,22 @@ from ..errors import UsageError
 from ..tracker import FrameTracks
 from ..tracker.counting import LineCounter
 from ..visualization import TrailBuffer, VideoWriter, draw_count_lines, draw_text, draw_tracks
+
+if TYPE_CHECKING:
+    from .run_stats import TrackingStats
+    from .streams import FrameDetections
+
+
+@runtime_checkable
+class Writer(Protocol):
+    """One output of the tracking loop (`runner.track_stream`)."""
+
+    def write(self, detections: FrameDetections, tracks: FrameTracks) -> None:
+        """Take one tracked frame: its detections and the tracks written for it."""
+
+    def close(self, stats: TrackingStats) -> None:
+        """Finish: flush or write the file, release the window; called once, also after
+        an error (`stats.completed` / `stats.interrupted` say how the run ended)."""
 
 
 class ResultsWriter:

@@ -175,9 +175,9 @@ def load_checkpoint(model: nn.Module, path: str | os.PathLike, strict: bool = Tr
     return report
 
 
-#: Metadata key of the config in an exported ONNX model (`inference.onnx_export`).
+#: Metadata key of the config in an exported ONNX model (`inference.export_onnx`).
 ONNX_CONFIG_KEY = "fairmot_config"
-#: Metadata key of what a cached export was made from (`inference.onnx_export`).
+#: Metadata key of what a cached export was made from (`inference.export_onnx`).
 ONNX_SOURCE_KEY = "fairmot_source"
 
 

@@ -1,6 +1,7 @@
 """The synthetic data set: determinism, exact boxes, visibility from occlusion, crossings,
 and that the project's own readers take what it writes."""
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from fairmot.data.synthetic import (
     Renderer,
     Scene,
     SceneParams,
+    SyntheticLayout,
     generate_dataset,
     generate_sequence,
 )
@@ -149,11 +151,15 @@ def test_crossings_occur_at_the_configured_rate(rate):
 def test_dataset_is_read_back_by_the_project_readers(tmp_path):
     cfg = load_cfg(REPO / "configs/synthetic_instant.yaml", ["OUTPUT_DIR", str(tmp_path)])
     summary = generate_dataset(cfg.SYNTH, tmp_path / "data", progress=False)
-    data_cfg = read_data_cfg(tmp_path / "data" / "synthetic.json")
+    layout = SyntheticLayout(tmp_path / "data")  # where the generator writes, by name
+    data_cfg = read_data_cfg(layout.data_cfg)
     assert set(data_cfg.train) == {"synthetic"} and set(data_cfg.test) == {"synthetic"}
+    assert json.loads(layout.summary.read_text()) == summary
+    assert layout.ground_truth("val") == layout.split_dir("val")
 
-    for split in ("train", "val"):
-        (seq,) = list_sequences(tmp_path / "data" / "images" / split)
+    for number, split in enumerate(("train", "val"), start=1):
+        (seq,) = list_sequences(layout.split_dir(split))
+        assert seq.root == layout.sequence_dir(split, number)
         assert seq.info.seq_length == cfg.SYNTH.SEQ_LENGTH
         assert (seq.info.im_width, seq.info.im_height) == (cfg.SYNTH.WIDTH, cfg.SYNTH.HEIGHT)
         gt = seq.read_gt()
@@ -287,7 +293,7 @@ def test_cars_are_their_own_class_with_tight_boxes_and_their_own_identities(tmp_
     assert set(labels[:, 0].tolist()) == {0.0, 1.0}
     people, vehicles = (set(labels[labels[:, 0] == c, 1].tolist()) for c in (0, 1))
     assert people and vehicles and not people & vehicles
-    bdd = read_bdd_sequence(tmp_path / "bdd100k" / "val" / "SYN-02.json")
+    bdd = read_bdd_sequence(SyntheticLayout(tmp_path).ground_truth("val", 2) / "SYN-02.json")
     assert bdd.num_frames == 30 and {"pedestrian", "car"} <= set(bdd.categories)
 
 

@@ -2,6 +2,7 @@
 evaluation without downloads (tools/make_synthetic.py)."""
 
 from .generator import generate_dataset, generate_sequence, scene_params_from_cfg, sequence_seed
+from .layout import SyntheticLayout
 from .oracle import oracle_detections
 from .render import RenderedFrame, RenderedObject, Renderer
 from .scene import Scene, SceneParams
@@ -12,6 +13,7 @@ __all__ = [
     "Renderer",
     "Scene",
     "SceneParams",
+    "SyntheticLayout",
     "generate_dataset",
     "generate_sequence",
     "oracle_detections",

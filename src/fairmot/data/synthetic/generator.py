@@ -1,14 +1,5 @@
-"""Writing the synthetic MOT data set: MOTChallenge sequences, JDE labels, lists, data_cfg.
-
-Layout under the data root (images are shared by both layouts, as in the JDE data zoo)::
-
-    images/train/SYN-01/{seqinfo.ini, img1/000001.jpg, gt/gt.txt, det/det.txt}
-    images/val/SYN-05/...
-    labels_with_ids/train/SYN-01/img1/000001.txt
-    synthetic.train, synthetic.val, synthetic.emb      image lists (relative to the root)
-    synthetic.json                                     data_cfg (root ".")
-    summary.json                                       per sequence: seed, identities, crossings
-"""
+"""Writing the synthetic MOT data set: MOTChallenge sequences, JDE labels, lists, data_cfg,
+in the layout of `SyntheticLayout`."""
 
 from __future__ import annotations
 
@@ -39,6 +30,7 @@ from ..formats import (
     write_seqinfo,
 )
 from ..formats.bdd100k import BddTracks, write_bdd_sequence
+from .layout import SyntheticLayout
 from .render import (
     CLASS_CAR,
     CLASS_DISTRACTOR,
@@ -225,7 +217,7 @@ def _sequence_jobs(synth_cfg, root: Path, progress: bool) -> tuple:
     jobs, splits = [], []
     for split in SPLITS:
         for index in range(counts[split]):
-            seq_dir = root / "images" / split / f"SYN-{len(jobs) + 1:02d}"
+            seq_dir = SyntheticLayout(root).sequence_dir(split, len(jobs) + 1)
             seed = sequence_seed(split_seeds[split], split, index)
             bars = progress and synth_cfg.NUM_WORKERS == 0  # no bars from worker processes
             jobs.append(
@@ -256,24 +248,24 @@ def _write_lists(root: Path, jobs: list, splits: list, with_cars: bool = False) 
     list); with cars also the ground truth of each split in the BDD100K layout (for
     per-class evaluation) under bdd100k/<split>/. Returns {split: JdeSplit}."""
     classes = {CLASS_PEDESTRIAN: 0, CLASS_CAR: 1} if with_cars else {CLASS_PEDESTRIAN: 0}
-    lists = {}
+    layout, lists = SyntheticLayout(root), {}
     for split in SPLITS:
         seq_dirs = [job[0] for job, s in zip(jobs, splits) if s == split]
         if with_cars:
             for seq_dir in seq_dirs:
-                write_bdd_ground_truth(MotSequence(seq_dir), root / "bdd100k" / split)
+                write_bdd_ground_truth(MotSequence(seq_dir), layout.bdd_dir(split))
         if seq_dirs:
             converted = mot_sequences_to_jde(seq_dirs, root, first_identity=1, classes=classes)
             lists[split] = converted
-            write_image_list(root / f"synthetic.{split}", converted.images)
+            write_image_list(layout.image_list(split), converted.images)
     data_cfg = DataCfg(root=root)
     if "train" in lists:
-        data_cfg.train["synthetic"] = root / "synthetic.train"
+        data_cfg.train["synthetic"] = layout.image_list("train")
     if "val" in lists:
-        write_image_list(root / "synthetic.emb", lists["val"].images[::3])
-        data_cfg.test["synthetic"] = root / "synthetic.val"
-        data_cfg.test_emb["synthetic"] = root / "synthetic.emb"
-    write_data_cfg(root / "synthetic.json", data_cfg)
+        write_image_list(layout.image_list("emb"), lists["val"].images[::3])
+        data_cfg.test["synthetic"] = layout.image_list("val")
+        data_cfg.test_emb["synthetic"] = layout.image_list("emb")
+    write_data_cfg(layout.data_cfg, data_cfg)
     return lists
 
 
@@ -332,5 +324,5 @@ def generate_dataset(synth_cfg, data_root: str | os.PathLike, progress: bool = T
         "identities": {split: lists[split].num_identities for split in lists},
         "sequences": [asdict(s) for s in summaries],
     }
-    atomic_write_text(root / "summary.json", json.dumps(summary, indent=2) + "\n")
+    atomic_write_text(SyntheticLayout(root).summary, json.dumps(summary, indent=2) + "\n")
     return summary
