@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -19,6 +21,22 @@ def test_readme_links_point_at_pages_that_exist():
     assert targets, "the README links to its documentation pages"
     missing = [t for t in targets if not (REPO / t).is_file()]
     assert not missing
+
+
+def test_every_config_is_listed_with_its_results():
+    """configs/README.md names every experiment file (and no file that is gone), and its
+    links point at pages that exist."""
+    import re
+
+    page = REPO / "configs" / "README.md"
+    text = page.read_text()
+    named = set(re.findall(r"`([\w.]+\.yaml)`", text))
+    named |= {f"mot17_half_dla34_{m}.yaml" for m in re.findall(r"`…(reid\d+)\.yaml`", text)}
+    files = {p.name for p in (REPO / "configs").glob("*.yaml")}
+    assert files <= named, sorted(files - named)
+    assert named <= files, sorted(named - files)
+    links = re.findall(r"\]\(([^)#]+)\)", text)
+    assert links and all((page.parent / link).is_file() for link in links)
 
 
 def test_site_builds_strictly(tmp_path):
@@ -117,3 +135,43 @@ def test_every_documented_command_parses():
         if code != 0
     ]
     assert not failed, failed
+
+
+RUNNABLE = "<!-- runnable -->"
+
+
+def runnable_blocks() -> list:
+    """(page, [command lines]) of every shell block marked `<!-- runnable -->` in the docs."""
+    import re
+
+    blocks = []
+    for page in sorted((REPO / "docs").glob("*.md")):
+        pattern = re.escape(RUNNABLE) + r"\s*```(?:bash|sh|shell)\n(.*?)```"
+        for block in re.findall(pattern, page.read_text(), re.S):
+            lines = re.sub(r"\\\n\s*", " ", block).splitlines()
+            blocks.append((page.name, [ln.strip() for ln in lines if ln.strip()]))
+    return blocks
+
+
+@pytest.mark.slow
+def test_runnable_docs_blocks_run_as_written(tmp_path):
+    """The blocks marked runnable run, line by line, from a folder that has the project's
+    tools, configs and data configs (so `output/` is the test's own), each line exiting 0."""
+    import os
+    import shlex
+
+    blocks = runnable_blocks()
+    assert blocks, "getting-started.md has a runnable walk-through"
+    for name in ("tools", "configs", "data_cfg"):
+        (tmp_path / name).symlink_to(REPO / name)
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    for page, lines in blocks:
+        for line in lines:
+            argv = shlex.split(line, comments=True)
+            assert argv[0] == "python", (page, line)
+            result = subprocess.run(
+                [sys.executable, *argv[1:]], cwd=tmp_path, capture_output=True, text=True, env=env
+            )
+            assert result.returncode == 0, (page, line, result.stderr[-2000:])
+    assert (tmp_path / "output/synthetic_instant/eval/metrics.json").is_file()
+    assert any((tmp_path / "output/synthetic_instant/tracks/fairmot/videos").glob("*.mp4"))

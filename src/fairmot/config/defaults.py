@@ -110,7 +110,7 @@ _C.DATA.BAD_SAMPLES = "error"
 _C.DATA.NUM_WORKERS = 4
 
 # ---------------------------------------------------------------------------------------------
-# Augmentation (paper §4)
+# Augmentation (paper §4.2)
 # ---------------------------------------------------------------------------------------------
 _C.AUG = CN()
 # Master switch; False gives plain letterboxing (used for target parity and validation).
@@ -136,7 +136,7 @@ _C.AUG.MIN_BOX_SIZE = 4.0
 _C.AUG.MAX_BOX_ASPECT = 10.0
 
 # ---------------------------------------------------------------------------------------------
-# Optimisation (paper §4)
+# Optimisation (paper §4.2)
 # ---------------------------------------------------------------------------------------------
 _C.SOLVER = CN()
 # Optimiser: "adam" (paper).
@@ -175,7 +175,7 @@ _C.SOLVER.EVAL_PERIOD = 0
 _C.SOLVER.DETERMINISTIC = False
 
 # ---------------------------------------------------------------------------------------------
-# Loss (paper §3)
+# Loss (paper §3.2–3.4, equations 1–5)
 # ---------------------------------------------------------------------------------------------
 _C.LOSS = CN()
 # Heatmap, box-size and offset weights inside the detection loss (paper: 1, 0.1, 1).
@@ -195,7 +195,7 @@ _C.LOSS.S_ID_INIT = -1.05
 _C.LOSS.ID_WEIGHT = 1.0
 
 # ---------------------------------------------------------------------------------------------
-# Decoding network outputs into detections (paper §5)
+# Decoding network outputs into detections (paper §3.5.1)
 # ---------------------------------------------------------------------------------------------
 _C.DECODE = CN()
 # Number of heatmap peaks kept before thresholding (paper: 500).
@@ -209,7 +209,7 @@ _C.DECODE.CONF_THRES = 0.4
 _C.DECODE.REID_SAMPLING = "center"
 
 # ---------------------------------------------------------------------------------------------
-# Online association (paper §5)
+# Online association (paper §3.5.2)
 # ---------------------------------------------------------------------------------------------
 # ---------------------------------------------------------------------------------------------
 # Inference: the network's runtime, and live sources (cameras, network streams)
@@ -377,7 +377,7 @@ _C.COUNT.LINES = []
 _C.COUNT.HYSTERESIS = 4.0
 
 # ---------------------------------------------------------------------------------------------
-# Evaluation (paper §6)
+# Evaluation (paper §4.1)
 # ---------------------------------------------------------------------------------------------
 _C.EVAL = CN()
 # Benchmark rules for MOTChallenge pre-processing: "MOT15" (none), "MOT16", "MOT17",
