@@ -251,7 +251,10 @@ def run_row(cfg, study: Study, row: StudyRow, k: int, progress: bool = True) -> 
     run, weights = _model(cfg, study, row, k, data, progress)
     tracks = run_tracking(run, inputs=data.split_dir, weights=str(weights), progress=progress)
     out = Path(run.OUTPUT_DIR)
-    result, _ = evaluate_tracks(run, data.gt_dir, tracks.evaluated_dir, out / "eval")
+    classes = list(run.DATA.CLASS_NAMES) if run.MODEL.NUM_CLASSES > 1 else None
+    result, _ = evaluate_tracks(
+        run, data.gt_dir, tracks.evaluated_dir, out / "eval", classes=classes
+    )
     record = {"row": row.name, "seed": run.SEED, **combined_metrics(result)}
     if not row.reuse:
         tpr, _ = checkpoint_embedding_tpr(run, str(weights), data.data_cfg, progress=progress)
@@ -326,6 +329,8 @@ def format_study(study: Study, summary: dict) -> str:
     for row in study.rows:
         figures = summary[row.name]
         runs = max((c["n"] for c in figures.values()), default=0)
+        if not runs:
+            continue  # a row left out (--rows)
         cells = [row.name, str(runs), *(_mean_std(figures.get(m)) for m in metrics)]
         cells += [f"{row.paper[k]:g}" if k in row.paper else "" for k in paper_keys]
         cells.append(paper_direction(study, summary, row))
