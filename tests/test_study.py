@@ -102,6 +102,8 @@ def test_the_paper_direction_holds_reverses_or_lies_within_the_spread(tmp_path):
     assert paper_direction(study, summary, iou) == "reversed"
     summary["iou"]["IDF1"]["mean"] = 72.5  # 1.5 apart, spread hypot(1.41, 0.71) = 1.58
     assert paper_direction(study, summary, iou) == "within spread"
+    summary["iou"]["IDF1"]["n"] = 1
+    assert paper_direction(study, summary, iou) == "reversed (one run: no spread)"
     assert paper_direction(study, summary, study.row("joint")) == ""
     assert paper_direction(study, summary, StudyRow("other")) == ""  # no paper figure
 

@@ -289,8 +289,9 @@ def summarise_rows(study: Study, records: list[dict]) -> dict:
 def paper_direction(study: Study, summary: dict, row: StudyRow) -> str:
     """Whether the paper's direction from the baseline row to `row` on the study's
     `compare` figure holds here: "holds" / "reversed" when our means differ by more than
-    the spread (the two stds combined), "within spread" when they do not, "" where the
-    paper gives no such pair (or for the baseline itself)."""
+    the spread (the two stds combined), "within spread" when they do not (with a single
+    run of either: the sign alone, said so), "" where the paper gives no such pair (or for
+    the baseline itself)."""
     metric, base = study.compare, study.baseline
     if not base or row.name == base:
         return ""
@@ -302,6 +303,9 @@ def paper_direction(study: Study, summary: dict, row: StudyRow) -> str:
     if ours_row is None or ours_base is None:
         return ""
     difference = ours_row["mean"] - ours_base["mean"]
+    if min(ours_row["n"], ours_base["n"]) < 2:  # no spread to weigh the difference against
+        verdict = "holds" if (difference > 0) == (paper_row > paper_base) else "reversed"
+        return f"{verdict} (one run: no spread)"
     if abs(difference) <= math.hypot(ours_row["std"], ours_base["std"]):
         return "within spread"
     return "holds" if (difference > 0) == (paper_row > paper_base) else "reversed"
