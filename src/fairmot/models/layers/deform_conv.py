@@ -13,7 +13,7 @@ the input, offsets ordered (y, x) per tap, the mask multiplying each tap):
   of the input (each output pixel and tap is a bag of its four neighbour rows, weighted by
   bilinear weight x mask; out-of-image neighbours point at a zero row), then one matrix
   multiplication with the weights. torchvision's CPU kernel samples channel by channel and
-  spends most of FairMOT's time there (../shared/PERF.md); gathering whole channel rows is
+  spends most of FairMOT's time there (74-77 %: docs/network.md); gathering whole channel rows is
   about 5x faster for the 64-channel stride-4 layers, equal to 1e-6 relative, and
   differentiable through autograd (embedding_bag has gradients for both the table and the
   weights).
