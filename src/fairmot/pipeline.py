@@ -61,7 +61,7 @@ def association_ablation(
         )
         seqs = [s.name for s in run]
         result, _ = evaluate_tracks(
-            cfg, eval_gt, run.evaluated_dir, seqs=seqs, classes=_classes(cfg)
+            cfg, eval_gt, run.evaluated_dir, seqs=seqs, classes=model_classes(cfg)
         )
         rows[mode] = combined_metrics(result)
     return rows
@@ -76,7 +76,7 @@ def _evaluated_ground_truth(cfg, split_dir) -> Path:
     return SyntheticLayout(split_dir.parents[1]).bdd_dir(split_dir.name)  # <root>/images/<split>
 
 
-def _classes(cfg) -> list | None:
+def model_classes(cfg) -> list | None:
     """The categories a multi-class model is evaluated on: its own (None: one class)."""
     return list(cfg.DATA.CLASS_NAMES) if cfg.MODEL.NUM_CLASSES > 1 else None
 
@@ -157,7 +157,7 @@ def _evaluate(cfg, gt_dir: Path, results_dir: Path, out_dir: Path) -> tuple:
     """Stage 4: ({row: metrics} of the printed table, written paths). One class: a row per
     sequence and COMBINED; several: a row per class and the class and detection averages
     over the whole split."""
-    result, paths = evaluate_tracks(cfg, gt_dir, results_dir, out_dir, classes=_classes(cfg))
+    result, paths = evaluate_tracks(cfg, gt_dir, results_dir, out_dir, classes=model_classes(cfg))
     summary = result.summary()
     if cfg.MODEL.NUM_CLASSES == 1:
         return summary, paths

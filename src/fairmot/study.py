@@ -245,15 +245,15 @@ def run_row(cfg, study: Study, row: StudyRow, k: int, progress: bool = True) -> 
     from .evaluation import combined_metrics, evaluate_tracks
     from .inference import run_tracking
     from .inference.model_metrics import checkpoint_embedding_tpr
+    from .pipeline import model_classes
 
     started = time.time()
     data = _seed_data(cfg, study, k, progress)
     run, weights = _model(cfg, study, row, k, data, progress)
     tracks = run_tracking(run, inputs=data.split_dir, weights=str(weights), progress=progress)
     out = Path(run.OUTPUT_DIR)
-    classes = list(run.DATA.CLASS_NAMES) if run.MODEL.NUM_CLASSES > 1 else None
     result, _ = evaluate_tracks(
-        run, data.gt_dir, tracks.evaluated_dir, out / "eval", classes=classes
+        run, data.gt_dir, tracks.evaluated_dir, out / "eval", classes=model_classes(run)
     )
     record = {"row": row.name, "seed": run.SEED, **combined_metrics(result)}
     if not row.reuse:

@@ -148,22 +148,23 @@ def build_writers(
     and on the video); an annotated video, per-frame timings, the detections and a preview
     window on request."""
     out_dir = Path(out_dir)
+    folders = TrackingRun(out_dir)  # the run's folder names, in one place
     preview = PreviewWindow(name, trail_length, class_names) if show else None  # before files
     classes = len(class_names) > 1
-    writers = [ResultsWriter(out_dir / "data" / f"{name}.txt", classes)]
+    writers = [ResultsWriter(folders.results_dir / f"{name}.txt", classes)]
     if classes:
         writers.append(MultiClassResultsWriter(out_dir, name, class_names, layout))
     if counter is not None:  # before the video, which draws the counts
         writers.append(LineCountWriter(out_dir / "counts" / f"{name}.csv", counter, class_names))
     if video:
-        video_path = out_dir / "videos" / f"{name}.mp4"
+        video_path = folders.videos_dir / f"{name}.mp4"
         writers.append(
             AnnotatedVideoWriter(video_path, name, frame_rate, trail_length, class_names, counter)
         )
     if timings:
         writers.append(TimingsWriter(out_dir / "timings" / f"{name}.csv"))
     if save_detections:
-        writers.append(DetectionsWriter(out_dir / "detections" / f"{name}.npz", frame_rate))
+        writers.append(DetectionsWriter(folders.detections_dir / f"{name}.npz", frame_rate))
     if preview is not None:
         writers.append(preview)
     return writers
