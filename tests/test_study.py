@@ -13,6 +13,7 @@ import pytest
 from fairmot.config import ConfigError, load_cfg
 from fairmot.study import (
     StudyRow,
+    finished_twin,
     load_study,
     paper_direction,
     run_study,
@@ -106,6 +107,37 @@ def test_the_paper_direction_holds_reverses_or_lies_within_the_spread(tmp_path):
     assert paper_direction(study, summary, iou) == "reversed (one run: no spread)"
     assert paper_direction(study, summary, study.row("joint")) == ""
     assert paper_direction(study, summary, StudyRow("other")) == ""  # no paper figure
+
+
+def test_a_training_another_study_finished_is_found_by_its_config(tmp_path):
+    shelf = tmp_path / "studies"
+
+    def run(study, row, *opts, finished=True):
+        cfg = load_cfg(REPO / "configs/synthetic_instant.yaml", [*opts])
+        cfg.defrost()
+        cfg.OUTPUT_DIR = str(shelf / study / row / "seed_0")
+        out = Path(cfg.OUTPUT_DIR)
+        out.mkdir(parents=True)
+        (out / "config.yaml").write_text(cfg.dump())
+        (out / "model_last.pth").write_bytes(b"")
+        if finished:
+            (out / "trained.json").write_text("{}")
+        return cfg
+
+    run("table5", "128", "MODEL.REID_DIM", "128")
+    twin = run("table5", "64", "MODEL.REID_DIM", "64")
+    run("table5", "32", "MODEL.REID_DIM", "32", finished=False)  # killed: no twin
+    # Tracked otherwise, written elsewhere: the same training.
+    ours = run("table6", "kf", "MODEL.REID_DIM", "64", "TRACKER.ASSOCIATION", "iou", finished=False)
+    assert finished_twin(ours, shelf) == Path(twin.OUTPUT_DIR)
+    for key, value in (("SEED", "2"), ("SOLVER.EPOCHS", "2"), ("SYNTH.SEED", "5")):
+        other = ours.clone()
+        other.merge_from_list([key, value])
+        assert finished_twin(other, shelf) is None, key
+    other = ours.clone()
+    other.merge_from_list(["MODEL.REID_DIM", "32"])
+    assert finished_twin(other, shelf) is None  # its only run did not finish
+    assert finished_twin(twin, shelf) is None  # a run is not its own twin
 
 
 @pytest.mark.slow

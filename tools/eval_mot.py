@@ -18,12 +18,24 @@ files for each (<class>_summary.txt, <class>_detailed.csv) and metrics.json:
             KITTI label lines): Car and Pedestrian by TrackEval's Kitti2DBox rules
   VisDrone  a VisDrone2019-MOT split, annotations/ + sequences/ (results --results/<SEQ>.txt,
             VisDrone lines): car, bus, truck, pedestrian, van by the MOT toolkit's rules
+
+Several cameras: a multi-camera scene folder (a MOT sequence per camera and
+ground_truth.txt; results --results/<camera>.txt with global identities, as tools/track.py
+--camera writes them) is evaluated per camera (the tables above) and over all cameras
+together: IDF1, IDP and IDR of the global identities (AI City's multi-camera measure; also
+in OUTPUT_DIR/eval/multicamera.json).
 """
 
 from pathlib import Path
 
 from fairmot.cli import argument_parser, run_tool, setup
-from fairmot.evaluation import BENCHMARKS, evaluate_tracks, tracker_name, trackeval_tables
+from fairmot.evaluation import (
+    BENCHMARKS,
+    evaluate_tracks,
+    format_cross_camera,
+    tracker_name,
+    trackeval_tables,
+)
 
 
 def main():
@@ -59,6 +71,8 @@ def main():
         benchmark=args.benchmark,
     )
     print(trackeval_tables(result, tracker_name(args.results)))
+    if getattr(result, "cross_camera", None) is not None:
+        print(format_cross_camera(result.cross_camera))
     print("wrote " + ", ".join(str(p) for p in paths))
 
 

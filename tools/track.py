@@ -7,6 +7,8 @@
     python tools/track.py --cfg configs/synthetic.yaml --detections DIR   (any detector)
     python tools/track.py --weights model.pth --input street.mp4 --video \\
         --count-line 0,700,1920,700                   (people crossing a line, both ways)
+    python tools/track.py --weights model.pth --camera east=east.mp4 --camera west=rtsp://...
+    python tools/track.py --weights model.pth --scene data/multicamera/val/MV-01 --video
 
 --input is a split folder (every sequence), one sequence, a video file, an image folder, an
 image, a quoted glob ("frames/*.jpg"), a camera index or a stream URL (default:
@@ -20,6 +22,14 @@ timings, with --save-detections the network's detections and embeddings
 --count-line (or COUNT.LINES) the in/out counts per line and class (counts/<SEQ>.csv, also
 drawn on the video), with --postprocess the tracks repaired offline by POSTPROCESS.METHODS
 (linking, interpolation, smoothing) as tracker <name>_post (tracks/<name>_post/data/).
+
+Several synchronised cameras: --camera NAME=INPUT for each (a sequence, video or stream;
+calibration.txt beside it or in its folder: AI City's ground -> image homography), or
+--scene for every camera of a multi-camera scene folder (with --detections: <camera>.npz).
+Each camera is tracked alone, then its tracks get one identity per person across the
+cameras (MULTICAM.MODE offline, online or none): data/<camera>.txt with global ids,
+mtmc.txt over every camera in AI City's layout (camera_id obj_id frame_id x y w h xworld
+yworld), with --video each camera's frames with the global ids.
 """
 
 import sys
@@ -27,6 +37,7 @@ import sys
 from fairmot.cli import argument_parser, run_tool, setup
 from fairmot.errors import UsageError
 from fairmot.inference import run_tracking, summary_table
+from fairmot.inference.multicam import parse_cameras, run_multicamera, scene_cameras
 from fairmot.tracker.postprocess import PostprocessParams, postprocess_results
 
 
@@ -72,6 +83,16 @@ def main():
         help="also write the tracks repaired by POSTPROCESS.METHODS to tracks/<name>_post/",
     )
     parser.add_argument(
+        "--camera",
+        action="append",
+        default=[],
+        metavar="NAME=INPUT",
+        help="one of several synchronised cameras (repeat for each): global identities",
+    )
+    parser.add_argument(
+        "--scene", default="", help="every camera of a multi-camera scene folder (as --camera)"
+    )
+    parser.add_argument(
         "--frame-rate",
         type=float,
         default=None,
@@ -79,6 +100,8 @@ def main():
     )
     args = parser.parse_args()
     cfg = setup(args, weights=args.weights)
+    if args.camera or args.scene:
+        return track_cameras(cfg, args)
     post = PostprocessParams.from_config(cfg.POSTPROCESS) if args.postprocess else None
     if post is not None and not post.methods:
         raise UsageError("--postprocess needs POSTPROCESS.METHODS, e.g. \"['link', 'gsi']\"")
@@ -108,6 +131,26 @@ def main():
         print("interrupted: the results and videos hold the frames tracked until then")
         return 130
     return 0
+
+
+def track_cameras(cfg, args) -> int:
+    """Several cameras with global identities (--camera / --scene)."""
+    if args.input or args.postprocess or args.count_line or args.show:
+        raise UsageError("--camera/--scene take no --input, --postprocess, --count-line or --show")
+    specs = list(args.camera)
+    if args.scene:
+        specs += [f"{name}={path}" for name, path in scene_cameras(args.scene).items()]
+    run = run_multicamera(
+        cfg,
+        parse_cameras(specs),
+        weights=args.weights,
+        detections_dir=args.detections,
+        name=args.name,
+        video=args.video,
+    )
+    print(summary_table(run))
+    print(f"results in {run.results_dir} (global ids, {cfg.MULTICAM.MODE}) and {run.mtmc_path}")
+    return 130 if run and run[-1].interrupted else 0
 
 
 if __name__ == "__main__":

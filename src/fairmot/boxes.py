@@ -144,3 +144,18 @@ def tlbr_to_frame(tlbr: np.ndarray, frame_wh, input_wh, down_ratio: int = 4) -> 
     both corners)."""
     corners = letterbox_to_frame(np.asarray(tlbr).reshape(-1, 2, 2), frame_wh, input_wh, down_ratio)
     return corners.reshape(-1, 4)
+
+
+def tlwh_to_ground(tlwh: np.ndarray, image_to_ground: np.ndarray) -> np.ndarray:
+    """(N, 2) ground-plane positions of boxes' foot points (the bottom centre: where a
+    standing person touches the ground) through a (3, 3) image -> ground homography (a
+    camera's calibration, inverted); NaN where the point maps to infinity (the horizon).
+    Units: the homography's ground units (metres for the synthetic cameras)."""
+    tlwh = _float(tlwh).reshape(-1, 4)
+    feet = np.column_stack(
+        [tlwh[:, 0] + tlwh[:, 2] / 2, tlwh[:, 1] + tlwh[:, 3], np.ones(len(tlwh))]
+    )
+    mapped = feet @ np.asarray(image_to_ground, np.float64).T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ground = mapped[:, :2] / mapped[:, 2:]
+    return np.where(np.isfinite(ground), ground, np.nan)

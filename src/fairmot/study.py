@@ -210,33 +210,72 @@ def _seed_data(cfg, study: Study, k: int, progress: bool) -> _Data:
     return _Data(str(layout.data_cfg), layout.split_dir("val"), gt)
 
 
-def _train(cfg, data: _Data, progress: bool) -> Path:
+def _train(cfg, data: _Data, shelf: Path, progress: bool) -> Path:
     """Train `cfg` on `data` into its OUTPUT_DIR (continuing an interrupted training),
-    unless trained.json says it finished; returns the checkpoint."""
+    unless trained.json says it finished or another study on `shelf` finished the same
+    training (`finished_twin`); returns the checkpoint."""
     from .engine import train
 
     out = Path(cfg.OUTPUT_DIR)
     done, last = out / "trained.json", out / "model_last.pth"
-    if not done.is_file():
-        atomic_write_text(out / "config.yaml", cfg.dump())
-        losses = train(cfg, resume=last.is_file(), progress=progress, data_cfg=data.data_cfg)
-        atomic_write_text(done, json.dumps(losses, indent=2) + "\n")
+    if done.is_file():
+        return last
+    twin = finished_twin(cfg, shelf)
+    if twin is not None:
+        print(f"      the same training finished in {twin}: its model is used", flush=True)
+        return twin / "model_last.pth"
+    atomic_write_text(out / "config.yaml", cfg.dump())
+    losses = train(cfg, resume=last.is_file(), progress=progress, data_cfg=data.data_cfg)
+    atomic_write_text(done, json.dumps(losses, indent=2) + "\n")
     return last
+
+
+#: Config sections that do not change what a training learns (how its model is tracked,
+#: evaluated, drawn), left out when two trainings are compared.
+NOT_TRAINING = ("OUTPUT_DIR", "TRACKER", "POSTPROCESS", "COUNT", "EVAL", "VIS")
+
+
+def training_key(cfg) -> dict:
+    """The parts of a config (a CfgNode, or a config.yaml read as a dict) that decide what
+    its training learns (`NOT_TRAINING` out), as YAML reads them (tuples as lists)."""
+    tree = yaml.safe_load(cfg.dump()) if hasattr(cfg, "dump") else cfg
+    return {k: v for k, v in tree.items() if k not in NOT_TRAINING}
+
+
+def finished_twin(cfg, shelf: Path) -> Path | None:
+    """A finished training of another study on `shelf` (the folder holding the studies'
+    OUTPUT_DIRs, e.g. output/studies) whose config equals `cfg` in every key that decides
+    what it learns (`training_key`: seeds and the synthetic set's keys included): Table 6's
+    model is Table 5's 64-d row, trained once. None where there is none."""
+    own, key = Path(cfg.OUTPUT_DIR).resolve(), training_key(cfg)
+    for done in sorted(Path(shelf).glob("*/*/seed_*/**/trained.json")):
+        run = done.parent
+        if run.resolve() == own or not (run / "model_last.pth").is_file():
+            continue
+        try:
+            other = yaml.safe_load((run / "config.yaml").read_text())
+        except (OSError, yaml.YAMLError):
+            continue  # a half-written or foreign folder: not a twin
+        if isinstance(other, dict) and training_key(other) == key:
+            return run
+    return None
 
 
 def _model(cfg, study: Study, row: StudyRow, k: int, data: _Data, progress: bool) -> tuple:
     """(the config of run k of `row`, the checkpoint it tracks with): another row's model
     of the same seed (`reuse`), or its own, trained after a pre-training stage where the
-    row has one (the fine-tuning then starts from it: MODEL.INIT_WEIGHTS)."""
+    row has one (the fine-tuning then starts from it: MODEL.INIT_WEIGHTS); a training that
+    another study beside this one (in OUTPUT_DIR's parent) finished is not repeated."""
+    shelf = Path(cfg.OUTPUT_DIR).parent
     if row.reuse:
         return row_config(cfg, study, row, k), run_dir(cfg, row.reuse, k) / "model_last.pth"
     extra = []
     if row.pretrain is not None:
         out = run_dir(cfg, row.name, k) / "pretrain"
         pre = row_config(cfg, study, row, k, row.pretrain, out_dir=out)
-        extra = ["MODEL.INIT_WEIGHTS", str(_train(pre, data, progress))]
+        extra = ["MODEL.INIT_WEIGHTS", str(_train(pre, data, shelf, progress))]
     run = row_config(cfg, study, row, k, extra)
-    return run, _train(run, data, progress)
+    return run, _train(run, data, shelf, progress)
 
 
 def run_row(cfg, study: Study, row: StudyRow, k: int, progress: bool = True) -> dict:

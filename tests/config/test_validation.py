@@ -56,6 +56,9 @@ def test_choices_are_the_implemented_ones():
     from fairmot.tracker.cmc import CMC_METHODS
 
     assert allowed("TRACKER.CMC", {*CMC_METHODS, "gmc"}) == set(CMC_METHODS)
+    from fairmot.tracker.multicam import MULTICAM_MODES
+
+    assert allowed("MULTICAM.MODE", {*MULTICAM_MODES, "global"}) == set(MULTICAM_MODES)
     presets = {*TRACKER_PRESETS, "strongsort"}
     assert allowed("TRACKER.PRESET", presets) == set(TRACKER_PRESETS)
     assert allowed("EVAL.BENCHMARK", {*BENCHMARKS, "MOT18"}) == set(BENCHMARKS)

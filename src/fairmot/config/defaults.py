@@ -376,6 +376,33 @@ _C.COUNT.LINES = []
 # more than this many pixels from the line: jitter on the line never counts twice.
 _C.COUNT.HYSTERESIS = 4.0
 
+_C.MULTICAM = CN()
+# Several synchronised cameras (tools/track.py --camera NAME=INPUT ...; the module
+# fairmot.tracker.multicam): each camera is tracked alone, then its tracks get global
+# identities, one per person across the cameras. "offline": every camera's tracklets
+# clustered once tracking ends (the files are rewritten with global ids); "online": a
+# global gallery queried when a track is first written (ids final at once; live sources);
+# "none": each camera's own ids, made unique across cameras. With one camera every mode
+# writes the tracker's own ids.
+_C.MULTICAM.MODE = "offline"
+# Largest cosine distance of a link between two cameras' tracklets (their mean embeddings;
+# offline: the average over two clusters' pairs).
+_C.MULTICAM.APPEARANCE_THRES = 0.3
+# Tracklets shorter than this (frames) keep an identity of their own.
+_C.MULTICAM.MIN_FRAMES = 10
+# Seconds between one camera's last sight of a person and another's first within which the
+# second may continue the first.
+_C.MULTICAM.MAX_GAP = 60.0
+# Ground-plane gates where the cameras are calibrated (<camera>/calibration.txt, AI City's
+# ground -> image homography): walking speed between views (m/s), the distance two cameras'
+# positions of one person seen at once may differ by (m), and a slack added to both (m).
+_C.MULTICAM.MAX_SPEED = 3.0
+_C.MULTICAM.OVERLAP_DISTANCE = 2.0
+_C.MULTICAM.POSITION_SLACK = 3.0
+# True: a camera without a calibration is an error; False: its gates are skipped (appearance
+# and time alone decide for it).
+_C.MULTICAM.REQUIRE_CALIBRATION = False
+
 # ---------------------------------------------------------------------------------------------
 # Evaluation (paper §4.1)
 # ---------------------------------------------------------------------------------------------
@@ -461,6 +488,17 @@ _C.SYNTH.JPEG_QUALITY = 92
 _C.SYNTH.WRITE_DET = True
 # Worker processes rendering sequences in parallel (0: in this process).
 _C.SYNTH.NUM_WORKERS = 0
+# Multi-camera val scenes (0: none): one world of people walking along an 80 m street seen
+# by MV_CAMERAS fixed cameras (2-4; c01 and c02 overlap, gaps of 3-14 m between the others),
+# written under multicamera/val/MV-NN/ (a MOT sequence per camera with global identities,
+# its calibration.txt, and ground_truth.txt over every camera). MV_LENGTH frames at
+# MV_FRAME_RATE; about MV_PEOPLE people on the street at a time. The other keys (size,
+# look-alikes, stops, light, noise, JPEG quality) are shared with the one-camera scenes.
+_C.SYNTH.MV_SCENES = 0
+_C.SYNTH.MV_CAMERAS = 3
+_C.SYNTH.MV_LENGTH = 600
+_C.SYNTH.MV_FRAME_RATE = 15
+_C.SYNTH.MV_PEOPLE = 12
 
 # ---------------------------------------------------------------------------------------------
 # Visualisation

@@ -95,6 +95,7 @@ ASSOCIATIONS = ("iou", "reid", "reid_kf", "reid_kf_iou")
 TRACKER_PRESETS = ("fairmot", "strong", "oc")
 POSTPROCESS_METHODS = ("link", "interpolate", "gsi")
 CMC_METHODS = ("none", "sof", "ecc", "orb")
+MULTICAM_MODES = ("none", "online", "offline")
 BENCHMARKS = ("MOT15", "MOT16", "MOT17", "MOT20", "custom")
 #: Multi-class result layouts and the class names they know (BDD100K: any name).
 MULTICLASS_NAMES = {
@@ -219,6 +220,14 @@ RULES: dict[str, Rule] = {
         "a list of [x1, y1, x2, y2] lines (frame pixels)",
     ),
     "COUNT.HYSTERESIS": at_least(0.0),
+    "MULTICAM.MODE": one_of(*MULTICAM_MODES),
+    "MULTICAM.APPEARANCE_THRES": between(0.0, 2.0),
+    "MULTICAM.MIN_FRAMES": COUNT,
+    "MULTICAM.MAX_GAP": at_least(0.0),
+    "MULTICAM.MAX_SPEED": at_least(0.0),
+    "MULTICAM.OVERLAP_DISTANCE": at_least(0.0),
+    "MULTICAM.POSITION_SLACK": at_least(0.0),
+    "MULTICAM.REQUIRE_CALIBRATION": one_of(True, False),
     "EVAL.BENCHMARK": one_of(*BENCHMARKS),
     "EVAL.MULTICLASS_LAYOUT": one_of(*MULTICLASS_NAMES),
     "EVAL.IOU_THRES": between(0.01, 1.0),
@@ -251,6 +260,11 @@ RULES: dict[str, Rule] = {
     "SYNTH.JPEG_QUALITY": between(1, 100),
     "SYNTH.WRITE_DET": one_of(True, False),
     "SYNTH.NUM_WORKERS": COUNT,
+    "SYNTH.MV_SCENES": COUNT,
+    "SYNTH.MV_CAMERAS": between(1, 4),
+    "SYNTH.MV_LENGTH": POSITIVE,
+    "SYNTH.MV_FRAME_RATE": at_least(1),
+    "SYNTH.MV_PEOPLE": COUNT,
     "VIS.FPS": at_least(0.0),
     "VIS.TRAIL_LENGTH": COUNT,
     "VIS.MAX_FRAMES": COUNT,

@@ -21,6 +21,7 @@ from .mot_metrics import (
 from .report import (
     combined_metrics,
     evaluate_tracks,
+    format_cross_camera,
     format_table,
     ground_truth_dir,
     multiclass_layout,
@@ -45,6 +46,7 @@ __all__ = [
     "evaluate_split",
     "evaluate_tracks",
     "format_ablation",
+    "format_cross_camera",
     "format_table",
     "ground_truth_dir",
     "multiclass_layout",

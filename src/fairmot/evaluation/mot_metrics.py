@@ -168,11 +168,15 @@ class EvaluationResult:
         raw: {sequence or COMBINED: {family: {field: value}}} for the FAMILIES as
             TrackEval's metrics return them (fractions; HOTA fields as arrays over alpha).
         alphas: (19,) localisation thresholds of the HOTA arrays.
+        cross_camera: a multi-camera scene's figures over every camera together
+            (`mtmc.evaluate_multicamera`: IDF1, IDP, IDR in %, IDTP, IDFP, IDFN; the
+            sequences are then its cameras), else None.
     """
 
     sequences: list
     raw: dict
     alphas: np.ndarray = field(default_factory=lambda: np.arange(0.05, 0.99, 0.05))
+    cross_camera: dict | None = None
 
     def summary(self, fields: tuple | None = METRICS) -> dict:
         """{sequence or COMBINED: {field: value}} in TrackEval's summary scale (rates in

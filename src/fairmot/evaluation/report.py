@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from ..data.formats import atomic_write_text
+from ..data.formats.mtmc import is_multicamera_scene
 from .kitti import evaluate_kitti_split
 from .mot_metrics import (
     COMBINED,
@@ -19,6 +20,7 @@ from .mot_metrics import (
     EvaluationResult,
     evaluate_split,
 )
+from .mtmc import evaluate_scene
 from .multiclass import DETECTION_AVERAGED, MultiClassResult, evaluate_bdd_split
 from .trackeval_output import write_trackeval_files
 from .visdrone import evaluate_visdrone_split
@@ -148,7 +150,8 @@ def evaluate_tracks(
 ) -> tuple:
     """Evaluate tracking results against a ground truth by its layout: MOTChallenge's
     single-class split by EVAL.BENCHMARK's rules (`report_split`), a multi-class layout per
-    class by its benchmark's (`report_multiclass_split`).
+    class by its benchmark's (`report_multiclass_split`), a multi-camera scene per camera
+    and over all cameras (`report_scene`).
 
     Args:
         gt_dir: the ground-truth split (empty: EVAL.GT_DIR).
@@ -163,6 +166,9 @@ def evaluate_tracks(
         (an EvaluationResult or MultiClassResult, the written paths: [] without out_dir).
     """
     gt_dir = ground_truth_dir(gt_dir, cfg)
+    if is_multicamera_scene(gt_dir):
+        results = _layout_folder(tracks_dir, "data")
+        return report_scene(gt_dir, results, out_dir, benchmark or cfg.EVAL.BENCHMARK)
     layout = multiclass_layout(gt_dir)
     results = _layout_folder(tracks_dir, layout or "data")
     seqs = seqs or list(cfg.EVAL.SEQS) or None
@@ -174,6 +180,30 @@ def evaluate_tracks(
     if out_dir is None:
         return MULTICLASS_LAYOUTS[layout][1](gt_dir, results, seqs, classes), []
     return report_multiclass_split(gt_dir, results, out_dir, seqs, classes, layout)
+
+
+def report_scene(scene_dir, results_dir, out_dir=None, benchmark: str = "MOT17") -> tuple:
+    """A multi-camera scene's per-camera figures and its cross-camera figures
+    (`mtmc.evaluate_scene`; `result.cross_camera`), and with `out_dir` metrics.json,
+    metrics.csv (per camera) and multicamera.json written there.
+
+    Returns:
+        (the EvaluationResult with `cross_camera` set, the written paths).
+    """
+    result, cross = evaluate_scene(scene_dir, results_dir, benchmark)
+    result.cross_camera = cross
+    if out_dir is None:
+        return result, []
+    paths = [*write_reports(result, out_dir), Path(out_dir) / "multicamera.json"]
+    atomic_write_text(paths[-1], json.dumps(cross, indent=2) + "\n")
+    return result, paths
+
+
+def format_cross_camera(figures: dict) -> str:
+    """One line of the cross-camera figures."""
+    rates = "  ".join(f"{k} {figures[k]:.1f}" for k in ("IDF1", "IDP", "IDR"))
+    counts = "  ".join(f"{k} {figures[k]}" for k in ("IDTP", "IDFP", "IDFN"))
+    return f"all cameras (global identities): {rates}  {counts}"
 
 
 def _layout_folder(tracks_dir, layout: str) -> Path:

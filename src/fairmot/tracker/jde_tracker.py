@@ -146,12 +146,15 @@ class FrameTracks:
         tlwh: (K, 4) float64 boxes, x y w h in frame pixels.
         scores: (K,) float64 score of each track's last detection.
         classes: (K,) int64 class index of each track (0 with one class).
+        features: (K, D) float32 each track's smoothed unit embedding (what it is matched
+            with; cross-camera association reads it), or None.
     """
 
     ids: np.ndarray
     tlwh: np.ndarray
     scores: np.ndarray
     classes: np.ndarray | None = None
+    features: np.ndarray | None = None
 
     def __post_init__(self):
         if self.classes is None:
@@ -163,7 +166,10 @@ class FrameTracks:
 
     def __getitem__(self, keep) -> FrameTracks:
         """The tracks selected by a (K,) bool mask or index array."""
-        return FrameTracks(self.ids[keep], self.tlwh[keep], self.scores[keep], self.classes[keep])
+        features = None if self.features is None else self.features[keep]
+        return FrameTracks(
+            self.ids[keep], self.tlwh[keep], self.scores[keep], self.classes[keep], features
+        )
 
 
 class _Detections:
@@ -597,4 +603,5 @@ class JDETracker:
             tlwh=boxes.xyah_to_tlwh(self.store.mean[_slots(out)]),
             scores=np.array([t.score for t in out]),
             classes=np.array([t.cls for t in out], np.int64),
+            features=self.store.feature[_slots(out)].copy(),
         )

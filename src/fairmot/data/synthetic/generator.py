@@ -31,12 +31,14 @@ from ..formats import (
 )
 from ..formats.bdd100k import BddTracks, write_bdd_sequence
 from .layout import SyntheticLayout
+from .multiview import WorldParams, generate_multiview_scene, scene_cameras
 from .render import (
     CLASS_CAR,
     CLASS_DISTRACTOR,
     CLASS_PEDESTRIAN,
     CLASS_STATIC_PERSON,
     Renderer,
+    rows_to_ground_truth,
 )
 from .scene import Scene, SceneParams
 
@@ -133,25 +135,6 @@ def _render_frames(seq_dir: Path, info: SeqInfo, scene, renderer, jpeg_quality, 
     return rows
 
 
-def _ground_truth(rows: list) -> MotGroundTruth:
-    """The annotation rows as ground truth; static objects get identities after every
-    walker's and car's."""
-    moving = ("walker", "vehicle")
-    track_ids = [key[1] for _, key, *_ in rows if key[0] in moving]
-    static_base = max(track_ids, default=0)
-    ids = np.array(
-        [key[1] if key[0] in moving else static_base + key[1] for _, key, *_ in rows], np.int64
-    )
-    return MotGroundTruth(
-        frames=np.array([r[0] for r in rows], np.int64),
-        ids=ids,
-        tlwh=np.array([r[2] for r in rows], np.float64).reshape(-1, 4),
-        consider=np.array([r[4] for r in rows], np.int64),
-        classes=np.array([r[3] for r in rows], np.int64),
-        visibility=np.round(np.array([r[5] for r in rows], np.float64), 6),
-    )
-
-
 def generate_sequence(
     seq_dir: str | os.PathLike,
     params: SceneParams,
@@ -177,7 +160,7 @@ def generate_sequence(
         seq_dir.name, "img1", params.frame_rate, params.length, params.width, params.height, ".jpg"
     )
     rows = _render_frames(seq_dir, info, scene, renderer, jpeg_quality, progress)
-    gt = _ground_truth(rows)
+    gt = rows_to_ground_truth(rows)
     (seq_dir / "gt").mkdir(exist_ok=True)
     write_mot_gt(seq_dir / "gt" / "gt.txt", gt)
     if write_det:
@@ -297,6 +280,39 @@ def write_bdd_ground_truth(seq: MotSequence, out_dir: Path) -> Path:
     return path
 
 
+def world_params_from_cfg(synth_cfg) -> WorldParams:
+    """The multi-view scene parameters of the SYNTH config node (MV_* and the shared keys)."""
+    return WorldParams(
+        width=synth_cfg.WIDTH,
+        height=synth_cfg.HEIGHT,
+        frame_rate=float(synth_cfg.MV_FRAME_RATE),
+        length=synth_cfg.MV_LENGTH,
+        num_people=synth_cfg.MV_PEOPLE,
+        lookalike_fraction=synth_cfg.LOOKALIKE_FRACTION,
+        stop_prob=synth_cfg.STOP_PROB,
+        lighting_amplitude=synth_cfg.LIGHTING_AMPLITUDE,
+        noise_std=synth_cfg.NOISE_STD,
+    )
+
+
+def _generate_multiview(synth_cfg, root: Path, progress: bool) -> list:
+    """The MV_SCENES multi-camera val scenes (seeded by the val seed), their summaries."""
+    val_seed = synth_cfg.VAL_SEED if synth_cfg.VAL_SEED >= 0 else synth_cfg.SEED
+    params, cameras = world_params_from_cfg(synth_cfg), scene_cameras(synth_cfg.MV_CAMERAS)
+    layout = SyntheticLayout(root)
+    return [
+        generate_multiview_scene(
+            layout.multicamera_scene("val", k + 1),
+            params,
+            cameras,
+            int(np.random.SeedSequence([val_seed, 2, k]).generate_state(1)[0]),
+            synth_cfg.JPEG_QUALITY,
+            progress,
+        )
+        for k in range(synth_cfg.MV_SCENES)
+    ]
+
+
 def generate_dataset(synth_cfg, data_root: str | os.PathLike, progress: bool = True) -> dict:
     """Render every sequence of both splits and write labels, lists and the data_cfg.
 
@@ -317,12 +333,14 @@ def generate_dataset(synth_cfg, data_root: str | os.PathLike, progress: bool = T
         summary.split = split
     lists = _write_lists(root, jobs, splits, with_cars=synth_cfg.NUM_VEHICLES > 0)
     total_frames = sum(s.frames for s in summaries)
+    multicamera = _generate_multiview(synth_cfg, root, progress)
     summary = {
         "frames": total_frames,
         "seconds": round(elapsed, 3),
         "frames_per_second": round(total_frames / max(elapsed, 1e-9), 1),
         "identities": {split: lists[split].num_identities for split in lists},
         "sequences": [asdict(s) for s in summaries],
+        **({"multicamera": multicamera} if multicamera else {}),
     }
     atomic_write_text(SyntheticLayout(root).summary, json.dumps(summary, indent=2) + "\n")
     return summary

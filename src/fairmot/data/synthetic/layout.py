@@ -4,6 +4,8 @@ layouts, as in the JDE data zoo)::
     images/<split>/SYN-NN/{seqinfo.ini, img1/000001.jpg, gt/gt.txt, det/det.txt}
     labels_with_ids/<split>/SYN-NN/img1/000001.txt       JDE labels
     bdd100k/<split>/SYN-NN.json                           with cars: per-class ground truth
+    multicamera/<split>/MV-NN/<camera>/...                multi-camera scenes (`data.formats.
+                                                          mtmc`): a MOT sequence per camera
     synthetic.{train,val,emb}                             image lists
     synthetic.json                                        data_cfg (root ".")
     summary.json                                          per sequence: seed, identities
@@ -42,6 +44,14 @@ class SyntheticLayout:
     def bdd_dir(self, split: str) -> Path:
         """A split's ground truth in the BDD100K layout (written with cars)."""
         return self.root / "bdd100k" / split
+
+    def multicamera_dir(self, split: str) -> Path:
+        """A split's multi-camera scenes, each MV-NN/ (`data.formats.mtmc`)."""
+        return self.root / "multicamera" / split
+
+    def multicamera_scene(self, split: str, number: int) -> Path:
+        """Multi-camera scene `number` (1-based) of `split`."""
+        return self.multicamera_dir(split) / f"MV-{number:02d}"
 
     def image_list(self, split: str) -> Path:
         """The image list of `split` ("train", "val" or "emb", the re-ID test frames)."""

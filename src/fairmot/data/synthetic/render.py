@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ..formats import MotGroundTruth
 from .figures import SPRITE_HEIGHT, SpriteBank
 from .scene import Scene, StaticObject, Walker
 from .vehicles import VEHICLE_SPRITE_HEIGHT, Vehicle, draw_vehicle
@@ -305,3 +306,22 @@ class Renderer:
             noise = self.noise_bank[k, oy : oy + self.height, ox : ox + self.width]
             frame = cv2.add(frame, noise, dtype=cv2.CV_8U)
         return frame
+
+
+def rows_to_ground_truth(rows: list) -> MotGroundTruth:
+    """The annotation rows as ground truth; static objects get identities after every
+    walker's and car's."""
+    moving = ("walker", "vehicle")
+    track_ids = [key[1] for _, key, *_ in rows if key[0] in moving]
+    static_base = max(track_ids, default=0)
+    ids = np.array(
+        [key[1] if key[0] in moving else static_base + key[1] for _, key, *_ in rows], np.int64
+    )
+    return MotGroundTruth(
+        frames=np.array([r[0] for r in rows], np.int64),
+        ids=ids,
+        tlwh=np.array([r[2] for r in rows], np.float64).reshape(-1, 4),
+        consider=np.array([r[4] for r in rows], np.int64),
+        classes=np.array([r[3] for r in rows], np.int64),
+        visibility=np.round(np.array([r[5] for r in rows], np.float64), 6),
+    )
