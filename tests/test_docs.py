@@ -175,3 +175,7 @@ def test_runnable_docs_blocks_run_as_written(tmp_path):
             assert result.returncode == 0, (page, line, result.stderr[-2000:])
     assert (tmp_path / "output/synthetic_instant/eval/metrics.json").is_file()
     assert any((tmp_path / "output/synthetic_instant/tracks/fairmot/videos").glob("*.mp4"))
+    # Several cameras (multi-camera.md, after getting-started.md's model).
+    assert (tmp_path / "output/multicamera_instant/eval/multicamera.json").is_file()
+    videos = tmp_path / "output/multicamera_instant/tracks/fairmot/videos"
+    assert sorted(p.name for p in videos.glob("*.mp4")) == ["c01.mp4", "c02.mp4"]

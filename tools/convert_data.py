@@ -8,9 +8,14 @@
         [--classes Pedestrian Car] [--val 0001 0006 ...]
     python tools/convert_data.py visdrone --src DOWNLOADS/VisDrone --root datasets \
         [--classes pedestrian car van truck bus]
+    python tools/convert_data.py aicity --src DOWNLOADS/AIC_MTMC/train/S01 --out datasets/mtmc/S01
+    python tools/convert_data.py wildtrack --src DOWNLOADS/Wildtrack --out datasets/mtmc/wildtrack
 
 Everything is written under --root (labels, lists, links to the release folders); the
-releases themselves are never modified. scripts/prepare_data.sh runs every converter.
+multi-camera releases become one multi-camera scene each in --out (a sequence per camera
+with global identities and its ground calibration in metres, ground_truth.txt: what
+tools/track.py --scene and tools/eval_mot.py take). The releases are never modified.
+scripts/prepare_data.sh runs every converter.
 """
 
 import argparse
@@ -23,11 +28,13 @@ from fairmot.data.converters import (
     KITTI_VAL,
     MOT_BENCHMARKS,
     VISDRONE_CLASSES,
+    convert_aicity_scenario,
     convert_crowdhuman,
     convert_jde_zoo,
     convert_kitti_tracking,
     convert_mot_release,
     convert_visdrone_mot,
+    convert_wildtrack,
     make_half_split,
 )
 
@@ -61,6 +68,13 @@ def build_parser():
     )
     for p in (mot, half, crowd, zoo, kitti, visdrone):
         p.add_argument("--root", required=True, help="the data root to write under")
+    aicity = sub.add_parser("aicity", help="an AI City MTMC / CityFlow scenario (S01, ...)")
+    aicity.add_argument("--src", required=True, help="the scenario folder (c001/vdo.avi, ...)")
+    aicity.add_argument("--timestamps", default=None, help="its cam_timestamp file")
+    wildtrack = sub.add_parser("wildtrack", help="the WILDTRACK release (seven cameras)")
+    wildtrack.add_argument("--src", required=True, help="holding Image_subsets/, calibrations/")
+    for p in (aicity, wildtrack):
+        p.add_argument("--out", required=True, help="the multi-camera scene folder to write")
     return parser
 
 
@@ -76,6 +90,10 @@ def main():
         result = convert_kitti_tracking(args.src, args.root, args.classes, args.val)
     elif args.command == "visdrone":
         result = convert_visdrone_mot(args.src, args.root, args.classes)
+    elif args.command == "aicity":
+        result = convert_aicity_scenario(args.src, args.out, args.timestamps)
+    elif args.command == "wildtrack":
+        result = convert_wildtrack(args.src, args.out)
     else:
         result = convert_jde_zoo(args.root, tuple(args.names) if args.names else None)
     # Paths as text; numpy numbers as plain numbers.

@@ -25,7 +25,8 @@ drawn on the video), with --postprocess the tracks repaired offline by POSTPROCE
 
 Several synchronised cameras: --camera NAME=INPUT for each (a sequence, video or stream;
 calibration.txt beside it or in its folder: AI City's ground -> image homography), or
---scene for every camera of a multi-camera scene folder (with --detections: <camera>.npz).
+--scene for every camera of a multi-camera scene folder (with --detections: <camera>.npz;
+its timestamps.txt, if any, gives each camera's start).
 Each camera is tracked alone, then its tracks get one identity per person across the
 cameras (MULTICAM.MODE offline, online or none): data/<camera>.txt with global ids,
 mtmc.txt over every camera in AI City's layout (camera_id obj_id frame_id x y w h xworld
@@ -35,6 +36,7 @@ yworld), with --video each camera's frames with the global ids.
 import sys
 
 from fairmot.cli import argument_parser, run_tool, setup
+from fairmot.data.formats.mtmc import MultiCameraScene
 from fairmot.errors import UsageError
 from fairmot.inference import run_tracking, summary_table
 from fairmot.inference.multicam import parse_cameras, run_multicamera, scene_cameras
@@ -137,9 +139,10 @@ def track_cameras(cfg, args) -> int:
     """Several cameras with global identities (--camera / --scene)."""
     if args.input or args.postprocess or args.count_line or args.show:
         raise UsageError("--camera/--scene take no --input, --postprocess, --count-line or --show")
-    specs = list(args.camera)
+    specs, offsets = list(args.camera), None
     if args.scene:
         specs += [f"{name}={path}" for name, path in scene_cameras(args.scene).items()]
+        offsets = MultiCameraScene(args.scene).time_offsets()
     run = run_multicamera(
         cfg,
         parse_cameras(specs),
@@ -147,6 +150,7 @@ def track_cameras(cfg, args) -> int:
         detections_dir=args.detections,
         name=args.name,
         video=args.video,
+        time_offsets=offsets,
     )
     print(summary_table(run))
     print(f"results in {run.results_dir} (global ids, {cfg.MULTICAM.MODE}) and {run.mtmc_path}")

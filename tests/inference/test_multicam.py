@@ -3,6 +3,7 @@ multi-view scene with oracle detections; the one-camera case equals today's trac
 
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from fairmot.config import load_cfg
@@ -127,3 +128,47 @@ def test_cameras_of_other_frame_rates_interleave_by_time():
         ("fast", 4),
         ("slow", 3),
     ]
+
+
+def test_the_frame_by_frame_api_equals_the_online_run(scene, tmp_path):
+    from fairmot.data.formats import read_detections_dir
+    from fairmot.data.formats.mtmc import MultiCameraScene
+    from fairmot.inference import MultiCameraTracker, OnlineTracker
+    from fairmot.models.decode import Detections
+    from fairmot.tracker import JDETracker, TrackerParams
+    from fairmot.tracker.multicam import CrossCameraParams
+
+    scene_dir, oracle = scene
+    run, _ = track(scene, tmp_path, "online")
+    cfg = load_cfg(CONFIG, ["MULTICAM.APPEARANCE_THRES", "0.45"])
+    saved = {s.name: s for s in read_detections_dir(oracle)}
+
+    def detector(name):  # the saved detections, frame after frame, as a network's
+        frames = iter(range(1, len(saved[name]) + 1))
+
+        def detect(image):
+            boxes, features, classes = saved[name].frame(next(frames))
+            return Detections(boxes, classes, features)
+
+        return detect
+
+    params = TrackerParams.from_config(cfg.TRACKER)
+    trackers = {
+        name: OnlineTracker(detector(name), JDETracker(params, frame_rate=15.0))
+        for name in ("c01", "c02", "c03")
+    }
+    scene_files = MultiCameraScene(scene_dir)
+    calibrations = {name: scene_files.calibration(name) for name in trackers}
+    api = MultiCameraTracker(
+        trackers, CrossCameraParams.from_config(cfg.MULTICAM), 15.0, calibrations
+    )
+    image = np.zeros((360, 640, 3), np.uint8)
+    rows = {name: [] for name in trackers}
+    for frame in range(1, 241):
+        for name, tracks in api.update(dict.fromkeys(trackers, image)).items():
+            rows[name] += [(frame, int(i)) for i in tracks.ids]
+    for name in trackers:
+        written = read_mot_results(run.results_dir / f"{name}.txt")
+        assert rows[name] == list(zip(written.frames.tolist(), written.ids.tolist())), name
+    with pytest.raises(ValueError, match=r"unknown camera\(s\) \['c07'\]"):
+        api.update({"c07": image})

@@ -17,6 +17,7 @@ __all__ = [
     "FrameDetections",
     "ImageFiles",
     "LiveCapture",
+    "MultiCameraTracker",
     "OnlineTracker",
     "ReplayedDetections",
     "SourceError",
@@ -32,7 +33,12 @@ __all__ = [
     "track_stream",
 ]
 
-_LAZY = {"Detector": "detector", "build_detector": "detector", "OnlineTracker": "api"}
+_LAZY = {
+    "Detector": "detector",
+    "build_detector": "detector",
+    "OnlineTracker": "api",
+    "MultiCameraTracker": "api",
+}
 
 
 def __getattr__(name: str):

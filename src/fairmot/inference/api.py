@@ -15,6 +15,7 @@ import os
 
 import numpy as np
 
+from ..boxes import tlwh_to_ground
 from ..config import load_cfg
 from ..tracker import (
     FrameTracks,
@@ -101,3 +102,83 @@ class OnlineTracker:
         self.tracker.reset()
         if self.camera_motion is not None:
             self.camera_motion.reset()
+
+
+class MultiCameraTracker:
+    """Several synchronised cameras driven frame by frame, with one identity per person
+    across them (online cross-camera association, `tracker.multicam`).
+
+        tracker = MultiCameraTracker.from_checkpoint("model.pth", ["east", "west"])
+        tracks = tracker.update({"east": frame_e, "west": frame_w})   # {camera: FrameTracks}
+
+    Args:
+        trackers: {camera: its OnlineTracker} (one detector may serve them all).
+        params: the cross-camera thresholds (`CrossCameraParams`; MULTICAM.*).
+        frame_rate: frames per second of every camera (frame k is at k / frame_rate s).
+        calibrations: {camera: (3, 3) ground -> image homography}, for the ground-plane
+            gates of the cameras that have one.
+    """
+
+    def __init__(self, trackers: dict, params, frame_rate: float = 30.0, calibrations=None):
+        from ..tracker.multicam import OnlineCrossCamera
+
+        self.trackers, self.frame_rate = dict(trackers), float(frame_rate)
+        self.cross = OnlineCrossCamera(list(self.trackers), params)
+        calibrations = calibrations or {}
+        self.image_to_ground = {
+            name: np.linalg.inv(calibrations[name])
+            for name in self.trackers
+            if name in calibrations
+        }
+        self.frames = dict.fromkeys(self.trackers, 0)
+
+    @classmethod
+    def from_checkpoint(
+        cls,
+        weights: str | os.PathLike,
+        cameras,
+        *,
+        cfg_file: str | os.PathLike | None = None,
+        overrides=(),
+        frame_rate: float = 30.0,
+        calibrations=None,
+    ) -> MultiCameraTracker:
+        """One detector from a checkpoint (as `OnlineTracker.from_checkpoint`) and a
+        tracker per camera; MULTICAM.* keys give the cross-camera thresholds."""
+        from ..models import stored_config
+        from ..tracker.multicam import CrossCameraParams
+        from .detector import build_detector
+
+        if len(set(cameras)) != len(list(cameras)):
+            raise ValueError(f"camera names must differ, got {list(cameras)}")
+        cfg = load_cfg(cfg_file, list(overrides), stored_config(weights))
+        detector = build_detector(cfg, str(weights), frames_in_flight=1)
+        trackers = {
+            name: OnlineTracker(
+                detector,
+                JDETracker(TrackerParams.from_config(cfg.TRACKER), frame_rate=frame_rate),
+                OutputFilter.from_config(cfg.TRACKER),
+                build_camera_motion(cfg.TRACKER),
+            )
+            for name in cameras
+        }
+        params = CrossCameraParams.from_config(cfg.MULTICAM)
+        return cls(trackers, params, frame_rate, calibrations)
+
+    def update(self, frames: dict) -> dict:
+        """Track one synchronised frame of each camera given ({camera: (H, W, 3) BGR});
+        returns {camera: FrameTracks} with global identities."""
+        unknown = set(frames) - set(self.trackers)
+        if unknown:
+            raise ValueError(f"unknown camera(s) {sorted(unknown)}; known: {list(self.trackers)}")
+        out = {}
+        for name, image in frames.items():
+            tracks = self.trackers[name].update(image)
+            self.frames[name] += 1
+            frame = self.frames[name]
+            ground = None
+            if name in self.image_to_ground:
+                ground = tlwh_to_ground(tracks.tlwh, self.image_to_ground[name])
+            ids = self.cross.update(name, frame / self.frame_rate, frame, tracks, ground)
+            out[name] = FrameTracks(ids, tracks.tlwh, tracks.scores, tracks.classes)
+        return out

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import heapq
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +42,7 @@ from ..tracker.multicam import (
     cluster_tracklets,
 )
 from .run_stats import TrackingRun, TrackingStats
-from .runner import _track_frame, build_writers, detection_streams
+from .runner import _track_frame, build_writers, detected_streams, detection_streams
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def camera_streams(cfg, cameras: dict, *, weights: str = "", detections_dir=None
         if missing:
             raise UsageError(f"no saved detections for camera(s) {missing} in {detections_dir}")
         return {name: saved[name] for name in cameras}
-    streams = detection_streams(cfg, inputs=list(cameras.values()), weights=weights)
+    streams = detected_streams(cfg, list(cameras.values()), weights)
     if len(streams) != len(cameras):
         raise UsageError(
             f"each camera takes one input (a sequence, video or stream); {len(cameras)} "
@@ -115,26 +115,30 @@ class _Camera:
     recorder: TrackletRecorder
     stats: TrackingStats
     camera_motion: object = None
-    tracks: list = field(default_factory=list)
+    time_offset: float = 0.0  # seconds its frame 1 lags the others' (timestamps.txt)
 
 
 def _in_time_order(cameras: list):
-    """(camera, FrameDetections) of every camera, by time (frame / frame rate), cameras
-    in order at equal times."""
+    """(camera, FrameDetections) of every camera, by time (`_seconds`), cameras in order at
+    equal times."""
     iterators = [iter(c.stream) for c in cameras]
     heap = []
     for k, it in enumerate(iterators):
         first = next(it, None)
         if first is not None:
-            heap.append((first.frame / cameras[k].stream.frame_rate, k, first))
+            heap.append((_seconds(cameras[k], first.frame), k, first))
     heapq.heapify(heap)
     while heap:
         _, k, detections = heapq.heappop(heap)
         yield cameras[k], detections
         following = next(iterators[k], None)
         if following is not None:
-            seconds = following.frame / cameras[k].stream.frame_rate
-            heapq.heappush(heap, (seconds, k, following))
+            heapq.heappush(heap, (_seconds(cameras[k], following.frame), k, following))
+
+
+def _seconds(camera, frame: int) -> float:
+    """When a camera's frame was taken: its offset plus frame / its frame rate."""
+    return getattr(camera, "time_offset", 0.0) + frame / camera.stream.frame_rate
 
 
 class MultiCameraRun(TrackingRun):
@@ -155,6 +159,7 @@ def run_multicamera(
     detections_dir=None,
     name: str = "fairmot",
     video: bool = False,
+    time_offsets: dict | None = None,
     progress: bool = True,
 ) -> MultiCameraRun:
     """Track `cameras` ({name: input}, `parse_cameras`) with global identities (module
@@ -165,6 +170,8 @@ def run_multicamera(
         weights, detections_dir: the model, or saved detections `<camera>.npz`.
         video: annotated videos with the global ids (online: as tracked; offline and
             none: drawn once the ids are known, from each camera's frames again).
+        time_offsets: {camera: seconds its frame 1 lags the scene's start} (a scene's
+            timestamps.txt); default 0: the cameras start together.
     """
     if len(set(cameras)) != len(cameras):  # a dict cannot hold one twice; a list may
         raise UsageError(f"camera names must differ, got {list(cameras)}")
@@ -176,6 +183,9 @@ def run_multicamera(
         _open_camera(cfg, run, camera, stream, calibrations[camera], video and mode == "online")
         for camera, stream in streams.items()
     ]
+    for state in states:
+        state.time_offset = float((time_offsets or {}).get(state.name, 0.0))
+        state.recorder.time_offset = state.time_offset
     online = None
     if mode == "online":
         online = OnlineCrossCamera(list(cameras), CrossCameraParams.from_config(cfg.MULTICAM))
@@ -228,7 +238,7 @@ def _track_all(states: list, output_filter, online, progress: bool) -> None:
                 ground = tlwh_to_ground(tracks.tlwh, state.image_to_ground)
             state.recorder.add(detections.frame, tracks, ground)
             if online is not None:
-                seconds = detections.frame / state.stream.frame_rate
+                seconds = _seconds(state, detections.frame)
                 ids = online.update(state.name, seconds, detections.frame, tracks, ground)
                 tracks = FrameTracks(ids, tracks.tlwh, tracks.scores, tracks.classes)
             state.stats.add(detections.seconds, len(tracks))

@@ -208,15 +208,20 @@ def detection_streams(
     inputs = inputs or cfg.EVAL.GT_DIR
     if not inputs:
         raise UsageError("nothing to track: give an input (or set EVAL.GT_DIR)")
+    return detected_streams(cfg, [inputs], weights, frame_rate)
+
+
+def detected_streams(cfg, inputs: list, weights: str = "", frame_rate=None) -> list:
+    """The sources of every input (`open_sources`) through one model (`weights`, default
+    MODEL.WEIGHTS), in order."""
     weights = weights or cfg.MODEL.WEIGHTS
     if not weights:
         raise UsageError("tracking frames needs a trained model: give --weights (or MODEL.WEIGHTS)")
-    sources = open_sources(
-        inputs,
-        frame_rate,
-        drop_frames=cfg.INFERENCE.DROP_FRAMES,
-        stall_seconds=cfg.INFERENCE.STALL_SECONDS,
-    )
+    options = {
+        "drop_frames": cfg.INFERENCE.DROP_FRAMES,
+        "stall_seconds": cfg.INFERENCE.STALL_SECONDS,
+    }
+    sources = [s for target in inputs for s in open_sources(target, frame_rate, **options)]
     from .detector import build_detector  # torch only when a network runs
 
     detector = build_detector(cfg, weights)

@@ -17,9 +17,9 @@ allow it:
   for calibration and box errors); an impossible walk is a cannot-link.
 
 Tracklets of one camera are never linked directly (that is the one-camera tracker's own
-decision, so one camera gives exactly its tracks); two of one camera overlapping in time are
-a cannot-link. A person who leaves camera A, is seen by B and comes back to A becomes one
-identity through B.
+decision, so one camera gives exactly its tracks); two of one camera overlapping in time, or
+too far apart to walk between, are a cannot-link. A person who leaves camera A, is seen
+by B and comes back to A becomes one identity through B.
 
 Two modes use the same gates: `OnlineCrossCamera` (a global gallery queried once, when a
 track is first written, so each written id is final) and `cluster_tracklets` (offline:
@@ -76,7 +76,8 @@ class Tracklet:
     Attributes:
         camera: the camera's name.
         track_id: its id in that camera's tracker.
-        times: (n,) float64 seconds of its frames (frame / frame rate).
+        times: (n,) float64 seconds of its frames (the camera's time offset + frame /
+            frame rate).
         frames: (n,) int64 its 1-based frames.
         feature: (D,) float32 unit mean of its smoothed embeddings.
         ground: (n, 2) float64 ground positions in metres (NaN where unknown), or None for
@@ -107,8 +108,9 @@ def _unit(features: np.ndarray) -> np.ndarray:
 class TrackletRecorder:
     """Collects one camera's written tracks frame by frame into `Tracklet`s."""
 
-    def __init__(self, camera: str, frame_rate: float):
+    def __init__(self, camera: str, frame_rate: float, time_offset: float = 0.0):
         self.camera, self.frame_rate = camera, float(frame_rate)
+        self.time_offset = time_offset  # seconds frame 1 lags the other cameras' frame 1
         self._parts: list = []  # per frame: (frame, ids, features, ground)
 
     def add(self, frame: int, tracks: FrameTracks, ground: np.ndarray | None = None) -> None:
@@ -139,7 +141,7 @@ class TrackletRecorder:
             Tracklet(
                 self.camera,
                 int(track_id),
-                frames[a:b] / self.frame_rate,
+                self.time_offset + frames[a:b] / self.frame_rate,
                 frames[a:b],
                 _unit(sums[k]),
                 None if ground is None else ground[a:b],
@@ -177,17 +179,16 @@ def pair_evidence(a: Tracklet, b: Tracklet, params: CrossCameraParams) -> tuple:
     """(cosine distance or inf where the pair is no evidence, cannot-link) of two
     tracklets, by the module's gates."""
     overlap = min(a.end, b.end) >= max(a.start, b.start)
-    if a.camera == b.camera:
-        return np.inf, overlap
-    if overlap:
-        if not _overlap_ok(a, b, params):
-            return np.inf, True
-    else:
+    if overlap and (a.camera == b.camera or not _overlap_ok(a, b, params)):
+        return np.inf, True
+    if not overlap:
         first, second = (a, b) if a.end < b.start else (b, a)
         if not _transit_ok(first, second, params):
             return np.inf, True
         if second.start - first.end > params.max_gap:
             return np.inf, False
+    if a.camera == b.camera:
+        return np.inf, False  # the camera's own tracker decided they differ
     return float(1.0 - a.feature @ b.feature), False
 
 
@@ -222,10 +223,9 @@ def cluster_tracklets(tracklets: list[Tracklet], params: CrossCameraParams) -> n
         if linkage[a, b] > params.appearance_thres:
             break
         a, b = min(a, b), max(a, b)  # b joins a
-        total[a] += total[b]
-        total[:, a] = total[a]
-        count[a] += count[b]
-        count[:, a] = count[a]
+        for matrix in (total, count):
+            matrix[a] += matrix[b]
+            matrix[:, a] = matrix[a]
         cannot[a] |= cannot[b]
         cannot[:, a] = cannot[a]
         count[b] = count[:, b] = 0

@@ -5,6 +5,8 @@
 - `convert_jde_zoo`: lists for Caltech, CityPersons, CUHK-SYSU, PRW, ETH.
 - `convert_kitti_tracking`, `convert_visdrone_mot`: the multi-class releases, also laid out
   for tracking (MOTChallenge layout) and evaluation (their benchmarks' layouts).
+- `convert_aicity_scenario`, `convert_wildtrack`: the multi-camera releases, as
+  multi-camera scenes (`data.formats.mtmc`).
 """
 
 from .crowdhuman import convert_crowdhuman, read_odgt
@@ -17,6 +19,7 @@ from .mot import (
     make_half_split,
     mot_sequences_to_jde,
 )
+from .multicamera import convert_aicity_scenario, convert_wildtrack
 from .visdrone import VISDRONE_CLASSES, convert_visdrone_mot
 
 __all__ = [
@@ -26,11 +29,13 @@ __all__ = [
     "VISDRONE_CLASSES",
     "MOT_BENCHMARKS",
     "JdeSplit",
+    "convert_aicity_scenario",
     "convert_crowdhuman",
     "convert_jde_zoo",
     "convert_kitti_tracking",
     "convert_mot_release",
     "convert_visdrone_mot",
+    "convert_wildtrack",
     "list_jde_dataset",
     "make_half_split",
     "mot_sequences_to_jde",

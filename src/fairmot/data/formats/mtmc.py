@@ -7,6 +7,9 @@ calibration beside it, and the scene's ground truth over every camera::
     <SCENE>/c001/calibration.txt                  "Homography matrix: h11 h12 h13;h21 ...;..."
                                                   (ground -> image, AI City's first line)
     <SCENE>/ground_truth.txt                      camera_id obj_id frame_id x y w h xworld yworld
+    <SCENE>/timestamps.txt                        optional: "c001 1.640" per line, the seconds
+                                                  a camera's first frame lags the scene's
+                                                  start (AI City's cam_timestamp files)
 
 A multi-camera result (what AI City's MTMC track takes) is one file of the same nine
 space-separated fields over every camera: `camera_id` is the number in the camera's name
@@ -38,6 +41,7 @@ from .text_table import (
 MTMC_FIELDS = "camera_id obj_id frame_id x y w h xworld yworld"
 CALIBRATION_FILE = "calibration.txt"
 GROUND_TRUTH_FILE = "ground_truth.txt"
+TIMESTAMPS_FILE = "timestamps.txt"
 
 
 @dataclass
@@ -142,6 +146,28 @@ def write_calibration(path: str | os.PathLike, homography: np.ndarray) -> None:
     atomic_write_text(path, f"Homography matrix: {rows}\n")
 
 
+def read_time_offsets(path: str | os.PathLike) -> dict:
+    """{camera: seconds} from "camera seconds" lines (AI City's cam_timestamp layout).
+    Raises FormatError naming the line."""
+    path = require_file(path, "camera time offsets")
+    offsets = {}
+    for line_no, line in enumerate(path.read_text().splitlines(), start=1):
+        fields = line.split()
+        if not fields:
+            continue
+        try:
+            offsets[fields[0]] = float(fields[1]) if len(fields) == 2 else None
+        except ValueError:
+            offsets[fields[0]] = None
+        if offsets[fields[0]] is None:
+            raise FormatError(path, f"expected 'camera seconds', got {line.strip()!r}", line_no)
+    return offsets
+
+
+def write_time_offsets(path: str | os.PathLike, offsets: dict) -> None:
+    atomic_write_text(path, "".join(f"{c} {format_number(s)}\n" for c, s in offsets.items()))
+
+
 class MultiCameraScene:
     """A multi-camera scene folder (module docstring): its cameras, calibrations and
     ground truth."""
@@ -168,6 +194,15 @@ class MultiCameraScene:
         """The camera's ground -> image homography, or None without a calibration.txt."""
         path = self.root / camera / CALIBRATION_FILE
         return read_calibration(path) if path.is_file() else None
+
+    def time_offsets(self) -> dict:
+        """{camera: seconds its frame 1 lags the scene's start} from timestamps.txt (0 for
+        a camera it does not list; all 0 without the file)."""
+        offsets = dict.fromkeys(self.cameras, 0.0)
+        path = self.root / TIMESTAMPS_FILE
+        if path.is_file():
+            offsets.update(read_time_offsets(path))
+        return offsets
 
     @property
     def ground_truth_path(self) -> Path:
