@@ -14,7 +14,12 @@ from fairmot.data.synthetic.oracle import multicamera_oracle_detections
 from fairmot.errors import UsageError
 from fairmot.evaluation.mtmc import evaluate_scene
 from fairmot.inference import run_tracking
-from fairmot.inference.multicam import _in_time_order, parse_cameras, run_multicamera
+from fairmot.inference.multicam import (
+    _in_time_order,
+    parse_cameras,
+    read_calibrations,
+    run_multicamera,
+)
 from fairmot.inference.multicam import scene_cameras as cameras_of
 
 CONFIG = "configs/synthetic.yaml"
@@ -88,10 +93,21 @@ def test_bad_camera_input_is_one_sentence(scene, tmp_path):
     scene_dir, oracle = scene
     with pytest.raises(UsageError, match="camera name 'a' given twice"):
         parse_cameras(["a=x.mp4", "a=y.mp4"])
-    assert parse_cameras(["east=e.mp4", "videos/west.mp4"]) == {
+    assert parse_cameras(["east=e.mp4", "videos/west.mp4", "rtsp://cam/live?id=3"]) == {
         "east": "e.mp4",
         "west": "videos/west.mp4",
+        "live": "rtsp://cam/live?id=3",
     }
+    # Two videos of one folder would read the folder's calibration.txt: an error.
+    videos = tmp_path / "videos"
+    videos.mkdir()
+    (videos / "calibration.txt").write_text((scene_dir / "c01" / "calibration.txt").read_text())
+    cfg, two = load_cfg(CONFIG), {"a": str(videos / "a.mp4"), "b": str(videos / "b.mp4")}
+    with pytest.raises(UsageError, match="would share the calibration"):
+        read_calibrations(cfg, two)
+    (videos / "b.calibration.txt").write_text((scene_dir / "c02" / "calibration.txt").read_text())
+    found = read_calibrations(cfg, two)
+    assert not np.allclose(found["a"], found["b"])
     with pytest.raises(UsageError, match=r"no saved detections for camera\(s\) \['c09'\]"):
         track(
             scene, tmp_path, "offline", cameras={"c01": str(scene_dir / "c01"), "c09": "elsewhere"}
@@ -114,8 +130,8 @@ def test_cameras_of_other_frame_rates_interleave_by_time():
             self.frame_rate = rate
 
     cams = [
-        SimpleNamespace(name="slow", stream=Stream(5, 3)),
-        SimpleNamespace(name="fast", stream=Stream(10, 4)),
+        SimpleNamespace(name="slow", stream=Stream(5, 3), time_offset=0.0),
+        SimpleNamespace(name="fast", stream=Stream(10, 4), time_offset=0.0),
     ]
     order = [(c.name, d.frame) for c, d in _in_time_order(cams)]
     # slow: 0.2 0.4 0.6 s; fast: 0.1 0.2 0.3 0.4 s (equal times: the first camera first).
@@ -126,6 +142,18 @@ def test_cameras_of_other_frame_rates_interleave_by_time():
         ("fast", 3),
         ("slow", 2),
         ("fast", 4),
+        ("slow", 3),
+    ]
+    # The slow camera started 0.15 s late (timestamps.txt): 0.35 0.55 0.75 s.
+    cams[0].time_offset = 0.15
+    order = [(c.name, d.frame) for c, d in _in_time_order(cams)]
+    assert order == [
+        ("fast", 1),
+        ("fast", 2),
+        ("fast", 3),
+        ("slow", 1),
+        ("fast", 4),
+        ("slow", 2),
         ("slow", 3),
     ]
 

@@ -125,3 +125,29 @@ def test_online_with_one_camera_writes_the_trackers_ids():
     assert online.update("solo", 0.1, 1, frame([5, 9], [unit(1, 0), unit(0, 1)])).tolist() == [5, 9]
     with pytest.raises(ValueError, match="must differ"):
         OnlineCrossCamera(["a", "a"], PARAMS)
+
+
+def test_online_memory_stays_bounded_on_a_live_feed():
+    online = OnlineCrossCamera(["c1", "c2"], PARAMS)  # max_gap 20 s
+    rng = np.random.default_rng(0)
+    for t in range(1, 3001):  # 50 minutes at 1 frame/s: one person always on c1, and on
+        # c2 a new person every 10 s (each a new identity, forgotten 20 s after it left)
+        online.update("c1", float(t), t, frame([1], [unit(1, 0, 0)]))
+        ids = online.update("c2", float(t), t, frame([100 + t // 10], [unit(*rng.normal(size=3))]))
+    assert ids[0] > 200  # identities keep their numbers, never reused
+    assert len(online.identities) <= 6 and len(online._local) <= 6
+    (part,) = (p for i in online.identities for p in i.parts.values() if p.camera == "c1")
+    assert len(part.times) == OnlineCrossCamera.HISTORY and part.start == 1.0 and part.end == 3000.0
+
+
+def test_online_never_writes_one_identity_twice_in_a_frame():
+    online = OnlineCrossCamera(["c1", "c2"], PARAMS)
+    person = unit(1, 0)
+    for t in (1, 2, 3):
+        online.update("c2", float(t), t, frame([3], [person]))  # seen in c2 first
+    assert online.update("c1", 4.0, 4, frame([5], [person])).tolist() == [1]
+    # c1's tracker loses track 5; a new track 8 takes identity 1 (through c2) ...
+    assert online.update("c1", 6.0, 6, frame([8], [person])).tolist() == [1]
+    # ... and then finds track 5 again beside it: the younger one (8) takes a new identity.
+    assert online.update("c1", 7.0, 7, frame([5, 8], [person, person])).tolist() == [1, 2]
+    assert online.update("c1", 8.0, 8, frame([8], [person])).tolist() == [2]

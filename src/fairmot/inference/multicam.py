@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from ..boxes import tlwh_to_ground
 from ..data.formats import read_mot_results, write_mot_results
 from ..data.formats.mtmc import (
     CALIBRATION_FILE,
     MtmcRows,
+    MultiCameraScene,
     camera_number,
     read_calibration,
     write_mtmc,
@@ -48,13 +50,14 @@ logger = logging.getLogger(__name__)
 
 
 def parse_cameras(specs: list) -> dict:
-    """{camera name: input} from NAME=INPUT texts (an input alone is named by its folder
-    or file stem); a name given twice is an error."""
+    """{camera name: input} from NAME=INPUT texts (an input alone, or one whose text before
+    "=" is a path or URL, is named by its file or folder stem); a name given twice is an
+    error."""
     cameras = {}
-    for spec in specs:
-        name, sep, target = str(spec).partition("=")
-        if not sep:
-            name, target = Path(spec).stem or str(spec), spec
+    for spec in map(str, specs):
+        name, sep, target = spec.partition("=")
+        if not sep or any(c in name for c in "/\\:"):
+            name, target = Path(spec.split("?")[0]).stem or spec, spec
         if name in cameras:
             raise UsageError(f"camera name {name!r} given twice ({cameras[name]} and {target})")
         cameras[name] = target
@@ -63,25 +66,38 @@ def parse_cameras(specs: list) -> dict:
 
 def scene_cameras(scene_dir) -> dict:
     """{camera: its folder} of a multi-camera scene folder (`data.formats.mtmc`)."""
-    from ..data.formats.mtmc import MultiCameraScene
-
     return {name: str(seq.root) for name, seq in MultiCameraScene(scene_dir).cameras.items()}
 
 
+def calibration_path(target) -> Path:
+    """Where a camera input's calibration is: <folder>/calibration.txt for a sequence
+    folder; <video stem>.calibration.txt beside a video, else its folder's calibration.txt
+    (AI City: one camera per folder)."""
+    path = Path(str(target))
+    if path.is_dir():
+        return path / CALIBRATION_FILE
+    own = path.with_name(f"{path.stem}.{CALIBRATION_FILE}")
+    return own if own.is_file() else path.with_name(CALIBRATION_FILE)
+
+
 def read_calibrations(cfg, cameras: dict) -> dict:
-    """{camera: (3, 3) image -> ground homography or None}: each camera input's
-    calibration.txt (a sequence folder's, or the one beside a video file). With
-    MULTICAM.REQUIRE_CALIBRATION a missing one is an error."""
-    found = {}
+    """{camera: (3, 3) image -> ground homography or None} (`calibration_path`). Two cameras
+    reading one file is an error; with MULTICAM.REQUIRE_CALIBRATION a missing one is too."""
+    found, owners = {}, {}
     for name, target in cameras.items():
-        path = Path(str(target))
-        path = path / CALIBRATION_FILE if path.is_dir() else path.with_name(CALIBRATION_FILE)
+        path = calibration_path(target)
         found[name] = np.linalg.inv(read_calibration(path)) if path.is_file() else None
         if found[name] is None and cfg.MULTICAM.REQUIRE_CALIBRATION:
             raise UsageError(
                 f"camera {name}: no calibration ({path}), and MULTICAM.REQUIRE_CALIBRATION "
                 "is set; give one or set it False to skip the ground-plane gates"
             )
+        if found[name] is not None and path in owners:
+            raise UsageError(
+                f"cameras {owners[path]} and {name} would share the calibration {path}; give "
+                f"each video its own (<video stem>.{CALIBRATION_FILE}) or folder"
+            )
+        owners[path] = name
     return found
 
 
@@ -136,9 +152,9 @@ def _in_time_order(cameras: list):
             heapq.heappush(heap, (_seconds(cameras[k], following.frame), k, following))
 
 
-def _seconds(camera, frame: int) -> float:
+def _seconds(camera: _Camera, frame: int) -> float:
     """When a camera's frame was taken: its offset plus frame / its frame rate."""
-    return getattr(camera, "time_offset", 0.0) + frame / camera.stream.frame_rate
+    return camera.time_offset + frame / camera.stream.frame_rate
 
 
 class MultiCameraRun(TrackingRun):
@@ -173,19 +189,17 @@ def run_multicamera(
         time_offsets: {camera: seconds its frame 1 lags the scene's start} (a scene's
             timestamps.txt); default 0: the cameras start together.
     """
-    if len(set(cameras)) != len(cameras):  # a dict cannot hold one twice; a list may
-        raise UsageError(f"camera names must differ, got {list(cameras)}")
     streams = camera_streams(cfg, cameras, weights=weights, detections_dir=detections_dir)
     calibrations = read_calibrations(cfg, cameras)
     run = MultiCameraRun(Path(cfg.OUTPUT_DIR) / "tracks" / name)
     mode = cfg.MULTICAM.MODE
+    offsets = time_offsets or {}
     states = [
         _open_camera(cfg, run, camera, stream, calibrations[camera], video and mode == "online")
         for camera, stream in streams.items()
     ]
-    for state in states:
-        state.time_offset = float((time_offsets or {}).get(state.name, 0.0))
-        state.recorder.time_offset = state.time_offset
+    for state in states:  # when its frames were taken: offset + frame / frame rate
+        state.time_offset = state.recorder.time_offset = float(offsets.get(state.name, 0.0))
     online = None
     if mode == "online":
         online = OnlineCrossCamera(list(cameras), CrossCameraParams.from_config(cfg.MULTICAM))
@@ -220,8 +234,6 @@ def _track_all(states: list, output_filter, online, progress: bool) -> None:
     """Every frame of every camera in time order through its tracker (and the online
     association); the writers closed at the end, also after an error or Ctrl-C."""
     total = sum(len(s.stream) for s in states) or None
-    from tqdm import tqdm
-
     bar = tqdm(total=total, desc="track cameras", disable=not progress, leave=False)
     try:
         for state, detections in _in_time_order(states):

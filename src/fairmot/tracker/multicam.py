@@ -259,15 +259,25 @@ class OnlineCrossCamera:
     within `max_gap` seconds, and passing the ground-position gates of each of their
     tracklets; the closest mean embedding below `appearance_thres` wins, else a new identity.
     With one camera the global ids are the tracker's own.
+
+    Memory stays bounded on a live feed: a tracklet keeps its first and its last HISTORY
+    samples (the gates read its start, its end and its recent positions), and identities
+    unseen for longer than `max_gap` seconds (which no gate would let match again) are
+    forgotten with their tracks.
     """
+
+    HISTORY = 64
 
     def __init__(self, cameras: list, params: CrossCameraParams):
         if len(set(cameras)) != len(cameras):
             raise ValueError(f"camera names must differ, got {list(cameras)}")
         self.cameras, self.params = list(cameras), params
         self.identities: list[_Identity] = []
+        self._next = 1  # the next new identity's number
         self._local: dict = {}  # (camera, local id) -> _Identity
         self._sums: dict = {}  # (camera, local id) -> (feature sum, count)
+        self._seen: dict = {}  # (camera, local id) -> when it was last written (s)
+        self._parts: dict = {}  # (camera, local id) -> its Tracklet
 
     def update(
         self,
@@ -281,14 +291,31 @@ class OnlineCrossCamera:
         their `features`; `ground`: (K, 2) positions, None uncalibrated)."""
         if len(self.cameras) == 1:
             return tracks.ids.copy()
-        out = np.zeros(len(tracks), np.int64)
+        out, parts = np.zeros(len(tracks), np.int64), []
         for k, local in enumerate(tracks.ids.tolist()):
             where = None if ground is None else ground[k]
             part = self._observe(camera, local, time, frame, tracks.features[k], where)
             key = (camera, local)
+            self._seen[key] = time
             if key not in self._local:
                 self._local[key] = self._assign(part)
             out[k] = self._local[key].number
+            parts.append(part)
+        return self._one_track_per_identity(out, parts)
+
+    def _one_track_per_identity(self, out: np.ndarray, parts: list) -> np.ndarray:
+        """A camera's frame holds an identity once: a track the camera's tracker lost and
+        found again may meet the track its identity went to meanwhile; the younger of the
+        two then takes a new identity (one switch, instead of two people as one)."""
+        numbers, counts = np.unique(out, return_counts=True)
+        for number in numbers[counts > 1]:
+            rows = sorted(np.flatnonzero(out == number), key=lambda k: parts[k].start)
+            for k in rows[1:]:
+                fresh, self._next = _Identity(self._next), self._next + 1
+                fresh.parts[parts[k].camera] = parts[k]
+                self.identities.append(fresh)
+                self._local[(parts[k].camera, parts[k].track_id)] = fresh
+                out[k] = fresh.number
         return out
 
     def _observe(self, camera, local, time, frame, feature, where) -> Tracklet:
@@ -296,31 +323,47 @@ class OnlineCrossCamera:
         key = (camera, local)
         total, count = self._sums.get(key, (np.zeros(len(feature)), 0))
         self._sums[key] = (total + feature, count + 1)
-        identity = self._local.get(key)
-        part = identity.parts.get(camera) if identity is not None else None
-        if part is None or part.track_id != local:
+        part = self._parts.get(key)
+        if part is None:
             ground = None if where is None else np.zeros((0, 2))
             part = Tracklet(camera, local, np.zeros(0), np.zeros(0, np.int64), feature, ground)
+            self._parts[key] = part
+        identity = self._local.get(key)
         part.times = np.append(part.times, time)
         part.frames = np.append(part.frames, frame)
         part.feature = _unit(self._sums[key][0])
         if where is not None:
             part.ground = np.vstack([part.ground, np.asarray(where, np.float64)[None]])
+        if len(part.times) > self.HISTORY:  # the first sample (its start) and the latest
+            keep = np.r_[0, len(part.times) - self.HISTORY + 1 : len(part.times)]
+            part.times, part.frames = part.times[keep], part.frames[keep]
+            part.ground = None if part.ground is None else part.ground[keep]
         if identity is not None:
             identity.parts[camera] = part
         return part
 
     def _assign(self, part: Tracklet) -> _Identity:
+        self._forget(part.end - self.params.max_gap)
         best, best_distance = None, self.params.appearance_thres
         for identity in self.identities:
             distance = self._distance(identity, part)
             if distance <= best_distance:
                 best, best_distance = identity, distance
         if best is None:
-            best = _Identity(len(self.identities) + 1)
+            best, self._next = _Identity(self._next), self._next + 1
             self.identities.append(best)
         best.parts[part.camera] = part
         return best
+
+    def _forget(self, before: float) -> None:
+        """Drop the tracks last written before `before` seconds, and the identities that
+        were last seen then."""
+        for key in [key for key, seen in self._seen.items() if seen < before]:
+            for table in (self._local, self._sums, self._seen, self._parts):
+                table.pop(key, None)
+        self.identities = [
+            i for i in self.identities if max(p.end for p in i.parts.values()) >= before
+        ]
 
     def _distance(self, identity: _Identity, part: Tracklet) -> float:
         """Cosine distance of `part` to the identity's nearest tracklet in another camera,
