@@ -17,6 +17,7 @@ IDF1 (identities within each camera). Thresholds are the config's MULTICAM keys.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import time
 from pathlib import Path
 
@@ -40,8 +41,12 @@ def scenes_of(cfg) -> list:
 
 
 def detections(cfg, scene: Path, source: str, weights: str) -> Path:
-    """A folder of <camera>.npz for `scene`: oracle, or the model's (tracked once)."""
+    """A folder of <camera>.npz for `scene`: oracle, or the model's (tracked once per
+    checkpoint: the folder is named by a digest of its bytes)."""
     out = Path(cfg.OUTPUT_DIR) / "compare" / source / scene.name
+    if source == "model":
+        with open(weights, "rb") as f:
+            out = out.with_name(f"{scene.name}_{hashlib.file_digest(f, 'sha1').hexdigest()[:10]}")
     if not out.is_dir():
         if source == "oracle":
             multicamera_oracle_detections(scene, out)

@@ -151,3 +151,13 @@ def test_online_never_writes_one_identity_twice_in_a_frame():
     # ... and then finds track 5 again beside it: the younger one (8) takes a new identity.
     assert online.update("c1", 7.0, 7, frame([5, 8], [person, person])).tolist() == [1, 2]
     assert online.update("c1", 8.0, 8, frame([8], [person])).tolist() == [2]
+
+
+def test_the_overlap_gate_compares_cameras_of_other_frame_rates():
+    # One walk (1 m/s east) seen at 10 frames/s by c1 and at 4 frames/s by c2: no common
+    # time stamps but 1.0 s, 1.5 s, ...; c1's positions are interpolated at c2's times.
+    a = tracklet("c1", 1, 10, 60, (1, 0), [(1, 0), (6, 0)], rate=10.0)
+    same = tracklet("c2", 1, 5, 20, (1, 0), [(1.25, 0), (5.0, 0)], rate=4.0)
+    assert pair_evidence(a, same, PARAMS)[1] is False
+    apart = tracklet("c2", 1, 5, 20, (1, 0), [(1.25, 4), (5.0, 4)], rate=4.0)  # 4 m away
+    assert pair_evidence(a, apart, PARAMS)[1] is True

@@ -151,7 +151,7 @@ class TrackletRecorder:
 
 
 def _transit_ok(a: Tracklet, b: Tracklet, params: CrossCameraParams) -> bool:
-    """Whether b (starting after a ends) can be a walked from a's last position."""
+    """Whether b (starting after a ends) can be walked to from a's last position."""
     if a.ground is None or b.ground is None:
         return True
     last, first = a.ground[~np.isnan(a.ground).any(1)], b.ground[~np.isnan(b.ground).any(1)]
@@ -162,17 +162,18 @@ def _transit_ok(a: Tracklet, b: Tracklet, params: CrossCameraParams) -> bool:
 
 
 def _overlap_ok(a: Tracklet, b: Tracklet, params: CrossCameraParams) -> bool:
-    """Whether a and b, seen at common times, stand at one place at those times."""
+    """Whether a and b, seen at common times, stand at one place then: the median distance
+    between b's positions and a's at the same moments (a's track interpolated, so cameras
+    of other frame rates compare too)."""
     if a.ground is None or b.ground is None:
         return True
-    common, ia, ib = np.intersect1d(np.round(a.times, 3), np.round(b.times, 3), return_indices=True)
-    if not len(common):
-        return True
-    gaps = np.linalg.norm(a.ground[ia] - b.ground[ib], axis=1)
+    common = (b.times >= max(a.start, b.start)) & (b.times <= min(a.end, b.end))
+    at = b.times[common]
+    mine = np.column_stack([np.interp(at, a.times, a.ground[:, k]) for k in (0, 1)])
+    gaps = np.linalg.norm(mine - b.ground[common], axis=1)
     gaps = gaps[np.isfinite(gaps)]
-    return (
-        not len(gaps) or float(np.median(gaps)) <= params.overlap_distance + params.position_slack
-    )
+    limit = params.overlap_distance + params.position_slack
+    return not len(gaps) or float(np.median(gaps)) <= limit
 
 
 def pair_evidence(a: Tracklet, b: Tracklet, params: CrossCameraParams) -> tuple:
