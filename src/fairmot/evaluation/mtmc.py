@@ -90,12 +90,7 @@ def results_from_camera_files(results_dir, cameras: list) -> MtmcRows:
                 np.full((len(rows), 2), -1.0),
             )
         )
-    return MtmcRows(
-        *(
-            np.concatenate([getattr(p, f) for p in parts])
-            for f in ("cameras", "ids", "frames", "tlwh", "world")
-        )
-    )
+    return MtmcRows.concatenate(parts)
 
 
 def evaluate_scene(

@@ -303,10 +303,7 @@ def write_multicamera_file(run: MultiCameraRun, states: list) -> Path:
             world = np.nan_to_num(tlwh_to_ground(rows.tlwh, state.image_to_ground), nan=-1.0)
         number = np.full(len(rows), camera_number(state.name), np.int64)
         parts.append(MtmcRows(number, rows.ids, rows.frames, rows.tlwh, np.round(world, 3)))
-    fields = ("cameras", "ids", "frames", "tlwh", "world")
-    write_mtmc(
-        run.mtmc_path, MtmcRows(*(np.concatenate([getattr(p, f) for p in parts]) for f in fields))
-    )
+    write_mtmc(run.mtmc_path, MtmcRows.concatenate(parts))
     return run.mtmc_path
 
 

@@ -139,9 +139,7 @@ def convert_aicity_scenario(src, out, timestamps=None) -> dict:
 
 
 def _write_scene_truth(out: Path, parts: list) -> None:
-    fields = ("cameras", "ids", "frames", "tlwh", "world")
-    rows = MtmcRows(*(np.concatenate([getattr(p, f) for p in parts]) for f in fields))
-    write_mtmc(out / GROUND_TRUTH_FILE, rows)
+    write_mtmc(out / GROUND_TRUTH_FILE, MtmcRows.concatenate(parts))
 
 
 def wildtrack_position(position_ids) -> np.ndarray:

@@ -65,14 +65,17 @@ class MtmcRows:
     def __len__(self) -> int:
         return len(self.frames)
 
+    FIELDS = ("cameras", "ids", "frames", "tlwh", "world")
+
     def camera(self, number: int) -> MtmcRows:
         """The rows of camera `number`."""
         keep = self.cameras == number
-        return MtmcRows(
-            *(a[keep] for a in (self.cameras, self.ids, self.frames)),
-            self.tlwh[keep],
-            self.world[keep],
-        )
+        return MtmcRows(*(getattr(self, f)[keep] for f in self.FIELDS))
+
+    @classmethod
+    def concatenate(cls, parts: list) -> MtmcRows:
+        """The rows of every part, one after the other."""
+        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in cls.FIELDS))
 
 
 def camera_number(name: str) -> int:

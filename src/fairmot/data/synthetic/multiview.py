@@ -328,12 +328,7 @@ def _scene_ground_truth(rows: dict) -> MtmcRows:
                 world=np.round(np.array([r[6] for r in people], np.float64).reshape(-1, 2), 3),
             )
         )
-    return MtmcRows(
-        *(
-            np.concatenate([getattr(p, f) for p in parts])
-            for f in ("cameras", "ids", "frames", "tlwh", "world")
-        )
-    )
+    return MtmcRows.concatenate(parts)
 
 
 def generate_multiview_scene(
