@@ -1,5 +1,6 @@
 """Ablation studies (fairmot.study, tools/ablate.py): study files, the table's means, spreads
-and the paper's direction, resuming a killed study, and every shipped study file loads."""
+and the paper's direction, resuming a killed study, every shipped study file loads and each
+synthetic study's trainings start."""
 
 import json
 import math
@@ -14,6 +15,7 @@ from fairmot.config import ConfigError, load_cfg
 from fairmot.study import (
     StudyRow,
     finished_twin,
+    first_steps,
     load_study,
     paper_direction,
     run_study,
@@ -178,3 +180,57 @@ def test_a_two_row_study_runs_writes_its_table_and_resumes(tmp_path, monkeypatch
     again, _, _ = run_study(cfg, study, progress=False)
     assert calls == ["iou"] and len(again) == 4
     assert again[:3] == records[:3]
+    # A study beside it with the same training (as Table 6 after Table 5): nothing trains,
+    # and the reusing row tracks the other study's model, scoring what it scored there.
+    beside = load_cfg(study.config, [*study.overrides, "OUTPUT_DIR", str(tmp_path / "beside")])
+    twins, _, _ = run_study(beside, study, seeds=1, progress=False)
+    assert [r["weights"] for r in twins] == [str(out / "joint/seed_0/model_last.pth")] * 2
+    assert twins[1]["IDF1"] == records[1]["IDF1"] and twins[1]["IDSW"] == records[1]["IDSW"]
+    assert not list((tmp_path / "beside").glob("*/seed_0/model_last.pth"))
+
+
+#: The trainings each synthetic study runs (rows reusing another's model train nothing).
+TRAININGS = {
+    1: ["center", "two_stage"],
+    2: ["resnet34", "resnet50", "resnet34_fpn", "hrnet_w18", "dla34"],
+    3: ["uncertainty", "fixed", "detection_only", "reid_only"],
+    5: ["512", "256", "128", "64"],
+    6: ["reid_kf_iou"],
+    7: ["supervised", "selfsup_finetuned pre-training", "selfsup_finetuned"],
+}
+
+
+@pytest.mark.slow
+def test_every_synthetic_study_starts_each_training_on_the_instant_config(tmp_path):
+    """`--first-step`: each training of every synthetic study (the backbones, the two-stage
+    head, the loss weightings, self-supervised pre-training) builds and takes a step on the
+    instant config's data; the step's loss is the row's weighting of its terms."""
+    opts = ["OUTPUT_DIR", str(tmp_path), "SYNTH.TRAIN_SEQS", "1", "SOLVER.BATCH_SIZE", "2"]
+    steps = {}
+    for table, names in TRAININGS.items():
+        study = load_study(REPO / f"configs/studies/synthetic_table{table}.yaml")
+        cfg = load_cfg(REPO / "configs/synthetic_instant.yaml", [*study.overrides, *opts])
+        steps[table] = dict(first_steps(cfg, study))
+        assert list(steps[table]) == names
+        assert all(math.isfinite(t["loss"]) for t in steps[table].values())
+    weighting = steps[3]
+    det, ids = weighting["fixed"]["det_loss"], weighting["fixed"]["id_loss"]
+    assert weighting["fixed"]["loss"] == pytest.approx(det + ids, rel=1e-5)
+    u = weighting["uncertainty"]  # the paper's initial s_det -1.85, s_id -1.05
+    expected = 0.5 * (math.exp(1.85) * u["det_loss"] + math.exp(1.05) * u["id_loss"] - 2.9)
+    assert u["loss"] == pytest.approx(expected, rel=1e-4)
+    only = weighting["detection_only"]
+    assert only["loss"] == pytest.approx(only["det_loss"], rel=1e-5) and only["id_loss"] > 0
+    only = weighting["reid_only"]
+    assert only["det_loss"] == 0 and only["loss"] == pytest.approx(only["id_loss"], rel=1e-5)
+    # The tool: each training's step printed, no run started.
+    result = subprocess.run(
+        [sys.executable, str(REPO / "tools/ablate.py"), "--table", "7", "--first-step"]
+        + ["--cfg", str(REPO / "configs/synthetic_instant.yaml"), *opts],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "selfsup_finetuned pre-training: one training step, loss" in result.stdout
+    assert not (tmp_path / "supervised").exists()  # no run folder: only the data

@@ -5,6 +5,7 @@ paper's figures.
     python tools/ablate.py --table 5 [--set synthetic] [--seeds 3] [KEY VALUE ...]
     python tools/ablate.py --study configs/studies/synthetic_table6.yaml --rows iou default
     python tools/ablate.py --table 2 --set mot17_half        (the paper's setting: a GPU)
+    python tools/ablate.py --table 2 --first-step          (one step of each training)
 
 --table N reads configs/studies/<set>_table<N>.yaml (the paper's table numbers: 1 re-ID
 sampling, 2 backbones, 3 detection alone vs joint training and the loss weighting, 5 re-ID
@@ -33,6 +34,11 @@ def main():
     parser.add_argument("--seeds", type=int, default=None, help="runs per row (study default)")
     parser.add_argument("--rows", nargs="+", default=None, help="only these rows")
     parser.add_argument("--check", action="store_true", help="load every row's config, then stop")
+    parser.add_argument(
+        "--first-step",
+        action="store_true",
+        help="load every row's config, take one training step of each row that trains, stop",
+    )
     args = parser.parse_args()
     from fairmot.study import check_rows, load_study
 
@@ -44,7 +50,14 @@ def main():
     if args.check:
         print(f"{study.path}: {len(study.rows)} rows, every config loads")
         return
-    from fairmot.study import run_study  # torch: after the configs are checked
+    if args.first_step:
+        from fairmot.study import first_steps  # torch: after the configs are checked
+
+        for name, terms in first_steps(cfg, study):
+            print(f"{name}: one training step, loss {terms['loss']:.4g}")
+        print(f"{study.path}: every row that trains takes a step")
+        return
+    from fairmot.study import run_study
 
     _, _, paths = run_study(cfg, study, args.seeds, args.rows)
     print(paths[0].read_text())

@@ -185,6 +185,31 @@ def check_rows(cfg, study: Study) -> None:
         row_config(cfg, study, row, 0, row.pretrain or ())
 
 
+def first_steps(cfg, study: Study, progress: bool = False) -> list[tuple[str, dict]]:
+    """Every training the study would run (each row that trains, its pre-training stage
+    first where it has one), built from its config on seed 0's data — network, data set,
+    loss, optimiser, precision — and one optimisation step taken: `ablate.py --first-step`,
+    seconds that prove each row starts before a study is left to run for hours. Nothing is
+    written but seed 0's data (rendered where the study keeps it, for the study itself).
+
+    Returns:
+        [(the training's name, its step's loss terms)], in the study's order.
+    """
+    from .engine import build_trainer
+
+    data = _seed_data(cfg, study, 0, progress)
+    steps = []
+    for row in study.rows:
+        if row.reuse:
+            continue
+        stages = [] if row.pretrain is None else [(f"{row.name} pre-training", row.pretrain)]
+        for name, extra in [*stages, (row.name, ())]:
+            run = row_config(cfg, study, row, 0, extra)
+            trainer = build_trainer(run, data_cfg=data.data_cfg, progress=progress)
+            steps.append((name, trainer.trial_step()))
+    return steps
+
+
 @dataclass
 class _Data:
     """Where a run trains and what it is evaluated on."""
@@ -268,7 +293,7 @@ def _model(cfg, study: Study, row: StudyRow, k: int, data: _Data, progress: bool
     another study beside this one (in OUTPUT_DIR's parent) finished is not repeated."""
     shelf = Path(cfg.OUTPUT_DIR).parent
     if row.reuse:
-        return row_config(cfg, study, row, k), run_dir(cfg, row.reuse, k) / "model_last.pth"
+        return row_config(cfg, study, row, k), _tracked_weights(cfg, row.reuse, k)
     extra = []
     if row.pretrain is not None:
         out = run_dir(cfg, row.name, k) / "pretrain"
@@ -276,6 +301,16 @@ def _model(cfg, study: Study, row: StudyRow, k: int, data: _Data, progress: bool
         extra = ["MODEL.INIT_WEIGHTS", str(_train(pre, data, shelf, progress))]
     run = row_config(cfg, study, row, k, extra)
     return run, _train(run, data, shelf, progress)
+
+
+def _tracked_weights(cfg, row_name: str, k: int) -> Path:
+    """The checkpoint run k of `row_name` tracked with, as its result.json records it: its
+    own, or that of the other study's training it found finished (`finished_twin`)."""
+    run = run_dir(cfg, row_name, k)
+    record = run / "result.json"
+    if record.is_file():
+        return Path(json.loads(record.read_text())["weights"])
+    return run / "model_last.pth"
 
 
 def run_row(cfg, study: Study, row: StudyRow, k: int, progress: bool = True) -> dict:

@@ -177,6 +177,18 @@ class Trainer:
         self.step += 1
         return {k: float(v.detach()) for k, v in terms.items()}
 
+    def trial_step(self) -> dict:
+        """One step on the first batch of the first epoch to run, without the hooks (nothing
+        is logged or written): proves a configuration trains (its data, network, loss and
+        precision fit together) in seconds, before it is left to run for hours."""
+        self.net.train()
+        self.epoch = self.start_epoch
+        for batch in self._loader(self.epoch):
+            batch.pop("skipped")
+            if len(batch.get("input", [])):
+                return self.run_step(batch)
+        raise TrainingError(f"no batch of {self.batch_size} usable images in the training set")
+
     def epoch_means(self) -> dict:
         """Mean loss terms over the steps of the current epoch so far."""
         return {k: v / max(self._steps, 1) for k, v in self._sums.items()}
