@@ -187,7 +187,11 @@ def read_data_cfg(
             root = path.parent / root
     root = Path(root).resolve()
     if not root.is_dir():
-        raise FormatError(path, f"data root {root} does not exist")
+        raise FormatError(
+            path,
+            f"data root {root} does not exist: convert the data sets into it "
+            "(tools/convert_data.py, docs/datasets.md) or give another with DATA.ROOT",
+        )
     cfg = DataCfg(root=root, path=path)
     for purpose in DATA_CFG_PURPOSES:
         cfg.lists(purpose).update(_image_lists(path, data, purpose, root, purpose in require))
