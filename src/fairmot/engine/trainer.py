@@ -183,11 +183,18 @@ class Trainer:
         precision fit together) in seconds, before it is left to run for hours."""
         self.net.train()
         self.epoch = self.start_epoch
-        for batch in self._loader(self.epoch):
-            batch.pop("skipped")
+        batch = next(self._usable(self._loader(self.epoch)), None)
+        if batch is None:
+            raise TrainingError(f"no batch of {self.batch_size} usable images in the training set")
+        return self.run_step(batch)
+
+    def _usable(self, batches):
+        """The batches that hold images; the samples that could not be read are counted in
+        `skipped`."""
+        for batch in batches:
+            self.skipped += batch.pop("skipped")
             if len(batch.get("input", [])):
-                return self.run_step(batch)
-        raise TrainingError(f"no batch of {self.batch_size} usable images in the training set")
+                yield batch
 
     def epoch_means(self) -> dict:
         """Mean loss terms over the steps of the current epoch so far."""
@@ -202,10 +209,7 @@ class Trainer:
         self._sums, self._steps, self.skipped = {}, 0, 0
         desc = f"epoch {self.epoch}/{self.epochs}"
         bar = tqdm(self._loader(self.epoch), desc=desc, disable=not self.progress)
-        for batch in bar:
-            self.skipped += batch.pop("skipped")
-            if len(batch.get("input", [])) == 0:
-                continue
+        for batch in self._usable(bar):
             self.batch_images = len(batch["input"])
             self.terms = self.run_step(batch)
             self._steps += 1
